@@ -1,0 +1,66 @@
+"""Atomic file output: write to a temporary file beside the target, then rename.
+
+A failed or killed write never leaves a half-written file and never destroys the
+previous version.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> with atomic_write(d / "a.txt") as f:
+...     _ = f.write("hello")
+>>> (d / "a.txt").read_text()
+'hello'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from kg.errors import KGError
+
+__all__ = ["atomic_write", "atomic_path"]
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `target` atomically."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise KGError(
+            f"cannot write to {target.parent}: {exc.strerror or exc}; "
+            "choose a writable output directory with -o"
+        ) from exc
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, target)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        raise KGError(
+            f"cannot write {target}: {exc.strerror or exc}; check free disk space and permissions"
+        ) from exc
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_write(
+    target: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8"
+) -> Iterator[IO[Any]]:
+    """Open a temporary file for writing; on success it replaces `target` atomically."""
+    with atomic_path(target) as tmp:
+        if "b" in mode:
+            encoding = None
+        with open(tmp, mode, encoding=encoding, newline="" if encoding else None) as fh:
+            yield fh

@@ -1,0 +1,193 @@
+"""Assemble extraction records into one `networkx.MultiDiGraph`.
+
+Graph model (what exporters and analytics rely on):
+
+Nodes, keyed by a stable ID, each with ``type`` and ``label`` (display name):
+
+- ``paper:<paper id>`` type ``Paper``: title, abstract, url, doi, date, authors (list),
+  categories (list), sources (list of ``file:line``).
+- ``method:<key>``, ``dataset:<key>``, ``metric:<key>``, ``task:<key>`` types
+  ``Method``/``Dataset``/``Metric``/``Task``: name (canonical), aliases (sorted list of
+  other spellings seen), sources (components that found it).
+- ``repo:<normalized url>`` type ``Repository``: url, kind (``code``, ``project-page``,
+  ``model``, ``dataset``, ``other``), host.
+- ``result:<paper id>:<n>`` type ``Result``: metric, value (float), unit, and the entity
+  IDs method, dataset (may be empty).
+
+Edges, keyed by their type, from a paper: ``proposes``/``uses`` (Method),
+``evaluatedOn`` (Dataset), ``measuredBy`` (Metric), ``addresses`` (Task), ``hasCode``
+(Repository), ``reports`` (Result); and from a result: ``resultMethod``,
+``resultDataset``, ``resultMetric``. Each paper edge carries its evidence: ``field``,
+``start``, ``end``, ``text`` (the mention), ``sentence``, ``source`` (component),
+``score`` and ``mentions`` (how often the paper mentions it).
+
+>>> from kg.records import Paper, Extraction
+>>> G = build_graph([Extraction(paper=Paper(id="p1", title="A title"))])
+>>> G.nodes["paper:p1"]["type"], G.number_of_edges()
+('Paper', 0)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from kg.records import Extraction, Mention
+from kg.resolve import canonical_name
+
+__all__ = [
+    "build_graph",
+    "paper_node",
+    "evidence_sentence",
+    "NODE_TYPES",
+    "EDGE_TYPES",
+    "LABEL_PREDICATE",
+]
+
+NODE_TYPES = ("Paper", "Method", "Dataset", "Metric", "Task", "Repository", "Result")
+EDGE_TYPES = (
+    "proposes",
+    "uses",
+    "evaluatedOn",
+    "measuredBy",
+    "addresses",
+    "hasCode",
+    "reports",
+    "resultMethod",
+    "resultDataset",
+    "resultMetric",
+)
+LABEL_PREDICATE = {
+    "Dataset": "evaluatedOn",
+    "Metric": "measuredBy",
+    "Task": "addresses",
+    "Method": "uses",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
+
+
+def paper_node(paper_id: str) -> str:
+    """Node ID of a paper."""
+    return f"paper:{paper_id}"
+
+
+def evidence_sentence(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that contains the span [start, end).
+
+    >>> evidence_sentence("We use X. We test on CIFAR-10. Done.", 21, 29)
+    'We test on CIFAR-10.'
+    """
+    begin = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            begin = m.end()
+        elif m.start() >= end:
+            return text[begin : m.start()].strip()
+    return text[begin:].strip()
+
+
+def _predicate(mention: Mention) -> str:
+    if mention.label == "Method" and mention.role == "proposed":
+        return "proposes"
+    return LABEL_PREDICATE[mention.label]
+
+
+def build_graph(records: Iterable[Extraction]) -> nx.MultiDiGraph:
+    """Build the knowledge graph from extraction records (one per paper)."""
+    G = nx.MultiDiGraph()
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for rec in records:
+        _add_record(G, rec, spellings)
+    for node, names in spellings.items():
+        name = canonical_name(names)
+        data = G.nodes[node]
+        data["name"] = data["label"] = name
+        data["aliases"] = sorted({n for n in names if n != name}, key=str.lower)
+        data["sources"] = sorted(data["sources"])
+    return G
+
+
+def _add_record(G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[str]]) -> None:
+    p = rec.paper
+    pid = paper_node(p.id)
+    G.add_node(
+        pid,
+        type="Paper",
+        label=p.title or p.abstract[:80],
+        title=p.title,
+        abstract=p.abstract,
+        url=p.url or "",
+        doi=p.doi or "",
+        date=p.date or "",
+        authors=list(p.authors),
+        categories=list(p.categories),
+        sources=list(p.sources),
+    )
+    best: dict[tuple[str, str], tuple[Mention, int]] = {}
+    for m in rec.entities:
+        if not m.id:
+            continue
+        if m.id not in G:
+            G.add_node(m.id, type=m.label, label=m.name or m.text, sources=set())
+        G.nodes[m.id]["sources"].add(m.source)
+        spellings[m.id].append(m.text)
+        if m.name and m.name != m.text:
+            spellings[m.id].append(m.name)
+        key = (_predicate(m), m.id)
+        prev = best.get(key)
+        if prev is None or m.score > prev[0].score:
+            best[key] = (m, (prev[1] if prev else 0) + 1)
+        else:
+            best[key] = (prev[0], prev[1] + 1)
+    for entity_id, alias in rec.aliases:
+        if entity_id in G:
+            spellings[entity_id].append(alias)
+    for (pred, eid), (m, count) in sorted(best.items()):
+        if pred == "uses" and ("proposes", eid) in best:
+            continue
+        G.add_edge(pid, eid, key=pred, type=pred, mentions=count, **_evidence(p.text(m.field), m))
+    for r in rec.repos:
+        rid = f"repo:{r.url}"
+        if rid not in G:
+            G.add_node(rid, type="Repository", label=r.url, url=r.url, kind=r.kind, host=r.host)
+        if not G.has_edge(pid, rid, key="hasCode"):
+            text = p.text(r.field)
+            G.add_edge(
+                pid, rid, key="hasCode", type="hasCode", mentions=1, field=r.field,
+                start=r.start, end=r.end, text=r.raw,
+                sentence=evidence_sentence(text, r.start, r.end), source="url", score=1.0,
+            )
+    for n, res in enumerate(rec.results):
+        rid = f"result:{p.id}:{n}"
+        G.add_node(
+            rid, type="Result", label=f"{res.metric} = {res.value:g}{res.unit}",
+            metric=res.metric, value=res.value, unit=res.unit,
+            method=res.method, dataset=res.dataset,
+        )
+        G.add_edge(
+            pid, rid, key="reports", type="reports", mentions=1, field=res.field,
+            start=res.start, end=res.end, text=res.text,
+            sentence=evidence_sentence(p.text(res.field), res.start, res.end),
+            source="results", score=1.0,
+        )
+        for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
+                           ("metric", "resultMetric")):
+            target = getattr(res, attr)
+            if target and target in G:
+                G.add_edge(rid, target, key=pred, type=pred)
+
+
+def _evidence(text: str, m: Mention) -> dict[str, Any]:
+    return {
+        "field": m.field,
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "sentence": evidence_sentence(text, m.start, m.end),
+        "source": m.source,
+        "score": round(m.score, 4),
+    }

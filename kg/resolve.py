@@ -1,0 +1,87 @@
+"""Entity resolution: normalized keys, stable entity IDs and canonical names.
+
+Spelling variants (case, hyphens, spaces, plural) share one key; different
+things (CIFAR-10 vs CIFAR-100, ImageNet vs ImageNet-21k) keep different keys.
+
+>>> entity_key("CIFAR-10") == entity_key("cifar10") == entity_key("Cifar 10")
+True
+>>> entity_key("CIFAR-10") == entity_key("CIFAR-100")
+False
+>>> entity_key("graph neural networks") == entity_key("Graph Neural Network")
+True
+>>> entity_id("Dataset", "CIFAR-10")
+'dataset:cifar10'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+__all__ = ["entity_key", "entity_id", "canonical_name", "singular"]
+
+_SEPARATORS = re.compile(r"[\s\-_‐‑‒–—/·.]+")
+_KEEP = re.compile(r"[^0-9a-z+#*&']")
+_INVARIANT_S = ("ss", "us", "is", "as", "os")
+
+
+def singular(word: str) -> str:
+    """English singular of one lower-case word, conservative (only regular plurals).
+
+    >>> [singular(w) for w in ["networks", "models", "classes", "metrics", "loss", "analysis"]]
+    ['network', 'model', 'class', 'metric', 'loss', 'analysis']
+    """
+    if len(word) <= 3 or not word.isalpha() or word.endswith(_INVARIANT_S):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def entity_key(name: str) -> str:
+    """Normalized key of a name: NFKC, lower case, separators dropped, last word singular."""
+    text = unicodedata.normalize("NFKC", name).lower().strip()
+    text = text.replace("’", "'")
+    words = [w for w in _SEPARATORS.split(text) if w]
+    if not words:
+        return ""
+    words[-1] = singular(words[-1])
+    joined = "".join(words)
+    if joined.endswith("'s") or joined.endswith("'"):
+        joined = joined.rstrip("'s").rstrip("'") or joined
+    return _KEEP.sub("", joined)
+
+
+def entity_id(label: str, name: str) -> str:
+    """Stable ID ``<label>:<key>`` of an entity (safe characters only)."""
+    key = entity_key(name)
+    if not key:
+        key = "h" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{label.lower()}:{key}"
+
+
+def canonical_name(names: Iterable[str]) -> str:
+    """Most common full form among the spellings seen; ties go to the longer, then sorted first.
+
+    An acronym only wins when no long form was seen.
+
+    >>> canonical_name(["GNN", "graph neural networks", "GNN", "graph neural networks"])
+    'graph neural networks'
+    """
+    counts = Counter(n.strip() for n in names if n.strip())
+    if not counts:
+        return ""
+
+    def rank(item: tuple[str, int]) -> tuple[int, int, int, str]:
+        name, count = item
+        is_acronym = int(" " not in name and sum(c.isupper() for c in name) >= 2)
+        return (is_acronym, -count, -len(name), name)
+
+    return sorted(counts.items(), key=rank)[0][0]
