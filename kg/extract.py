@@ -1,0 +1,120 @@
+"""From papers to extraction records: run the pipeline and resolve mentions to entities.
+
+>>> from kg.records import Paper
+>>> from kg.nlp.pipeline import load_pipeline
+>>> rec = next(extract_papers([Paper(id="p", title="UniFormer: Unified Transformer",
+...     abstract="Code: https://github.com/Sense-X/UniFormer.")], load_pipeline(False)))
+>>> [(m.text, m.label, m.role) for m in rec.entities][:1], rec.repos[0].url
+([('UniFormer', 'Method', 'proposed')], 'https://github.com/Sense-X/UniFormer')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.graph import LABEL_PREDICATE, paper_node
+from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.merge import Candidate
+from kg.nlp.results import find_results
+from kg.nlp.urls import find_links
+from kg.records import Extraction, Mention, Paper, Relation
+from kg.resolve import entity_id
+
+__all__ = ["extract_papers", "paper_doc", "doc_to_extraction", "SEPARATOR"]
+
+SEPARATOR = "\n\n"
+
+
+def paper_doc(nlp: Language, paper: Paper) -> Doc:
+    """One Doc for title and abstract, the title's length recorded for the rules."""
+    if paper.title and paper.abstract:
+        text = paper.title + SEPARATOR + paper.abstract
+    else:
+        text = paper.title or paper.abstract
+    doc = nlp.make_doc(text)
+    doc._.kg_title_len = len(paper.title)
+    return doc
+
+
+def _locate(paper: Paper, start: int, end: int) -> tuple[str, int, int] | None:
+    """(field, start, end) of a doc span, or None when it crosses from title to abstract."""
+    title_len = len(paper.title)
+    if not paper.abstract or (paper.title and end <= title_len):
+        return ("title", start, end) if paper.title else ("abstract", start, end)
+    if not paper.title:
+        return "abstract", start, end
+    offset = title_len + len(SEPARATOR)
+    if start >= offset:
+        return "abstract", start - offset, end - offset
+    return None
+
+
+def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extraction:
+    """Resolve the Doc's mentions to entities and build the paper's record."""
+    cands: list[Candidate] = doc._.kg_mentions or []
+    long_of = {s.text: l.text for s, l in doc._.kg_abbreviations or ()}
+
+    def canonical(label: str, text: str, given: str) -> str:
+        long = long_of.get(text)
+        for name in (text, long) if long else (text,):
+            known = gazetteer.lookup(label, name)
+            if known:
+                return known
+        return given or long or text
+
+    proposed_ids = set()
+    mentions = []
+    for cand in cands:
+        where = _locate(paper, cand.span.start_char, cand.span.end_char)
+        if where is None:
+            continue
+        field, start, end = where
+        name = canonical(cand.label, cand.span.text, cand.canonical)
+        eid = entity_id(cand.label, name)
+        if cand.role == "proposed":
+            proposed_ids.add(eid)
+        mentions.append(
+            Mention(
+                text=cand.span.text, label=cand.label, start=start, end=end, field=field,
+                name=name, id=eid, score=cand.score, source=cand.source, role=cand.role,
+            )
+        )
+    mentions = [
+        m if m.id not in proposed_ids or m.role else Mention(**{**m.to_dict(), "role": "proposed"})
+        for m in mentions
+    ]
+    aliases = tuple(
+        sorted({(entity_id(m.label, m.name), s) for m in mentions for s, lf in long_of.items()
+                if m.text == lf})
+    )
+    repos = tuple(r for f in ("title", "abstract") for r in find_links(paper.text(f), f))
+    results = tuple(r for f in ("title", "abstract") for r in find_results(paper.text(f), mentions, f))
+    subject = paper_node(paper.id)
+    relations = tuple(
+        Relation(
+            subject=subject,
+            predicate="proposes" if m.role == "proposed" and m.label == "Method"
+            else LABEL_PREDICATE[m.label],
+            object=m.id,
+            evidence=m,
+            score=m.score,
+        )
+        for m in mentions
+    )
+    return Extraction(
+        paper=paper, entities=tuple(mentions), repos=repos, relations=relations,
+        results=results, aliases=aliases,
+    )
+
+
+def extract_papers(
+    papers: Iterable[Paper], nlp: Language, batch_size: int = 64
+) -> Iterator[Extraction]:
+    """Stream one `Extraction` per paper, in input order."""
+    gazetteer: Gazetteer = nlp.get_pipe("kg_gazetteer_v1")  # type: ignore[assignment]
+    pairs = ((paper_doc(nlp, p), p) for p in papers)
+    for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield doc_to_extraction(doc, paper, gazetteer)

@@ -1,0 +1,118 @@
+"""Turn one raw record (a JSON object or CSV row) into a `Paper`, checking its fields.
+
+Accepts the arXiv metadata snapshot's field names unchanged (``id``, ``title``,
+``abstract``, ``authors`` / ``authors_parsed``, ``doi``, ``categories``,
+``versions``, ``update_date``).
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from kg.errors import InputError
+from kg.ingest.ids import paper_id
+from kg.ingest.text import clean_text
+from kg.records import Paper
+
+__all__ = ["paper_from_record"]
+
+_ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
+_STRING_FIELDS = ("id", "title", "abstract", "url", "doi", "date")
+
+
+def _lookup(record: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in record and record[name] not in (None, ""):
+            return record[name]
+    return None
+
+
+def _string(record: dict[str, Any], where: str, *names: str) -> str | None:
+    value = _lookup(record, *names)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InputError(
+            f"{where}: field {names[0]!r} must be a string, got {type(value).__name__}; "
+            "fix the record or remove it"
+        )
+    return clean_text(value) or None
+
+
+def _authors(record: dict[str, Any]) -> tuple[str, ...]:
+    parsed = record.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        names = []
+        for part in parsed:
+            if isinstance(part, list) and part:
+                names.append(clean_text(" ".join(str(p) for p in reversed(part[:2]) if p)))
+        if names:
+            return tuple(n for n in names if n)
+    value = record.get("authors")
+    if isinstance(value, list):
+        return tuple(clean_text(a) for a in value if isinstance(a, str) and clean_text(a))
+    if isinstance(value, str):
+        parts = re.split(r",\s*|\s+and\s+|;\s*", clean_text(value))
+        return tuple(p for p in parts if p)
+    return ()
+
+
+def _date(record: dict[str, Any]) -> str | None:
+    for name in ("date", "published", "created", "update_date"):
+        value = record.get(name)
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            return _ISO_DATE.match(value.strip()).group(0)  # type: ignore[union-attr]
+    versions = record.get("versions")
+    if isinstance(versions, list) and versions and isinstance(versions[0], dict):
+        created = versions[0].get("created")
+        if isinstance(created, str):
+            try:
+                return parsedate_to_datetime(created).date().isoformat()
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _categories(record: dict[str, Any]) -> tuple[str, ...]:
+    value = record.get("categories")
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, list):
+        return tuple(clean_text(v) for v in value if isinstance(v, str))
+    return ()
+
+
+def paper_from_record(record: Any, where: str) -> Paper:
+    """Check and convert one record; `where` (``file:line``) names it in errors and sources."""
+    if not isinstance(record, dict):
+        raise InputError(
+            f"{where}: expected a JSON object with 'title' and 'abstract', "
+            f"got {type(record).__name__}"
+        )
+    lowered = {str(k).lower().strip(): v for k, v in record.items()}
+    title = _string(lowered, where, "title") or ""
+    abstract = _string(lowered, where, "abstract", "summary") or ""
+    if not title and not abstract:
+        raise InputError(
+            f"{where}: record has neither a title nor an abstract; "
+            "every record needs at least one of them"
+        )
+    own_id = _string(lowered, where, "id", "paper_id", "arxiv_id")
+    doi = _string(lowered, where, "doi")
+    url = _string(lowered, where, "url", "link")
+    if url is None and own_id and _ARXIV_ID.match(own_id):
+        url = f"https://arxiv.org/abs/{own_id}"
+    return Paper(
+        id=paper_id(own_id, doi, title, abstract),
+        title=title,
+        abstract=abstract,
+        url=url,
+        date=_date(lowered),
+        authors=_authors(lowered),
+        doi=doi,
+        categories=_categories(lowered),
+        sources=(where,),
+    )

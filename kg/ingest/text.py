@@ -1,0 +1,99 @@
+"""Reading untrusted text files: encoding detection, line iteration, text cleaning."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from kg.errors import InputError
+
+__all__ = ["open_text", "clean_text", "iter_lines", "display_name"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def display_name(path: Path | str) -> str:
+    """How a file is named in messages and in a paper's sources."""
+    return "<stdin>" if str(path) == "-" else str(path)
+
+
+def clean_text(text: object) -> str:
+    """One line of plain text: control characters dropped, whitespace collapsed, NFC.
+
+    >>> clean_text("  A\\x00 title\\r\\n with\\tspaces ")
+    'A title with spaces'
+    """
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFC", str(text))
+    s = _CONTROL.sub(" ", s)
+    return _SPACES.sub(" ", s).strip()
+
+
+def _detect_encoding(head: bytes, name: str) -> str:
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "utf-16-be"
+    if b"\x00" in head:
+        raise InputError(
+            f"{name}: looks like a binary file, not text; pass a .txt listing, JSON/JSONL or CSV"
+        )
+    return "utf-8"
+
+
+def open_text(path: Path | str) -> IO[str]:
+    """Open a text file (or `-` for stdin, or a `.gz` file) with its encoding detected."""
+    name = display_name(path)
+    try:
+        if str(path) == "-":
+            raw: IO[bytes] = sys.stdin.buffer
+        elif str(path).endswith(".gz"):
+            raw = gzip.open(path, "rb")
+        else:
+            raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the wrapper
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory where a file was expected") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror}); check permissions") from None
+    buffered = io.BufferedReader(raw) if not hasattr(raw, "peek") else raw
+    try:
+        head = buffered.peek(4096)[:4096]  # type: ignore[attr-defined]
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{name}: cannot read ({exc}); is it a valid file?") from None
+    encoding = _detect_encoding(head, name)
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline=None)
+
+
+def iter_lines(fh: IO[str], name: str) -> Iterator[tuple[int, str]]:
+    """Yield (line number, line without newline); a decoding error names the line."""
+    number = 0
+    try:
+        for number, line in enumerate(fh, start=1):  # noqa: B007 - number used in except
+            yield number, line.rstrip("\n")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{name}:{number + 1}: bytes that are not valid UTF-8; re-save the file as UTF-8"
+        ) from None
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{name}:{number + 1}: cannot read ({exc})") from None

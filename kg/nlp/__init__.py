@@ -1,0 +1,1 @@
+"""The extraction pipeline: spaCy components for links, abbreviations, gazetteer, rules, NER."""

@@ -1,0 +1,112 @@
+"""Abbreviation detection (Schwartz & Hearst, 2003): "long form (SF)" pairs in a Doc.
+
+The component writes pairs to ``doc._.kg_abbreviations`` as ``(short Span, long Span)``
+and every later occurrence of a defined short form to ``doc.spans["kg_abbrev"]``.
+
+>>> import spacy
+>>> nlp = spacy.blank("en"); _ = nlp.add_pipe("kg_abbreviations_v1")
+>>> doc = nlp("We consider Multi-Objective GFlowNets (MOGFNs). MOGFNs work.")
+>>> [(s.text, l.text) for s, l in doc._.kg_abbreviations]
+[('MOGFNs', 'Multi-Objective GFlowNets')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+__all__ = ["find_abbreviations", "best_long_form"]
+
+if not Doc.has_extension("kg_abbreviations"):
+    Doc.set_extension("kg_abbreviations", default=None)
+
+_PAREN = re.compile(r"\(([^()\s;,]{2,12}|[^()\s;,]{1,8}[- ][^()\s;,]{1,8})\)")
+_WORD = re.compile(r"\S+")
+_STOP_WORDS_BEFORE = {"the", "a", "an", "of", "and", "or", "in", "on", "for", "with", "to"}
+
+
+def best_long_form(short: str, candidate: str) -> str | None:
+    """The shortest end of `candidate` whose letters spell `short` (Schwartz–Hearst).
+
+    >>> best_long_form("GNN", "we use graph neural networks")
+    'graph neural networks'
+    """
+    s_idx = len(short) - 1
+    l_idx = len(candidate) - 1
+    while s_idx >= 0:
+        ch = short[s_idx].lower()
+        if not ch.isalnum():
+            s_idx -= 1
+            continue
+        while l_idx >= 0 and (
+            candidate[l_idx].lower() != ch
+            or (s_idx == 0 and l_idx > 0 and candidate[l_idx - 1].isalnum())
+        ):
+            l_idx -= 1
+        if l_idx < 0:
+            return None
+        l_idx -= 1
+        s_idx -= 1
+    start = candidate.rfind(" ", 0, l_idx + 1) + 1
+    long_form = candidate[start:].strip()
+    if len(long_form) <= len(short) or short.lower() in long_form.lower().split():
+        return None
+    return long_form
+
+
+def _plausible_short(short: str) -> bool:
+    core = short.rstrip("s") or short
+    return (
+        short[0].isalnum()
+        and any(c.isalpha() for c in short)
+        and sum(c.isupper() for c in core) >= max(1, (len(core) + 1) // 3)
+    )
+
+
+def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
+    """(short form, long form) span pairs defined in `doc` as "long form (SF)"."""
+    pairs = []
+    text = doc.text
+    for match in _PAREN.finditer(text):
+        short = match.group(1)
+        if not _plausible_short(short):
+            continue
+        before = text[: match.start()].rstrip()
+        words = list(_WORD.finditer(before))
+        limit = min(len(short) + 5, len(short) * 2)
+        window = words[-limit:]
+        if not window:
+            continue
+        offset = window[0].start()
+        long_form = best_long_form(short, before[offset:])
+        if not long_form:
+            continue
+        lstart = before.rfind(long_form)
+        first_word = long_form.split()[0].lower()
+        if first_word in _STOP_WORDS_BEFORE:
+            continue
+        lspan = doc.char_span(lstart, lstart + len(long_form), alignment_mode="expand")
+        sspan = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+        if lspan is None or sspan is None or lspan.end > sspan.start:
+            continue
+        if lspan[-1].is_punct:
+            lspan = lspan[:-1]
+        pairs.append((sspan, lspan))
+    return pairs
+
+
+@Language.component("kg_abbreviations_v1")
+def abbreviation_component(doc: Doc) -> Doc:
+    """Find abbreviation definitions and later uses of each short form."""
+    pairs = find_abbreviations(doc)
+    doc._.kg_abbreviations = pairs
+    uses = []
+    for short in sorted({s.text for s, _ in pairs}):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None:
+                uses.append(span)
+    doc.spans["kg_abbrev"] = uses
+    return doc

@@ -1,0 +1,150 @@
+"""Gazetteer: known names of methods, datasets, metrics and tasks, matched as phrases.
+
+Entries are data (``kg/data/gazetteer/*.jsonl``), one object per line:
+``{"name", "label", "aliases", "source", "case_sensitive"}``. Spelling variants
+(hyphen/space, plural) are added automatically. Matches go to
+``doc.spans["kg_gazetteer"]`` with the canonical name in ``span.kb_id_``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.errors import KGError
+from kg.records import LABELS
+
+__all__ = ["GazetteerEntry", "load_entries", "variants", "Gazetteer", "DEFAULT_PATH"]
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+_SOURCE_RANK = {"curated": 0, "axcell": 1, "nlp-tdms": 2, "pwc-datasets": 3}
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One known entity: canonical name, label, aliases and where the entry came from."""
+
+    name: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    source: str = "curated"
+    case_sensitive: bool = False
+
+
+def load_entries(path: str | Path = DEFAULT_PATH) -> Iterator[GazetteerEntry]:
+    """Read every ``*.jsonl`` under `path` (or the one file `path`)."""
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files or not files[0].exists():
+        raise KGError(f"{path}: no gazetteer files (*.jsonl) found; reinstall kg or fix the path")
+    for file in files:
+        with open(file, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                    label = obj["label"]
+                    if label not in LABELS:
+                        raise ValueError(f"unknown label {label!r}")
+                    yield GazetteerEntry(
+                        name=obj["name"],
+                        label=label,
+                        aliases=tuple(obj.get("aliases", ())),
+                        source=obj.get("source", file.stem),
+                        case_sensitive=bool(obj.get("case_sensitive", False)),
+                    )
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise KGError(f"{file}:{number}: bad gazetteer entry ({exc})") from None
+
+
+def variants(name: str) -> set[str]:
+    """Spellings of `name` that should match too: hyphen/space swaps and the plural.
+
+    >>> sorted(variants("graph neural network"))
+    ['graph neural network', 'graph neural networks', 'graph-neural-network']
+    """
+    out = {name}
+    if "-" in name:
+        out.add(name.replace("-", " "))
+    if " " in name and len(name.split()) <= 3:
+        out.add(name.replace(" ", "-"))
+    last = name.split(" ")[-1]
+    if last.isalpha() and last.islower() and len(last) > 3 and not last.endswith("s"):
+        out.add(name + "s")
+    return out
+
+
+class Gazetteer:
+    """spaCy component: phrase matching over the gazetteer (case-insensitive unless marked)."""
+
+    def __init__(self, nlp: Language, name: str = "kg_gazetteer_v1") -> None:
+        self.nlp = nlp
+        self.name = name
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.size = 0
+        self.names: dict[tuple[str, str], str] = {}
+
+    def initialize(
+        self,
+        get_examples: object = None,
+        nlp: Language | None = None,
+        entries: Iterable[GazetteerEntry] | None = None,
+        path: str | Path = DEFAULT_PATH,
+    ) -> None:
+        """Load the entries (from `entries`, or the JSONL files under `path`)."""
+        chosen: dict[tuple[str, str, bool], tuple[int, str]] = {}
+        for entry in entries if entries is not None else load_entries(path):
+            rank = _SOURCE_RANK.get(entry.source, 4)
+            for alias in {entry.name, *entry.aliases}:
+                sensitive = entry.case_sensitive or len(alias) <= 2
+                for form in variants(alias) if not sensitive else {alias}:
+                    key = (entry.label, form if sensitive else form.lower(), sensitive)
+                    if key not in chosen or rank < chosen[key][0]:
+                        chosen[key] = (rank, entry.name)
+        by_match: dict[tuple[str, bool], list[str]] = {}
+        for (label, form, sensitive), (_, canonical) in sorted(chosen.items()):
+            by_match.setdefault((f"{label}|{canonical}", sensitive), []).append(form)
+        for (match_id, sensitive), forms in by_match.items():
+            matcher = self.exact if sensitive else self.lower
+            matcher.add(match_id, list(self.nlp.tokenizer.pipe(forms)))
+        self.size = len(chosen)
+        self.names = {(label, form.lower()): name for (label, form, _), (_, name) in chosen.items()}
+
+    def lookup(self, label: str, text: str) -> str | None:
+        """Canonical name of `text` as an entity of type `label`, when the gazetteer knows it."""
+        return self.names.get((label, text.lower()))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.exact, self.lower):
+            for match_id, start, end in matcher(doc):
+                if _glued(doc, start, end):
+                    continue
+                label, canonical = self.nlp.vocab.strings[match_id].split("|", 1)
+                spans.append(Span(doc, start, end, label=label, kb_id=canonical))
+        doc.spans["kg_gazetteer"] = filter_spans(spans)
+        return doc
+
+
+def _glued(doc: Doc, start: int, end: int) -> bool:
+    """True when the match is part of a longer hyphenated word (CIFAR-10 in CIFAR-10-C)."""
+    if end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text in ("-", "/"):
+        return True
+    if start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text in ("-", "/"):
+        return True
+    return False
+
+
+@Language.factory("kg_gazetteer_v1")
+def make_gazetteer(nlp: Language, name: str) -> Gazetteer:
+    """Factory of the gazetteer component (load it with ``.initialize()``)."""
+    return Gazetteer(nlp, name)

@@ -1,0 +1,174 @@
+"""Contextual rules: what a paper proposes, which datasets it uses, which metrics it reports.
+
+Rules fire on cues in the text and only accept name-like spans (an acronym, a word
+with inner capitals or digits such as ``UniFormer``, ``EF21``, ``DiT-MoE``), so that
+descriptive phrases ("our framework") never become entities. Matches go to
+``doc.spans["kg_rules"]``; the proposed method carries ``kb_id_ == "proposed"``.
+
+>>> import spacy
+>>> nlp = spacy.blank("en"); _ = nlp.add_pipe("kg_rules_v1")
+>>> doc = nlp.make_doc("UniFormer: Unified Transformer\\n\\nWe test on the Kinetics-400 dataset.")
+>>> doc._.kg_title_len = 30
+>>> doc = nlp(doc)
+>>> [(s.text, s.label_, s.kb_id_) for s in doc.spans["kg_rules"]]
+[('UniFormer', 'Method', 'proposed'), ('Kinetics-400', 'Dataset', '')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+import kg.nlp.abbrev  # noqa: F401 - registers doc._.kg_abbreviations
+
+__all__ = ["is_name_like", "rule_spans"]
+
+if not Doc.has_extension("kg_title_len"):
+    Doc.set_extension("kg_title_len", default=0)
+
+_NAME = r"[A-Za-z0-9][\w.+]*(?:-[\w.+]+)*"
+_TITLE_STARTERS = {
+    "beyond", "towards", "toward", "rethinking", "on", "when", "why", "how", "what",
+    "revisiting", "understanding", "learning", "from", "less", "more", "is", "are", "do",
+    "does", "can", "the", "a", "an", "into", "through", "not", "all", "one", "make", "making",
+}
+_GENERIC = {
+    "we", "our", "this", "that", "these", "it", "its", "they", "method", "model", "approach",
+    "framework", "algorithm", "dataset", "benchmark", "i", "ii", "iii", "iv", "ai", "ml", "nlp",
+}
+_PROPOSE = re.compile(
+    r"\b(?:we|this (?:paper|work)|here we|in this (?:paper|work),? we)\s+"
+    r"(?:first\s+|also\s+|further\s+|then\s+)?"
+    r"(?:propose|introduce|present|develop|design|devise|put forward|contribute|release)[sd]?\b",
+    re.I,
+)
+_NAMED = re.compile(r"\b(?:called|named|dubbed|termed|coined|namely|entitled)\s+", re.I)
+_DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
+_TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.I)
+_METRIC_VALUE = re.compile(
+    r"\b(?:an?\s+)?(" + _NAME + r")\s+(?:score\s+)?of\s+[<>~≈]?\s*\d+(?:\.\d+)?\s*%?", re.I
+)
+_LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
+
+
+def is_name_like(text: str) -> bool:
+    """A name rather than a word: inner capitals, digits, or an acronym.
+
+    >>> [is_name_like(t) for t in ["UniFormer", "EF21", "GNN", "Transformer", "our", "X"]]
+    [True, True, True, False, False, False]
+    """
+    words = text.split()
+    if not words or len(words) > 6 or text.lower() in _GENERIC or len(text) < 2:
+        return False
+    for word in words:
+        core = word.strip("-")
+        if any(c.isupper() for c in core[1:]) or (
+            any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
+        ):
+            return True
+    return False
+
+
+def _span(doc: Doc, start: int, end: int, label: str, tag: str = "") -> Span | None:
+    span = doc.char_span(start, end, label=label, kb_id=tag, alignment_mode="expand")
+    if span is None or not span.text.strip():
+        return None
+    while len(span) and (span[-1].is_punct and span[-1].text not in (")",)):
+        span = span[:-1]
+    return span if len(span) else None
+
+
+def _names_at(text: str, pos: int, limit: int = 5) -> Iterator[tuple[int, int]]:
+    """Name-like items of a list starting at `pos` ("X, Y and Z")."""
+    for _ in range(limit):
+        m = re.compile(_NAME).match(text, pos)
+        if not m or not m.group(0)[0].isalpha() or not is_name_like(m.group(0).rstrip(".")):
+            return
+        end = m.end() - (1 if m.group(0).endswith(".") else 0)
+        yield m.start(), end
+        sep = _LIST_ITEM.match(text, end)
+        if not sep:
+            return
+        pos = sep.end()
+
+
+def _names_before(text: str, end: int, limit: int = 5) -> list[tuple[int, int]]:
+    """Name-like items of a list that ends at `end` ("X, Y and Z datasets")."""
+    found: list[tuple[int, int]] = []
+    head = text[:end].rstrip()
+    for _ in range(limit):
+        m = re.search(_NAME + r"$", head)
+        if not m or not m.group(0)[0].isalpha() or not is_name_like(m.group(0)):
+            break
+        found.append((m.start(), m.end()))
+        head = head[: m.start()]
+        sep = re.search(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$", head)
+        if not sep:
+            break
+        head = head[: sep.start()]
+    return found[::-1]
+
+
+def rule_spans(doc: Doc) -> list[Span]:
+    """All spans the contextual rules find in `doc`."""
+    text = doc.text
+    title_len = doc._.kg_title_len
+    spans: list[Span | None] = []
+    if title_len:
+        m = re.match(r"\s*([^:]{2,60}?)\s*:\s", text[:title_len])
+        if m and m.group(1).split()[0].lower() not in _TITLE_STARTERS and is_name_like(m.group(1)):
+            if len(m.group(1).split()) <= 4:
+                spans.append(_span(doc, m.start(1), m.end(1), "Method", "proposed"))
+    pairs = doc._.kg_abbreviations or ()
+    for cue in _PROPOSE.finditer(text):
+        window = text[cue.end() : cue.end() + 160]
+        clause = re.split(r"[.;:]\s", window, maxsplit=1)[0]
+        clause_end = cue.end() + len(clause)
+        if re.match(r"\s+to\s", clause):
+            continue
+        defined = [
+            (s, lf) for s, lf in pairs if cue.end() <= lf.start_char < min(clause_end, cue.end() + 40)
+        ]
+        if defined:
+            short, long = defined[0]
+            label = "Dataset" if _DATA_WORD.search(long.text + text[short.end_char : short.end_char + 40]) else "Method"
+            spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
+            spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
+            continue
+        m = re.match(r"\s+(?:(?:a|an|the)\s+)?(" + _NAME + r")", clause)
+        if m and is_name_like(m.group(1)):
+            label = "Dataset" if _DATA_WORD.search(clause[m.end(1) : m.end(1) + 60]) else "Method"
+            start = cue.end() + m.start(1)
+            spans.append(_span(doc, start, start + len(m.group(1)), label, "proposed"))
+            continue
+        named = _NAMED.search(clause)
+        if named:
+            for s, e in _names_at(clause, named.end(), limit=1):
+                label = "Dataset" if _DATA_WORD.search(clause[e : e + 40]) else "Method"
+                spans.append(_span(doc, cue.end() + s, cue.end() + e, label, "proposed"))
+    for word in _DATA_WORD.finditer(text):
+        for s, e in _names_before(text, word.start()):
+            spans.append(_span(doc, s, e, "Dataset"))
+        after = re.match(r"\s*(?:,\s*)?(?:such as|including|like|e\.g\.,?|\(|:)\s*", text[word.end():])
+        if after:
+            for s, e in _names_at(text, word.end() + after.end()):
+                spans.append(_span(doc, s, e, "Dataset"))
+    for cue in _TERMS_OF.finditer(text):
+        for s, e in _names_at(text, cue.end()):
+            spans.append(_span(doc, s, e, "Metric"))
+    for m in _METRIC_VALUE.finditer(text):
+        if is_name_like(m.group(1)) and m.group(1).isupper() or m.group(1).lower() in (
+            "accuracy", "perplexity", "mIoU".lower(), "map"
+        ):
+            spans.append(_span(doc, m.start(1), m.end(1), "Metric"))
+    return [s for s in spans if s is not None]
+
+
+@Language.component("kg_rules_v1")
+def rules_component(doc: Doc) -> Doc:
+    """Store the contextual rules' spans in ``doc.spans["kg_rules"]``."""
+    doc.spans["kg_rules"] = rule_spans(doc)
+    return doc
