@@ -108,6 +108,10 @@ def build_graph(records: Iterable[Extraction]) -> nx.MultiDiGraph:
         data["name"] = data["label"] = name
         data["aliases"] = sorted({n for n in names if n != name}, key=str.lower)
         data["sources"] = sorted(data["sources"])
+    for node, data in G.nodes(data=True):
+        if data["type"] == "Result" and data["metric"] in G:
+            metric = G.nodes[data["metric"]]["label"]
+            data["label"] = f"{metric} = {data['value']:g}{data['unit']}"
     return G
 
 
@@ -164,7 +168,7 @@ def _add_record(G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[s
     for n, res in enumerate(rec.results):
         rid = f"result:{p.id}:{n}"
         G.add_node(
-            rid, type="Result", label=f"{res.metric} = {res.value:g}{res.unit}",
+            rid, type="Result", label=f"{res.value:g}{res.unit}",
             metric=res.metric, value=res.value, unit=res.unit,
             method=res.method, dataset=res.dataset,
         )

@@ -70,7 +70,7 @@ def entity_id(label: str, name: str) -> str:
 def canonical_name(names: Iterable[str]) -> str:
     """Most common full form among the spellings seen; ties go to the longer, then sorted first.
 
-    An acronym only wins when no long form was seen.
+    A single-word form (an acronym) only wins when no multi-word form was seen.
 
     >>> canonical_name(["GNN", "graph neural networks", "GNN", "graph neural networks"])
     'graph neural networks'
@@ -78,10 +78,10 @@ def canonical_name(names: Iterable[str]) -> str:
     counts = Counter(n.strip() for n in names if n.strip())
     if not counts:
         return ""
+    multiword = any(" " in name for name in counts)
 
     def rank(item: tuple[str, int]) -> tuple[int, int, int, str]:
         name, count = item
-        is_acronym = int(" " not in name and sum(c.isupper() for c in name) >= 2)
-        return (is_acronym, -count, -len(name), name)
+        return (int(multiword and " " not in name), -count, -len(name), name)
 
     return sorted(counts.items(), key=rank)[0][0]

@@ -47,7 +47,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
     """Results stated in `text` (one field), linked to the mentions of that field."""
     results = []
     inside = [m for m in mentions if m.field == field]
-    proposed = next((m for m in inside if m.role == "proposed" and m.label == "Method"), None)
+    proposed = next((m for m in mentions if m.role == "proposed" and m.label == "Method"), None)
     for metric in (m for m in inside if m.label == "Metric"):
         before = _BEFORE.search(text[max(0, metric.start - 40) : metric.start])
         after = _AFTER.match(text[metric.end : metric.end + 40])

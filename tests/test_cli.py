@@ -1,0 +1,121 @@
+import json
+import sys
+
+import pytest
+
+from kg.cli import main
+from tests.conftest import ROOT
+
+
+def run(monkeypatch, capsys, *args):
+    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+def test_help_shows_examples(monkeypatch, capsys):
+    code, out, _ = run(monkeypatch, capsys, "--help")
+    assert code == 0 and "kg build seeds/ -o outputs/" in out
+    for command in ("build", "extract"):
+        code, out, _ = run(monkeypatch, capsys, command, "--help")
+        assert code == 0 and "Example: kg " in out
+
+
+def test_extract_keeps_ids_and_order(monkeypatch, capsys, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"id": "z9", "title": "UniFormer: Unified Transformer", "abstract": "Code: github.com/a/b."}\n'
+        '{"id": "a1", "title": "", "abstract": "We test on CIFAR-10."}\n'
+        '{"id": "z9", "title": "UniFormer: Unified Transformer", "abstract": "Code: github.com/a/b."}\n'
+    )
+    out_file = tmp_path / "x.jsonl"
+    code, _, err = run(monkeypatch, capsys, "extract", src, "-o", out_file, "--no-model")
+    assert code in (0, None), err
+    rows = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["z9", "a1", "z9"]
+    first = rows[0]
+    assert {"id", "title", "entities", "repos", "relations"} <= first.keys()
+    assert first["repos"][0] == first["repos"][0] | {"url": "https://github.com/a/b", "kind": "code"}
+    ent = first["entities"][0]
+    assert {"text", "label", "start", "end", "field", "name", "id", "score", "source"} <= ent.keys()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("", "no papers found"),
+        ('{"title": "x"}\n{oops}\n', "in.jsonl:2: malformed JSON"),
+    ],
+)
+def test_bad_input_exits_1_with_one_line(monkeypatch, capsys, tmp_path, content, message):
+    src = tmp_path / "in.jsonl"
+    if content is not None:
+        src.write_text(content)
+    code, _, err = run(monkeypatch, capsys, "extract", src, "--no-model")
+    assert code == 1
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_usage_error_exits_1(monkeypatch, capsys):
+    code, _, err = run(monkeypatch, capsys, "build", "--no-such-option")
+    assert code == 1 or code == 2
+    assert "Traceback" not in err
+
+
+BUILD_FILES = ("kg.ttl", "kg.html", "kg.graphml", "graph.json", "extractions.jsonl", "build.json")
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory):
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("out")
+    report = build([ROOT / "seeds"], out, show_progress=False)
+    return out, report
+
+
+def test_build_seeds_writes_all_outputs(seeds_build):
+    out, report = seeds_build
+    for name in BUILD_FILES:
+        assert (out / name).stat().st_size > 0, name
+    assert report["records"] == 276 and report["papers"] == 260
+    assert report["nodes_by_type"]["Paper"] == 260
+    assert report["nodes_by_type"]["Repository"] >= 80
+    lines = (out / "extractions.jsonl").read_text().splitlines()
+    assert len(lines) == 260
+    assert sum(len(json.loads(x)["sources"]) for x in lines) == 276
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_build_output_roundtrips(seeds_build):
+    import networkx as nx
+    import rdflib
+
+    out, report = seeds_build
+    G = nx.read_graphml(out / "kg.graphml")
+    assert G.number_of_nodes() == report["nodes"]
+    g = rdflib.Graph().parse(out / "kg.ttl")
+    assert len(g) > report["edges"]
+    html = (out / "kg.html").read_text()
+    assert "<script src=\"http" not in html and "cdn" not in html.lower()
+
+
+def test_failed_build_keeps_previous_outputs(monkeypatch, capsys, seeds_build, tmp_path):
+    out, _ = seeds_build
+    before = {n: (out / n).read_bytes() for n in BUILD_FILES}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "ok"}\n{"title": 5.5, "abstract": ["no"]}\n')
+    code, _, err = run(monkeypatch, capsys, "build", bad, "-o", out, "--no-model")
+    assert code == 1 and "bad.jsonl:2" in err
+    assert {n: (out / n).read_bytes() for n in BUILD_FILES} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_build_into_a_file_path_is_a_clear_error(monkeypatch, capsys, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    code, _, err = run(monkeypatch, capsys, "build", ROOT / "seeds", "-o", target, "--no-model")
+    assert code == 1 and "not a directory" in err

@@ -1,0 +1,65 @@
+import networkx as nx
+
+from kg.graph import build_graph, evidence_sentence
+from kg.records import Extraction, Mention, Paper, Repo, Result
+
+
+def mention(text, label, eid, start=0, role="", field="abstract", score=0.9):
+    return Mention(text=text, label=label, start=start, end=start + len(text), field=field,
+                   name=text, id=eid, score=score, source="gazetteer", role=role)
+
+
+def sample():
+    a = Extraction(
+        paper=Paper(id="a", title="FooNet: x", abstract="We use CIFAR10. FooNet gets 90% accuracy."),
+        entities=(
+            mention("FooNet", "Method", "method:foonet", 0, "proposed", "title"),
+            mention("CIFAR10", "Dataset", "dataset:cifar10", 7),
+            mention("accuracy", "Metric", "metric:accuracy", 32),
+        ),
+        repos=(Repo(url="https://github.com/a/b", kind="code", raw="github.com/a/b", start=0, end=14),),
+        results=(Result(metric="metric:accuracy", value=90.0, unit="%", method="method:foonet",
+                        dataset="dataset:cifar10", text="90% accuracy", start=28, end=40),),
+    )
+    b = Extraction(
+        paper=Paper(id="b", title="Other", abstract="On CIFAR-10 and CIFAR-10 with FooNet."),
+        entities=(
+            mention("CIFAR-10", "Dataset", "dataset:cifar10", 3),
+            mention("CIFAR-10", "Dataset", "dataset:cifar10", 16),
+            mention("FooNet", "Method", "method:foonet", 30),
+        ),
+        repos=(Repo(url="https://github.com/a/b", kind="code", raw="https://github.com/a/b"),),
+    )
+    return build_graph([a, b])
+
+
+def test_nodes_and_types():
+    G = sample()
+    types = nx.get_node_attributes(G, "type")
+    assert types["paper:a"] == "Paper" and types["method:foonet"] == "Method"
+    assert types["repo:https://github.com/a/b"] == "Repository"
+    assert sum(1 for t in types.values() if t == "Result") == 1
+
+
+def test_one_node_per_entity_with_canonical_name_and_aliases():
+    G = sample()
+    node = G.nodes["dataset:cifar10"]
+    assert node["name"] == "CIFAR-10" and node["aliases"] == ["CIFAR10"]
+
+
+def test_edges_carry_evidence_and_counts():
+    G = sample()
+    assert G.has_edge("paper:a", "method:foonet", key="proposes")
+    assert not G.has_edge("paper:a", "method:foonet", key="uses")
+    assert G.has_edge("paper:b", "method:foonet", key="uses")
+    edge = G.edges["paper:b", "dataset:cifar10", "evaluatedOn"]
+    assert edge["mentions"] == 2 and edge["source"] == "gazetteer" and edge["field"] == "abstract"
+    assert edge["sentence"] == "On CIFAR-10 and CIFAR-10 with FooNet."
+    assert G.in_degree("repo:https://github.com/a/b") == 2
+    result = next(n for n, d in G.nodes(data=True) if d["type"] == "Result")
+    assert G.has_edge(result, "dataset:cifar10", key="resultDataset")
+
+
+def test_evidence_sentence():
+    text = "First one. Second has X here. Third."
+    assert evidence_sentence(text, text.index("X"), text.index("X") + 1) == "Second has X here."

@@ -1,0 +1,91 @@
+from kg.extract import extract_papers
+from kg.nlp.abbrev import best_long_form
+from kg.nlp.merge import is_descriptive
+from kg.nlp.rules import is_name_like
+from kg.records import Paper
+
+
+def run(nlp, title="", abstract=""):
+    return next(extract_papers([Paper(id="p", title=title, abstract=abstract)], nlp))
+
+
+def names(rec, label=None):
+    return {(m.name, m.label) for m in rec.entities if label is None or m.label == label}
+
+
+def test_abbreviation_long_and_short_forms_are_one_entity(tiny_nlp):
+    rec = run(tiny_nlp, abstract="In this paper we propose Multi-Objective GFlowNets (MOGFNs). MOGFNs win.")
+    ids = {m.id for m in rec.entities}
+    assert ids == {"method:multiobjectivegflownet"}
+    assert {m.text for m in rec.entities} == {"Multi-Objective GFlowNets", "MOGFNs"}
+    assert ("method:multiobjectivegflownet", "MOGFNs") in rec.aliases
+    assert all(m.role == "proposed" for m in rec.entities)
+
+
+def test_schwartz_hearst():
+    assert best_long_form("GNN", "we study graph neural networks") == "graph neural networks"
+    assert best_long_form("XYZ", "completely unrelated words") is None
+
+
+def test_gazetteer_variants_merge_but_different_things_do_not(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We test on CIFAR10, Cifar-10, CIFAR-100 and CIFAR-10-C.")
+    ids = [m.id for m in rec.entities if m.source == "gazetteer"]
+    assert ids == ["dataset:cifar10", "dataset:cifar10", "dataset:cifar100"]
+    assert {m.name for m in rec.entities if m.source == "gazetteer"} == {"CIFAR-10", "CIFAR-100"}
+
+
+def test_gazetteer_case_sensitive_entries(tiny_nlp):
+    assert ("FID", "Metric") in names(run(tiny_nlp, abstract="We report FID scores."))
+    assert names(run(tiny_nlp, abstract="The fid was set."), "Metric") == set()
+
+
+def test_title_colon_rule_and_propose_rule(tiny_nlp):
+    rec = run(tiny_nlp, title="UniFormer: Unified Transformer for Video", abstract="We introduce EF21, a method.")
+    proposed = {m.name for m in rec.entities if m.role == "proposed"}
+    assert proposed == {"UniFormer", "EF21"}
+    assert {r.predicate for r in rec.relations if r.object == "method:uniformer"} == {"proposes"}
+    assert ("Transformer", "Method") in names(rec)
+
+
+def test_title_rule_skips_ordinary_words(tiny_nlp):
+    rec = run(tiny_nlp, title="Beyond Accuracy: What Data Quality Means", abstract="Text.")
+    assert not [m for m in rec.entities if m.role == "proposed"]
+
+
+def test_dataset_and_metric_rules(tiny_nlp):
+    rec = run(
+        tiny_nlp,
+        abstract="Experiments on the Kinetics-400 and SSv2 datasets show gains in terms of mAP and NDCG.",
+    )
+    assert {("Kinetics-400", "Dataset"), ("SSv2", "Dataset"), ("mAP", "Metric"), ("NDCG", "Metric")} <= names(rec)
+
+
+def test_results_are_extracted(tiny_nlp):
+    rec = run(
+        tiny_nlp,
+        title="FooNet: a thing",
+        abstract="FooNet achieves 85.3% top-1 accuracy on ImageNet. It reaches an FID of 2.1 on CIFAR-10.",
+    )
+    got = {(r.metric, r.value, r.unit, r.dataset, r.method) for r in rec.results}
+    assert got == {
+        ("metric:top1accuracy", 85.3, "%", "dataset:imagenet", "method:foonet"),
+        ("metric:fid", 2.1, "", "dataset:cifar10", "method:foonet"),
+    }
+
+
+def test_offsets_point_into_the_right_field(tiny_nlp):
+    paper = Paper(id="p", title="GNN: graphs", abstract="We use a Transformer on CIFAR-10.")
+    rec = next(extract_papers([paper], tiny_nlp))
+    for m in rec.entities:
+        assert paper.text(m.field)[m.start : m.end] == m.text
+
+
+def test_name_like_and_descriptive(tiny_nlp):
+    assert is_name_like("DiT-MoE") and is_name_like("LoRA") and not is_name_like("framework")
+    doc = tiny_nlp.make_doc("a weighted version distributed training methods LightGCN model")
+    assert is_descriptive(doc[1:3]) and is_descriptive(doc[3:6]) and not is_descriptive(doc[6:8])
+
+
+def test_any_text_never_raises(tiny_nlp):
+    for text in ["", " ", "((((", "(A) (B)", "we propose", "\u202e\U0001f600 x (X)", "a" * 5000, "in terms of"]:
+        run(tiny_nlp, title=text or "t", abstract=text)

@@ -1,0 +1,44 @@
+import pytest
+
+from kg.resolve import canonical_name, entity_id, entity_key
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("CIFAR-10", "CIFAR10"),
+        ("CIFAR-10", "Cifar-10"),
+        ("CIFAR-10", "cifar 10"),
+        ("graph neural networks", "Graph Neural Network"),
+        ("ImageNet-1k", "ImageNet 1K"),
+    ],
+)
+def test_variants_share_a_key(a, b):
+    assert entity_key(a) == entity_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("CIFAR-10", "CIFAR-100"),
+        ("CIFAR-10", "CIFAR-10-C"),
+        ("ImageNet", "ImageNet-21k"),
+        ("ImageNet", "Tiny-ImageNet"),
+        ("BERT", "RoBERTa"),
+    ],
+)
+def test_different_things_keep_different_keys(a, b):
+    assert entity_key(a) != entity_key(b)
+
+
+def test_ids_are_safe_and_deterministic():
+    weird = 'x <script>"{}|\\^`\n'
+    eid = entity_id("Method", weird)
+    assert eid == entity_id("Method", weird)
+    assert all(c.isalnum() or c in ":+#*&'" for c in eid)
+    assert entity_id("Method", "!!!").startswith("method:h")
+
+
+def test_canonical_prefers_common_full_form():
+    assert canonical_name(["GNN", "GNN", "GNN", "graph neural networks"]) == "graph neural networks"
+    assert canonical_name(["Cifar-10", "CIFAR-10", "CIFAR-10"]) == "CIFAR-10"
