@@ -1,0 +1,692 @@
+"""Self-contained, offline, interactive HTML browser of the knowledge graph.
+
+`write_html(G, path)` writes ONE file: vis-network's JavaScript (read at run time from
+the pyvis package, never from a CDN), the page's own script and style, and the graph
+as JSON inside ``<script type="application/json">``. Nothing is fetched from any
+network; the page opens from ``file://``.
+
+- Layout is computed here (:func:`kg.export.layout.fast_layout`, numpy) and handed to
+  vis-network with physics off, so thousands of nodes draw at once.
+- Big graphs are summarized: the `max_nodes` best-connected nodes are kept and the
+  page says how many (of which type) are hidden. `types`, `focus` + `hops` choose
+  another view (the neighbourhood of one entity, found by name or alias).
+- Node and edge data come from pyvis (`Network.add_node`, pyvis `Edge`); the page,
+  its legend, search, filters and side panel are this module's own template.
+- Every string from a paper is untrusted: the JSON is escaped so that ``</script>``
+  cannot end the data block, the page builds its DOM with ``textContent`` only, shows
+  its own plain-text tooltips (never vis-network's HTML ``title``) and turns only
+  ``http``/``https`` URLs into links.
+
+>>> page = render_html(build_example_graph())
+>>> page.startswith("<!DOCTYPE html>") and "<script src" not in page
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import html as htmlmod
+import json
+import math
+import re
+from collections import Counter, deque
+from collections.abc import Hashable, Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.atomic import atomic_write
+from kg.export import _html_assets as _assets
+from kg.errors import KGError
+from kg.graph import EDGE_TYPES, NODE_TYPES
+
+__all__ = [
+    "write_html",
+    "render_html",
+    "select_view",
+    "view",
+    "load_graph",
+    "NODE_STYLE",
+    "DEFAULT_MAX_NODES",
+    "escape_json_for_html",
+    "build_example_graph",
+]
+
+DEFAULT_MAX_NODES = 5000
+
+# type -> (colour, vis-network shape, legend symbol)
+NODE_STYLE: dict[str, tuple[str, str, str]] = {
+    "Paper": ("#4C78A8", "dot", "\u25cf"),
+    "Method": ("#F58518", "diamond", "\u25c6"),
+    "Dataset": ("#54A24B", "square", "\u25a0"),
+    "Metric": ("#B279A2", "triangle", "\u25b2"),
+    "Task": ("#E45756", "star", "\u2605"),
+    "Repository": ("#2A9D8F", "triangleDown", "\u25bc"),
+    "Result": ("#9D755D", "hexagon", "\u2b22"),
+}
+_OTHER_STYLE = ("#888888", "dot", "\u25cf")
+_LABEL_MAX = 48
+
+_JSON_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def escape_json_for_html(text: str) -> str:
+    """Make JSON text safe inside ``<script type="application/json">``.
+
+    ``<``, ``>``, ``&`` and U+2028/U+2029 only occur inside JSON strings, where their
+    ``\\uXXXX`` escapes mean the same, so the result is equal JSON that contains no
+    ``</script>``, ``<!--`` or HTML entity.
+
+    >>> escape_json_for_html(json.dumps({"t": "</script><b>&"}))
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    return text.translate(_JSON_ESCAPES)
+
+
+# --------------------------------------------------------------------------- view
+
+
+def _degree(G: nx.MultiDiGraph) -> dict[Hashable, int]:
+    return {n: d for n, d in G.degree()}
+
+
+def _names(data: dict[str, Any], node: Hashable) -> list[str]:
+    names = [str(data.get("name") or ""), str(data.get("label") or ""), str(node)]
+    if data.get("type") == "Paper":
+        names.append(str(data.get("title") or ""))
+    if data.get("type") == "Repository":
+        names.append(str(data.get("url") or ""))
+    aliases = data.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    names.extend(str(a) for a in aliases)
+    return [n for n in names if n]
+
+
+def find_nodes(G: nx.MultiDiGraph, name: str) -> list[Hashable]:
+    """Nodes whose ID, name, label, title or an alias equals `name`.
+
+    Matching ignores case; failing that, spelling variants with the same entity key
+    (``cifar10`` finds ``CIFAR-10``) match.
+    """
+    from kg.resolve import entity_key
+
+    want = name.strip().casefold()
+    hits = [n for n, d in G.nodes(data=True) if any(x.casefold() == want for x in _names(d, n))]
+    if not hits:
+        key = entity_key(name)
+        if key:
+            hits = [
+                n
+                for n, d in G.nodes(data=True)
+                if d.get("type") != "Paper" and any(entity_key(x) == key for x in _names(d, n))
+            ]
+    return sorted(hits, key=str)
+
+
+def _normalize_types(types: Iterable[str] | str | None) -> list[str] | None:
+    if types is None:
+        return None
+    if isinstance(types, str):
+        types = types.split(",")
+    known = {t.casefold(): t for t in NODE_TYPES}
+    out = []
+    for t in types:
+        t = t.strip()
+        if not t:
+            continue
+        if t.casefold() not in known:
+            raise KGError(
+                f"unknown node type {t!r}; choose from: {', '.join(NODE_TYPES)} "
+                "(comma-separated, e.g. --types Paper,Method)"
+            )
+        out.append(known[t.casefold()])
+    return out or None
+
+
+def select_view(
+    G: nx.MultiDiGraph,
+    *,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    types: Iterable[str] | str | None = None,
+    focus: str | None = None,
+    hops: int = 1,
+) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
+    """The subgraph the page shows, and a summary of what was left out.
+
+    `types` keeps only nodes of those types; `focus` keeps the nodes within `hops`
+    steps (edge direction ignored) of the entity named `focus` (name, alias, title or
+    ID); then, if more than `max_nodes` remain, the best-connected ones are kept
+    (nearest to the focus first, then by degree in the whole graph, then by ID).
+    """
+    if max_nodes is not None and max_nodes < 1:
+        raise KGError(f"max_nodes must be at least 1, not {max_nodes}")
+    if hops < 0:
+        raise KGError(f"hops must be 0 or more, not {hops}")
+    wanted = _normalize_types(types)
+    degree = _degree(G)
+    dist: dict[Hashable, int] = {}
+    focus_nodes: list[Hashable] = []
+    if focus:
+        focus_nodes = find_nodes(G, focus)
+        if not focus_nodes:
+            names = sorted({x for n, d in G.nodes(data=True) for x in _names(d, n)})
+            close = difflib.get_close_matches(focus, names, n=5, cutoff=0.6)
+            hint = f"; did you mean: {', '.join(close)}?" if close else ""
+            raise KGError(
+                f"no node named {focus!r} in the graph{hint} "
+                "(--focus matches a name, an alias, a paper title or a node ID)"
+            )
+        queue: deque[Hashable] = deque()
+        for n in focus_nodes:
+            dist[n] = 0
+            queue.append(n)
+        while queue:
+            n = queue.popleft()
+            if dist[n] >= hops:
+                continue
+            for m in sorted(set(G.successors(n)) | set(G.predecessors(n)), key=str):
+                if m not in dist:
+                    dist[m] = dist[n] + 1
+                    queue.append(m)
+        candidates = list(dist)
+    else:
+        candidates = list(G.nodes)
+    if wanted is not None:
+        keep_types = set(wanted)
+        candidates = [
+            n for n in candidates if G.nodes[n].get("type") in keep_types or n in focus_nodes
+        ]
+    candidates.sort(key=lambda n: (dist.get(n, 0), -degree.get(n, 0), str(n)))
+    kept = candidates if max_nodes is None else candidates[:max_nodes]
+    H = G.subgraph(kept)
+    hidden = Counter(str(G.nodes[n].get("type", "Other")) for n in candidates[len(kept) :])
+    shown_edges = H.number_of_edges()
+    summary = {
+        "totalNodes": G.number_of_nodes(),
+        "totalEdges": G.number_of_edges(),
+        "candidates": len(candidates),
+        "shownNodes": len(kept),
+        "shownEdges": shown_edges,
+        "hiddenByLimit": dict(sorted(hidden.items())),
+        "maxNodes": max_nodes,
+        "types": wanted,
+        "focus": focus or None,
+        "focusNodes": [str(n) for n in focus_nodes],
+        "hops": hops if focus else None,
+    }
+    summary["note"] = _summary_note(summary)
+    return H, summary
+
+
+def _summary_note(s: dict[str, Any]) -> str:
+    parts = [f"Showing {s['shownNodes']:,} of {s['totalNodes']:,} nodes"]
+    parts[0] += f" and {s['shownEdges']:,} of {s['totalEdges']:,} edges"
+    scope = []
+    if s["focus"]:
+        scope.append(f"within {s['hops']} hop(s) of \u201c{s['focus']}\u201d")
+    if s["types"]:
+        scope.append("types " + ", ".join(s["types"]))
+    if scope:
+        parts.append("view: " + "; ".join(scope))
+    hidden = sum(s["hiddenByLimit"].values())
+    if hidden:
+        by_type = ", ".join(f"{v:,} {k}" for k, v in s["hiddenByLimit"].items())
+        parts.append(
+            f"{hidden:,} more hidden by the {s['maxNodes']:,}-node limit ({by_type}); "
+            "the best-connected are shown. For more: kg view --max-nodes N, "
+            "--types TYPES or --focus NAME --hops K"
+        )
+    return ". ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _short(text: str, limit: int = _LABEL_MAX) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _u16(text: str, i: int) -> int:
+    """Python (code point) offset -> JavaScript (UTF-16) offset."""
+    return i + sum(1 for ch in text[:i] if ord(ch) > 0xFFFF)
+
+
+def _u16_map(text: str) -> Any:
+    if all(ord(ch) <= 0xFFFF for ch in text):
+        return lambda i: i
+    return lambda i: _u16(text, i)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return [str(x) for x in parsed] if isinstance(parsed, list) else [value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(str(x) for x in value)
+    return [str(x) for x in value]
+
+
+def _num(value: Any, default: float | None = None) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return default
+    return f if math.isfinite(f) else default
+
+
+def _node_info(node: Hashable, data: dict[str, Any], deg: int) -> dict[str, Any]:
+    t = str(data.get("type") or "Other")
+    info: dict[str, Any] = {"id": str(node), "t": t, "d": deg}
+    name = str(data.get("name") or data.get("label") or node)
+    if t == "Paper":
+        title = str(data.get("title") or "")
+        info["n"] = title or _short(str(data.get("abstract") or ""), 80) or str(node)
+        if not title:
+            info["nt"] = 1  # no title: "n" is a stand-in
+        info["ab"] = str(data.get("abstract") or "")
+        for key, short in (("url", "u"), ("doi", "doi"), ("date", "dt")):
+            if data.get(key):
+                info[short] = str(data[key])
+        for key, short in (("authors", "au"), ("categories", "c")):
+            items = _as_list(data.get(key))
+            if items:
+                info[short] = items
+    elif t == "Repository":
+        info["n"] = str(data.get("url") or data.get("label") or node)
+        info["u"] = str(data.get("url") or "")
+        for key in ("kind", "host"):
+            if data.get(key):
+                info[key[0]] = str(data[key])
+    elif t == "Result":
+        info["n"] = str(data.get("label") or node)
+        for key in ("metric", "unit", "method", "dataset"):
+            if data.get(key):
+                info[key[:2]] = str(data[key])
+        value = _num(data.get("value"))
+        if value is not None:
+            info["v"] = value
+    else:
+        info["n"] = name
+        aliases = _as_list(data.get("aliases"))
+        if aliases:
+            info["a"] = aliases
+    return info
+
+
+def _edge_evidence(
+    data: dict[str, Any], etype: int, src_info: dict[str, Any]
+) -> list[Any]:
+    """[type, score, field(0 title / 1 abstract / -1), start, end, sentence, mentions].
+
+    Offsets are UTF-16 (JavaScript) offsets into the paper's field; the sentence is
+    given as [start, end] into that field when it is a substring of it, else as text.
+    """
+    score = _num(data.get("score"), 1.0)
+    field = data.get("field")
+    text = ""
+    if field == "title":
+        fcode, text = 0, "" if src_info.get("nt") else str(src_info.get("n", ""))
+    elif field == "abstract":
+        fcode, text = 1, str(src_info.get("ab", ""))
+    else:
+        fcode = -1
+    start = _num(data.get("start"))
+    end = _num(data.get("end"))
+    u16 = _u16_map(text)
+    s0 = e0 = -1
+    if fcode >= 0 and start is not None and end is not None:
+        s, e = int(start), int(end)
+        if 0 <= s < e <= len(text):
+            s0, e0 = u16(s), u16(e)
+    sentence: Any = str(data.get("sentence") or "")
+    if sentence and text:
+        at = text.find(sentence)
+        if at >= 0:
+            sentence = [u16(at), u16(at + len(sentence))]
+    mentions = int(_num(data.get("mentions"), 1) or 1)
+    ev: list[Any] = [etype, round(score if score is not None else 1.0, 4), fcode, s0, e0]
+    ev += [sentence, mentions, str(data.get("source") or ""), str(data.get("text") or "")]
+    return ev
+
+
+def _node_size(deg: int) -> float:
+    return round(min(8.0 + 4.0 * math.log2(1 + deg), 44.0), 1)
+
+
+def _vis_js() -> tuple[str, str]:
+    """vis-network's JavaScript and version, read from the installed pyvis package."""
+    lib = resources.files("pyvis") / "lib"
+    versions = sorted(
+        (p for p in lib.iterdir() if p.name.startswith("vis-") and (p / "vis-network.min.js").is_file()),
+        key=lambda p: tuple(int(x) for x in p.name[4:].split(".") if x.isdigit()),
+    )
+    if not versions:
+        raise KGError(
+            "vis-network.min.js not found in the pyvis package; reinstall it: pip install 'pyvis>=0.3.2'"
+        )
+    js = (versions[-1] / "vis-network.min.js").read_text(encoding="utf-8")
+    if "</script" in js.lower() or "<!--" in js:
+        js = js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+        js = js.replace("<!--", "<\\!--")
+    return js, versions[-1].name[4:]
+
+
+def graph_payload(
+    G: nx.MultiDiGraph,
+    *,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    types: Iterable[str] | str | None = None,
+    focus: str | None = None,
+    hops: int = 1,
+    title: str = "Knowledge graph",
+    seed: int = 42,
+) -> dict[str, Any]:
+    """The JSON document the page reads: vis nodes/edges/options (from pyvis) plus details."""
+    from pyvis.edge import Edge
+    from pyvis.network import Network
+
+    from kg.export.layout import fast_layout
+
+    H, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops)
+    degree = _degree(G)
+    nodes = sorted(H.nodes, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    pos = fast_layout(H, seed=seed)
+    focus_set = set(summary["focusNodes"])
+
+    net = Network(directed=True, cdn_resources="in_line")
+    net.toggle_physics(False)
+    info: list[dict[str, Any]] = []
+    type_counts: Counter[str] = Counter()
+    for n in nodes:
+        data = H.nodes[n]
+        t = str(data.get("type") or "Other")
+        type_counts[t] += 1
+        color, shape, _ = NODE_STYLE.get(t, _OTHER_STYLE)
+        ni = _node_info(n, data, degree.get(n, 0))
+        info.append(ni)
+        x, y = pos.get(n, (0.0, 0.0))
+        extra: dict[str, Any] = {}
+        if str(n) in focus_set:
+            extra["borderWidth"] = 4
+        net.add_node(
+            index[n], label=_short(ni["n"]), shape=shape, color=color,
+            x=x, y=y, size=_node_size(degree.get(n, 0)), **extra,
+        )
+    # pyvis's add_edge checks node membership in a list (O(n) per edge); the ends are
+    # known to exist, so its Edge class is used directly.
+    order = {t: i for i, t in enumerate(EDGE_TYPES)}
+    etypes = sorted(
+        {str(d.get("type", k)) for _, _, k, d in H.edges(keys=True, data=True)},
+        key=lambda t: (order.get(t, len(order)), t),
+    )
+    etype_index = {t: i for i, t in enumerate(etypes)}
+    evidence: list[list[Any]] = []
+    edge_rows = sorted(
+        H.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], str(e[2]))
+    )
+    for u, v, k, d in edge_rows:
+        eid = len(evidence)
+        net.edges.append(Edge(index[u], index[v], False, id=eid).options)
+        evidence.append(_edge_evidence(d, etype_index[str(d.get("type", k))], info[index[u]]))
+
+    options = json.loads(net.options.to_json())
+    big = len(nodes) > 1500 or len(evidence) > 4000
+    options.update(
+        {
+            "edges": {
+                "smooth": False,
+                "arrows": {"to": {"enabled": True, "scaleFactor": 0.4}},
+                "color": {"inherit": "to", "opacity": 0.45},
+                "width": 0.8,
+                "hoverWidth": 1.5,
+                "selectionWidth": 2,
+            },
+            "nodes": {
+                "borderWidth": 1,
+                "font": {"size": 12, "face": "system-ui, sans-serif", "color": "#222"},
+                "scaling": {"label": {"drawThreshold": 7}},
+            },
+            "interaction": {
+                "hover": True,
+                "hideEdgesOnDrag": big,
+                "hideEdgesOnZoom": big,
+                "dragNodes": True,
+                "navigationButtons": False,
+                "keyboard": False,
+                "multiselect": False,
+            },
+            "layout": {"improvedLayout": False, "randomSeed": seed},
+        }
+    )
+    options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
+
+    return {
+        "format": "kg-html/1",
+        "title": title,
+        "summary": summary,
+        "types": [
+            {
+                "name": t,
+                "color": NODE_STYLE.get(t, _OTHER_STYLE)[0],
+                "shape": NODE_STYLE.get(t, _OTHER_STYLE)[1],
+                "symbol": NODE_STYLE.get(t, _OTHER_STYLE)[2],
+                "count": type_counts[t],
+            }
+            for t in [*NODE_TYPES, *sorted(set(type_counts) - set(NODE_TYPES))]
+            if type_counts[t]
+        ],
+        "edgeTypes": etypes,
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": options,
+        "info": info,
+        "ev": evidence,
+    }
+
+
+def _csp(*scripts: str) -> str:
+    """Content-Security-Policy: no network at all; only the page's own scripts run."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in scripts
+    )
+    return (
+        "default-src 'none'; "
+        f"script-src {hashes}; "
+        "style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'; object-src 'none'"
+    )
+
+
+def render_html(
+    G: nx.MultiDiGraph,
+    *,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    types: Iterable[str] | str | None = None,
+    focus: str | None = None,
+    hops: int = 1,
+    title: str = "Knowledge graph",
+    seed: int = 42,
+) -> str:
+    """The whole page as a string (deterministic for the same graph and options)."""
+    payload = graph_payload(
+        G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed
+    )
+    data = escape_json_for_html(
+        json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    )
+    vis_js, vis_version = _vis_js()
+    app_js = _assets.APP_JS
+    values = {
+        "TITLE": htmlmod.escape(title),
+        "VIS_VERSION": htmlmod.escape(vis_version),
+        "CSP": _csp(vis_js, app_js),
+        "CSS": _assets.CSS,
+        "DATA": data,
+        "VIS_JS": vis_js,
+        "APP_JS": app_js,
+    }
+    # one pass over the template: inserted text is never scanned for placeholders
+    page = re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _assets.TEMPLATE)
+    return page
+
+
+def write_html(
+    G: nx.MultiDiGraph,
+    path: str | Path,
+    *,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    types: Iterable[str] | str | None = None,
+    focus: str | None = None,
+    hops: int = 1,
+    title: str = "Knowledge graph",
+    seed: int = 42,
+    **_ignored: Any,
+) -> None:
+    """Write the interactive browser of `G` to `path` (one self-contained file, atomically).
+
+    Options: `max_nodes` (summarize bigger graphs to the best-connected nodes; None
+    for no limit), `types` (node types to keep), `focus` + `hops` (neighbourhood of
+    one entity by name or alias), `title`, `seed` (layout).
+    """
+    page = render_html(
+        G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed
+    )
+    with atomic_write(path, "wb") as fh:
+        fh.write(page.encode("utf-8", "replace"))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+_LIST_ATTRS = ("aliases", "authors", "categories", "sources")
+
+
+def load_graph(source: str | Path) -> nx.MultiDiGraph:
+    """Read a graph written by ``kg build``: an output directory, ``graph.json``
+    (node-link), ``extractions.jsonl`` (rebuilt with `build_graph`) or ``.graphml``."""
+    path = Path(source)
+    if path.is_dir():
+        for name in ("graph.json", "extractions.jsonl", "kg.graphml"):
+            if (path / name).is_file():
+                return load_graph(path / name)
+        raise KGError(
+            f"{path} has no graph.json, extractions.jsonl or kg.graphml; "
+            "run `kg build INPUT -o DIR` first or pass a graph file"
+        )
+    if not path.is_file():
+        raise KGError(f"{path} does not exist; pass an output directory of `kg build` or a graph file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".jsonl":
+            from kg.graph import build_graph
+            from kg.records import Extraction
+
+            with path.open(encoding="utf-8") as fh:
+                return build_graph(
+                    Extraction.from_dict(json.loads(line)) for line in fh if line.strip()
+                )
+        if suffix == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            edges = "edges" if "edges" in data else "links"
+            G = nx.node_link_graph(data, directed=True, multigraph=True, edges=edges)
+            return G if isinstance(G, nx.MultiDiGraph) else nx.MultiDiGraph(G)
+        if suffix == ".graphml":
+            G = nx.MultiDiGraph(nx.read_graphml(path))
+            for _, d in G.nodes(data=True):
+                for attr in _LIST_ATTRS:
+                    if isinstance(d.get(attr), str):
+                        d[attr] = _as_list(d[attr])
+            return G
+    except (ValueError, KeyError, TypeError, nx.NetworkXError) as exc:
+        raise KGError(f"cannot read graph from {path}: {exc}; is it a file written by kg build?") from exc
+    raise KGError(
+        f"cannot read a graph from {path.name}: use an output directory, graph.json, "
+        "extractions.jsonl or kg.graphml"
+    )
+
+
+def view(
+    source: str | Path,
+    output: str | Path,
+    *,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    types: Sequence[str] | str | None = None,
+    focus: str | None = None,
+    hops: int = 1,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """`kg view SOURCE -o OUTPUT`: write a custom browser page; returns the view summary."""
+    G = load_graph(source)
+    page_title = title or (f"Knowledge graph: {focus}" if focus else "Knowledge graph")
+    _, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops)
+    write_html(
+        G, output, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=page_title
+    )
+    return summary
+
+
+def build_example_graph() -> nx.MultiDiGraph:
+    """A three-paper graph used by docstrings, tests and the screenshot script."""
+    from kg.graph import build_graph
+    from kg.records import Extraction, Mention, Paper, Repo
+
+    a1 = (
+        "We propose LoRA, a low-rank adaptation method. "
+        "LoRA matches full fine-tuning on GLUE with top-1 accuracy of 90.1. "
+        "Code: https://github.com/microsoft/LoRA"
+    )
+    p1 = Paper(id="p1", title="LoRA: Low-Rank Adaptation of Large Language Models",
+               abstract=a1, url="https://arxiv.org/abs/2106.09685")
+    a2 = "We fine-tune BERT with LoRA on GLUE for text classification."
+    p2 = Paper(id="p2", title="Efficient fine-tuning for text classification", abstract=a2)
+    a3 = "We study text classification on GLUE with BERT."
+    p3 = Paper(id="p3", title="A study of BERT", abstract=a3, url="javascript:alert(1)")
+
+    def m(p: Paper, text: str, label: str, key: str, role: str = "", n: int = 0) -> Mention:
+        start = p.abstract.index(text, n)
+        return Mention(text, label, start, start + len(text), "abstract", name=text,
+                       id=f"{label.lower()}:{key}", score=0.9, source="gazetteer", role=role)
+
+    recs = [
+        Extraction(
+            paper=p1,
+            entities=(m(p1, "LoRA", "Method", "lora", "proposed"),
+                      m(p1, "GLUE", "Dataset", "glue"),
+                      m(p1, "top-1 accuracy", "Metric", "top1accuracy")),
+            repos=(Repo(url="https://github.com/microsoft/lora", kind="code",
+                        raw="https://github.com/microsoft/LoRA", start=a1.index("https://"),
+                        end=len(a1), host="github.com"),),
+            aliases=(("method:lora", "low-rank adaptation"),),
+        ),
+        Extraction(
+            paper=p2,
+            entities=(m(p2, "BERT", "Method", "bert"), m(p2, "LoRA", "Method", "lora"),
+                      m(p2, "GLUE", "Dataset", "glue"),
+                      m(p2, "text classification", "Task", "textclassification")),
+        ),
+        Extraction(
+            paper=p3,
+            entities=(m(p3, "BERT", "Method", "bert"), m(p3, "GLUE", "Dataset", "glue"),
+                      m(p3, "text classification", "Task", "textclassification")),
+        ),
+    ]
+    return build_graph(recs)
