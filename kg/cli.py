@@ -95,6 +95,97 @@ def extract(
             fh.writelines(lines)
 
 
+@app.command()
+def view(
+    source: Annotated[
+        Path, typer.Argument(help="Output directory of kg build, graph.json, extractions.jsonl or .graphml")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")] = Path(
+        "view.html"
+    ),
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", help="Show at most N nodes, best-connected first; 0: all")
+    ] = 5000,
+    types: Annotated[
+        str | None, typer.Option("--types", help="Node types to show, comma-separated: Paper,Method")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option("--focus", help="Show the neighbourhood of this name, alias or title")
+    ] = None,
+    hops: Annotated[int, typer.Option("--hops", help="Radius of the --focus neighbourhood")] = 1,
+    title: Annotated[str | None, typer.Option("--title", help="Page title")] = None,
+) -> None:
+    """Write a custom interactive HTML view of a built graph (one offline file).
+
+    Example: kg view outputs/ --focus LoRA --hops 2 -o lora.html
+    """
+    from kg.export.html import view as write_view
+
+    summary = write_view(
+        source, output, max_nodes=max_nodes or None, types=types, focus=focus, hops=hops,
+        title=title,
+    )
+    typer.echo(f"{summary['note']} -> {output}")
+
+
+@app.command(name="eval")
+def eval_(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold file: SciERC JSON, CoNLL or JSONL")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="scierc | conll | jsonl (default: detected)")
+    ] = None,
+    labels: Annotated[
+        str | None, typer.Option("--labels", help="Comma-separated labels to score, e.g. Method,Task")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Score rules + gazetteer only")
+    ] = False,
+) -> None:
+    """Score extraction against gold data: P/R/F1 per label, exact spans and unique mentions.
+
+    Example: kg eval --gold ../shared/data/scierc/dev.json --labels Method,Task,Metric
+    """
+    from kg.evaluate import evaluate, format_table
+    from kg.extract import predict_mentions
+    from kg.nlp.pipeline import load_pipeline
+
+    if not gold.exists():
+        raise KGError(f"{gold}: no such gold file; check the --gold path")
+    nlp = load_pipeline(not no_model)
+    wanted = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
+    try:
+        scores = evaluate(gold, lambda texts: predict_mentions(nlp, texts), fmt, wanted)
+    except (ValueError, KeyError) as exc:
+        raise KGError(f"{gold}: cannot read gold data ({exc}); check --format") from None
+    typer.echo(json.dumps(scores, indent=2) if as_json else format_table(scores))
+
+
+@app.command()
+def train(
+    output: Annotated[Path, typer.Argument(help="Where training writes its corpora and models")],
+    shared: Annotated[Path, typer.Option("--shared", help="Folder holding data/")] = Path("../shared"),
+    ship: Annotated[
+        bool, typer.Option("--ship", help="Copy the best model into kg/data/ner_model")
+    ] = False,
+) -> None:
+    """Train the NER model on the gold corpora in SHARED/data (the shipped model's recipe).
+
+    Example: kg train /tmp/kg-train --shared ../shared --ship
+    """
+    from kg.nlp.pipeline import MODEL_PATH
+    from kg.train import main as train_main
+
+    if not (shared / "data").is_dir() and not shared.name == "data":
+        raise KGError(f"{shared}: no data/ folder inside; pass --shared pointing at the shared folder")
+    argv = [str(output), "--shared", str(shared)]
+    if ship:
+        argv += ["--ship", str(MODEL_PATH)]
+    code = train_main(argv)
+    if code:
+        raise typer.Exit(code)
+
+
 def main() -> None:
     """Console entry point: user errors become one line and exit 1, bugs exit 2."""
     try:

@@ -23,7 +23,7 @@ from kg.nlp.urls import find_links
 from kg.records import Extraction, Mention, Paper, Relation
 from kg.resolve import entity_id
 
-__all__ = ["extract_papers", "paper_doc", "doc_to_extraction", "SEPARATOR"]
+__all__ = ["extract_papers", "paper_doc", "doc_to_extraction", "predict_mentions", "SEPARATOR"]
 
 SEPARATOR = "\n\n"
 
@@ -118,3 +118,14 @@ def extract_papers(
     pairs = ((paper_doc(nlp, p), p) for p in papers)
     for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield doc_to_extraction(doc, paper, gazetteer)
+
+
+def predict_mentions(
+    nlp: Language, texts: list[str], batch_size: int = 64
+) -> list[list[tuple[int, int, str, str]]]:
+    """``(start, end, label, text)`` mentions of each text, for `kg.evaluate`."""
+    papers = (Paper(id=str(i), abstract=t) for i, t in enumerate(texts))
+    return [
+        [(m.start, m.end, m.label, m.text) for m in rec.entities]
+        for rec in extract_papers(papers, nlp, batch_size)
+    ]

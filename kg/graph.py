@@ -30,14 +30,14 @@ Edges, keyed by their type, from a paper: ``proposes``/``uses`` (Method),
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
 from kg.records import Extraction, Mention
-from kg.resolve import canonical_name
+from kg.resolve import canonical_name, entity_key
 
 __all__ = [
     "build_graph",
@@ -100,8 +100,12 @@ def build_graph(records: Iterable[Extraction]) -> nx.MultiDiGraph:
     """Build the knowledge graph from extraction records (one per paper)."""
     G = nx.MultiDiGraph()
     spellings: dict[str, list[str]] = defaultdict(list)
+    definitions: dict[str, Counter[str]] = defaultdict(Counter)
     for rec in records:
         _add_record(G, rec, spellings)
+        for long_id, alias in rec.aliases:
+            definitions[f"{long_id.split(':', 1)[0]}:{entity_key(alias)}"][long_id] += 1
+    _merge_acronyms(G, definitions, spellings)
     for node, names in spellings.items():
         name = canonical_name(names)
         data = G.nodes[node]
@@ -113,6 +117,46 @@ def build_graph(records: Iterable[Extraction]) -> nx.MultiDiGraph:
             metric = G.nodes[data["metric"]]["label"]
             data["label"] = f"{metric} = {data['value']:g}{data['unit']}"
     return G
+
+
+def _merge_acronyms(
+    G: nx.MultiDiGraph, definitions: dict[str, Counter[str]], spellings: dict[str, list[str]]
+) -> None:
+    """Merge an acronym's node into its long form's when papers define it one way.
+
+    A paper that writes "GNN" without defining it links to ``method:gnn``; when other
+    papers define GNN as "graph neural networks" (and at least two thirds of the
+    definitions agree), that node joins ``method:graphneuralnetwork``.
+    """
+    for short_id, targets in sorted(definitions.items()):
+        long_id, votes = targets.most_common(1)[0]
+        if short_id not in G or long_id not in G or short_id == long_id:
+            continue
+        if votes * 3 < 2 * sum(targets.values()):
+            continue
+        if G.nodes[short_id].get("type") != G.nodes[long_id].get("type"):
+            continue
+        for u, _, key, data in list(G.in_edges(short_id, keys=True, data=True)):
+            if G.has_edge(u, long_id, key=key):
+                G.edges[u, long_id, key]["mentions"] += data.get("mentions", 1)
+            else:
+                G.add_edge(u, long_id, key=key, **data)
+        for _, v, key, data in list(G.out_edges(short_id, keys=True, data=True)):
+            if not G.has_edge(long_id, v, key=key):
+                G.add_edge(long_id, v, key=key, **data)
+        G.nodes[long_id]["sources"] |= G.nodes[short_id]["sources"]
+        spellings[long_id].extend(spellings.pop(short_id, []))
+        for _, data in G.nodes(data=True):
+            for attr in ("method", "dataset", "metric"):
+                if data.get(attr) == short_id:
+                    data[attr] = long_id
+        G.remove_node(short_id)
+    for node in G:
+        if G.nodes[node]["type"] == "Paper":
+            for pred in ("uses",):
+                for _, v, key in list(G.out_edges(node, keys=True)):
+                    if key == pred and G.has_edge(node, v, key="proposes"):
+                        G.remove_edge(node, v, key=pred)
 
 
 def _add_record(G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[str]]) -> None:

@@ -63,3 +63,28 @@ def test_edges_carry_evidence_and_counts():
 def test_evidence_sentence():
     text = "First one. Second has X here. Third."
     assert evidence_sentence(text, text.index("X"), text.index("X") + 1) == "Second has X here."
+
+
+def test_acronym_defined_elsewhere_merges_into_long_form():
+    long = mention("graph neural networks", "Method", "method:graphneuralnetwork")
+    a = Extraction(
+        paper=Paper(id="a", abstract="graph neural networks (GNNs) are good."),
+        entities=(long,),
+        aliases=(("method:graphneuralnetwork", "GNNs"),),
+    )
+    b = Extraction(paper=Paper(id="b", abstract="GNN rocks."), entities=(mention("GNN", "Method", "method:gnn"),))
+    G = build_graph([a, b])
+    assert "method:gnn" not in G
+    assert G.has_edge("paper:b", "method:graphneuralnetwork", key="uses")
+    assert "GNN" in G.nodes["method:graphneuralnetwork"]["aliases"]
+
+
+def test_ambiguous_acronym_is_not_merged():
+    defs = [("method:superresolution", "SR"), ("method:symbolicregression", "SR")]
+    recs = [
+        Extraction(paper=Paper(id=f"p{i}", abstract="x"),
+                   entities=(mention(eid.split(":")[1], "Method", eid),), aliases=((eid, alias),))
+        for i, (eid, alias) in enumerate(defs)
+    ]
+    recs.append(Extraction(paper=Paper(id="c", abstract="SR"), entities=(mention("SR", "Method", "method:sr"),)))
+    assert "method:sr" in build_graph(recs)
