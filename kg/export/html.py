@@ -382,6 +382,8 @@ def _vis_js() -> tuple[str, str]:
             "vis-network.min.js not found in the pyvis package; reinstall it: pip install 'pyvis>=0.3.2'"
         )
     js = (versions[-1] / "vis-network.min.js").read_text(encoding="utf-8")
+    # no source map: developer tools would try to load it
+    js = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", js)
     if "</script" in js.lower() or "<!--" in js:
         js = js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
         js = js.replace("<!--", "<\\!--")
@@ -530,6 +532,11 @@ def render_html(
     payload = graph_payload(
         G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed
     )
+    return _page(payload)
+
+
+def _page(payload: dict[str, Any]) -> str:
+    title = str(payload["title"])
     data = escape_json_for_html(
         json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     )
@@ -560,18 +567,20 @@ def write_html(
     title: str = "Knowledge graph",
     seed: int = 42,
     **_ignored: Any,
-) -> None:
+) -> dict[str, Any]:
     """Write the interactive browser of `G` to `path` (one self-contained file, atomically).
 
     Options: `max_nodes` (summarize bigger graphs to the best-connected nodes; None
     for no limit), `types` (node types to keep), `focus` + `hops` (neighbourhood of
-    one entity by name or alias), `title`, `seed` (layout).
+    one entity by name or alias), `title`, `seed` (layout). Returns the view summary
+    (counts shown and hidden, and the note the page displays).
     """
-    page = render_html(
+    payload = graph_payload(
         G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed
     )
     with atomic_write(path, "wb") as fh:
-        fh.write(page.encode("utf-8", "replace"))
+        fh.write(_page(payload).encode("utf-8", "replace"))
+    return dict(payload["summary"])
 
 
 # --------------------------------------------------------------------------- loading
@@ -637,11 +646,9 @@ def view(
     """`kg view SOURCE -o OUTPUT`: write a custom browser page; returns the view summary."""
     G = load_graph(source)
     page_title = title or (f"Knowledge graph: {focus}" if focus else "Knowledge graph")
-    _, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops)
-    write_html(
+    return write_html(
         G, output, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=page_title
     )
-    return summary
 
 
 def build_example_graph() -> nx.MultiDiGraph:

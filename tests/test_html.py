@@ -1,0 +1,275 @@
+"""The HTML browser page without a browser: escaping, self-containment, view options."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.errors import KGError
+from kg.export import export
+from kg.export.html import (
+    build_example_graph,
+    escape_json_for_html,
+    graph_payload,
+    load_graph,
+    render_html,
+    select_view,
+    view,
+    write_html,
+)
+from kg.graph import build_graph
+from kg.records import Extraction, Mention, Paper, Repo
+
+XSS_TITLE = "</script><script>window.__xss=1</script><img src=x onerror=window.__xss=2>"
+XSS_ABSTRACT = (
+    "We propose <b>Evil</b>Net <!-- and --> use ImageNet & friends \u2028 here. "
+    "<img src=x onerror=\"window.__xss=3\"> See https://github.com/evil/evilnet"
+)
+
+
+def _mention(p: Paper, text: str, label: str, key: str, field: str = "abstract", **kw) -> Mention:
+    source = p.title if field == "title" else p.abstract
+    start = source.index(text)
+    return Mention(text, label, start, start + len(text), field, name=text,
+                   id=f"{label.lower()}:{key}", score=kw.pop("score", 0.8),
+                   source="gazetteer", **kw)
+
+
+def xss_graph():
+    p = Paper(id="x1", title=XSS_TITLE, abstract=XSS_ABSTRACT, url="javascript:window.__xss=4")
+    evil = "<b>Evil</b>Net"
+    recs = [
+        Extraction(
+            paper=p,
+            entities=(
+                _mention(p, evil, "Method", "evilnet", role="proposed"),
+                _mention(p, "ImageNet", "Dataset", "imagenet"),
+                _mention(p, "window.__xss=1", "Task", "xss", field="title"),
+            ),
+            repos=(
+                Repo(url="javascript:window.__xss=5//github.com", kind="code", raw="x",
+                     start=0, end=1),
+                Repo(url="https://github.com/evil/evilnet", kind="code",
+                     raw="https://github.com/evil/evilnet",
+                     start=XSS_ABSTRACT.index("https://"), end=len(XSS_ABSTRACT)),
+            ),
+            aliases=(("method:evilnet", "<svg onload=window.__xss=6>"),),
+        )
+    ]
+    return build_graph(recs)
+
+
+def star_graph(n_papers: int = 40):
+    """Papers that each use a shared method plus one of a few datasets."""
+    recs = []
+    for i in range(n_papers):
+        ds = f"DS{i % 4}"
+        p = Paper(id=f"s{i}", title=f"Paper {i:03d}", abstract=f"We use BERT on {ds}.")
+        ents = [_mention(p, "BERT", "Method", "bert"), _mention(p, ds, "Dataset", ds.lower())]
+        if i == 0:
+            ents.append(_mention(p, "We", "Task", "rare"))
+        recs.append(Extraction(paper=p, entities=tuple(ents)))
+    return build_graph(recs)
+
+
+def data_block(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
+    assert m, "data block missing"
+    return json.loads(m.group(1))
+
+
+def test_escape_json_roundtrip_and_no_markup():
+    tricky = {"a": "</script><!-- & \u2028\u2029 <\u0000>", "b": ["&amp;", "</SCRIPT>"]}
+    text = escape_json_for_html(json.dumps(tricky, ensure_ascii=False))
+    assert json.loads(text) == tricky
+    for ch in "<>&\u2028\u2029":
+        assert ch not in text
+
+
+def test_untrusted_strings_stay_inside_the_data_block():
+    page = render_html(xss_graph())
+    # exactly the page's own three script elements (vis-network has "<script>" in a string)
+    assert page.count("\n<script") == 3
+    assert page.lower().count("</script") == 3
+    assert "<img src=x" not in page and "<svg onload" not in page and "<b>Evil" not in page
+    data = data_block(page)
+    names = {x["n"] for x in data["info"]} | {a for x in data["info"] for a in x.get("a", [])}
+    assert {XSS_TITLE, "<b>Evil</b>Net", "<svg onload=window.__xss=6>"} <= names
+    # the title element is HTML-escaped
+    assert "<title>Knowledge graph</title>" in page
+
+
+def test_page_title_is_escaped():
+    page = render_html(build_example_graph(), title="<script>alert(1)</script>")
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
+    assert page.lower().count("</script") == 3
+
+
+def test_page_is_self_contained():
+    page = render_html(build_example_graph())
+    tags = re.findall(r"<(?:script|link|img|iframe|embed|object|source|audio|video)\b[^>]*>", page, re.I)
+    for tag in tags:
+        assert not re.search(r"\b(?:src|href)\s*=", tag, re.I), tag
+    assert "<link" not in page.lower()
+    assert "bootstrap" not in page.lower() and "cdnjs" not in page and "jsdelivr" not in page
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
+    assert "vis.Network" in page  # vis-network is inlined, not referenced
+    assert "function Network" in page or "Network=" in page or "Network =" in page
+
+
+def test_csp_hashes_match_inline_scripts():
+    import base64
+    import hashlib
+
+    page = render_html(build_example_graph())
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 2
+    csp = re.search(r'content="(default-src[^"]*)"', page).group(1)
+    for body in scripts:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_payload_uses_pyvis_nodes_and_python_layout():
+    data = graph_payload(build_example_graph())
+    assert len(data["nodes"]) == 9 and len(data["edges"]) == 11
+    node = data["nodes"][0]
+    assert {"id", "label", "x", "y", "size", "shape", "color"} <= set(node)
+    assert data["options"]["physics"]["enabled"] is False
+    assert data["options"]["layout"]["improvedLayout"] is False
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) == 9
+    types = {t["name"]: t for t in data["types"]}
+    assert types["Paper"]["count"] == 3 and types["Method"]["shape"] == "diamond"
+    assert data["edgeTypes"][0] == "proposes"
+
+
+def test_evidence_offsets_are_utf16():
+    abstract = "\U0001d4b3 models \U0001f600 beat BERT on GLUE."
+    p = Paper(id="u", title="T", abstract=abstract)
+    G = build_graph([Extraction(paper=p, entities=(_mention(p, "BERT", "Method", "bert"),))])
+    data = graph_payload(G)
+    ev = data["ev"][0]
+    js = abstract.encode("utf-16-le")
+    start, end = ev[3], ev[4]
+    assert js[2 * start : 2 * end].decode("utf-16-le") == "BERT"
+    assert ev[5] == [0, len(js) // 2]  # the sentence, as UTF-16 offsets into the abstract
+
+
+def test_bad_offsets_and_lone_surrogates_do_not_break(tmp_path: Path):
+    p = Paper(id="b", title="bad \ud800 title", abstract="short")
+    m = Mention("x", "Method", 50, 60, "abstract", name="x", id="method:x")
+    G = build_graph([Extraction(paper=p, entities=(m,))])
+    write_html(G, tmp_path / "b.html")
+    data = data_block((tmp_path / "b.html").read_text(encoding="utf-8"))
+    assert data["ev"][0][3] == -1  # no highlight for an impossible span
+
+
+def test_deterministic():
+    assert render_html(build_example_graph()) == render_html(build_example_graph())
+    G = star_graph()
+    assert render_html(G, max_nodes=10) == render_html(G, max_nodes=10)
+
+
+def test_max_nodes_summarizes_and_says_what_is_hidden():
+    G = star_graph(40)
+    H, summary = select_view(G, max_nodes=10)
+    assert H.number_of_nodes() == 10
+    assert "method:bert" in H and all(f"dataset:ds{i}" in H for i in range(4))
+    assert summary["shownNodes"] == 10 and summary["totalNodes"] == G.number_of_nodes()
+    assert sum(summary["hiddenByLimit"].values()) == G.number_of_nodes() - 10
+    assert "hidden" in summary["note"] and "--max-nodes" in summary["note"]
+    data = graph_payload(G, max_nodes=10)
+    assert len(data["nodes"]) == 10 and data["summary"]["note"] == summary["note"]
+    _, full = select_view(G, max_nodes=None)
+    assert full["shownNodes"] == G.number_of_nodes() and "hidden" not in full["note"]
+
+
+def test_types_option():
+    G = build_example_graph()
+    H, summary = select_view(G, types="paper, Method")
+    assert {d["type"] for _, d in H.nodes(data=True)} == {"Paper", "Method"}
+    assert summary["types"] == ["Paper", "Method"]
+    with pytest.raises(KGError, match="unknown node type"):
+        select_view(G, types=["Papers"])
+
+
+def test_focus_by_name_alias_and_hops():
+    G = build_example_graph()
+    H1, s1 = select_view(G, focus="lora", hops=1)  # alias, any case
+    assert "method:lora" in H1 and "paper:p1" in H1 and "paper:p2" in H1
+    assert "paper:p3" not in H1 and "dataset:glue" not in H1
+    H2, _ = select_view(G, focus="LOW-RANK ADAPTATION", hops=2)
+    assert "dataset:glue" in H2 and "paper:p3" not in H2
+    H3, _ = select_view(G, focus="glue", hops=0)
+    assert list(H3) == ["dataset:glue"]
+    assert "1 hop(s)" in s1["note"]
+    with pytest.raises(KGError, match="did you mean"):
+        select_view(G, focus="BERTT")
+
+
+def test_focus_node_marked_in_payload():
+    data = graph_payload(build_example_graph(), focus="BERT", hops=1)
+    ids = [x["id"] for x in data["info"]]
+    focused = data["nodes"][ids.index("method:bert")]
+    assert focused.get("borderWidth") == 4
+
+
+def test_registry_and_atomic_write(tmp_path: Path):
+    target = tmp_path / "out" / "kg.html"
+    export(build_example_graph(), "html", target)
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in target.parent.iterdir()] == ["kg.html"]
+
+
+def test_file_size_per_node():
+    G = star_graph(400)
+    size = len(render_html(G).encode())
+    fixed = len(render_html(build_graph([])).encode())
+    assert (size - fixed) / G.number_of_nodes() < 2048
+
+
+def test_view_from_build_outputs(tmp_path: Path):
+    from kg.export.graphml import write_graphml
+    from kg.export.nodelink import write_node_link
+
+    G = build_example_graph()
+    write_node_link(G, tmp_path / "graph.json")
+    write_graphml(G, tmp_path / "kg.graphml")
+    for src in (tmp_path, tmp_path / "graph.json", tmp_path / "kg.graphml"):
+        H = load_graph(src)
+        assert H.number_of_nodes() == 9 and H.number_of_edges() == 11
+        assert H.nodes["method:lora"]["aliases"] == ["LoRA"]
+    summary = view(tmp_path, tmp_path / "v.html", focus="GLUE")
+    assert summary["shownNodes"] == 4
+    data = data_block((tmp_path / "v.html").read_text(encoding="utf-8"))
+    assert data["title"] == "Knowledge graph: GLUE" and len(data["nodes"]) == 4
+    with pytest.raises(KGError, match="kg build"):
+        load_graph(tmp_path / "nothing")
+
+
+def test_view_from_extractions(tmp_path: Path):
+    src = tmp_path / "extractions.jsonl"
+    p = Paper(id="e1", title="T", abstract="We use BERT.")
+    rec = Extraction(paper=p, entities=(_mention(p, "BERT", "Method", "bert"),))
+    src.write_text(json.dumps(rec.to_dict()) + "\n", encoding="utf-8")
+    assert load_graph(src).number_of_edges() == 1
+
+
+def test_cli_view(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.export.nodelink import write_node_link
+
+    write_node_link(build_example_graph(), tmp_path / "graph.json")
+    out = tmp_path / "view.html"
+    result = CliRunner().invoke(
+        app, ["view", str(tmp_path), "-o", str(out), "--types", "Paper,Dataset", "--max-nodes", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Showing 3 of 9 nodes" in result.output
+    assert len(data_block(out.read_text(encoding="utf-8"))["nodes"]) == 3
