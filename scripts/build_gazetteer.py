@@ -588,11 +588,12 @@ def expand(entry: Entry) -> None:
 
 def filter_strings(entries: list[Entry], rules: Rules, blocklist: dict, report: Report) -> None:
     for e in entries:
-        # exact strings and their lowercase forms: "Ethics", "ethics" but not "ETHICS"
-        blocked = {v for b in blocklist.get(e.label, []) for v in (b, b.lower())}
+        # any spelling of a blocked string except an all-capitals acronym: "Ethics",
+        # "ethics" are blocked, "ETHICS" (a dataset written in capitals) is not
+        blocked = {b.lower() for b in blocklist.get(e.label, [])}
         kept = []
         for s in e.strings:
-            if s in blocked and s not in e.allow:
+            if s.lower() in blocked and (not s.isupper() or s in blocklist[e.label]) and s not in e.allow:
                 report.dropped["blocklist"].append(f"{e.label}: {s}")
                 continue
             reason = rules.drop_reason(s, curated=s in e.allow or e.source == "curated")
