@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (CSS and JavaScript in strings)
 """Static parts of the HTML browser page: template, style and application script.
 
 Kept as Python strings so they ship with the package without package-data rules.

@@ -77,7 +77,7 @@ def _group_layout(U: nx.Graph, nodes: list[Hashable], seed: int) -> np.ndarray:
         sorted({(index[u], index[v]) for u, v in U.edges(nodes) if u != v}), dtype=np.int64
     ).reshape(-1, 2)
     n = len(nodes)
-    iterations = 60 if n <= 500 else 40 if n <= 2000 else 30
+    iterations = 60 if n <= 500 else 40 if n <= 1500 else 25 if n <= 3000 else 20
     pos = fr_layout(n, edges, iterations=iterations, seed=seed)
     if n > 1:
         pos -= pos.mean(axis=0)
