@@ -110,9 +110,7 @@ class GoldDoc:
         keep = None if labels is None else set(labels)
         pairs = [(lab, self.text[s:e]) for s, e, lab in self.spans] + list(self.mentions)
         return {
-            (lab, normalize_mention(t))
-            for lab, t in pairs
-            if (keep is None or lab in keep) and normalize_mention(t)
+            (lab, normalize_mention(t)) for lab, t in pairs if (keep is None or lab in keep) and normalize_mention(t)
         }
 
     def labels(self) -> set[str]:
@@ -137,9 +135,7 @@ _CLITICS = {"'s", "'re", "'ve", "'ll", "'d", "'m", "n't", "'S", "N'T", "'RE", "'
 _NO_SPACE_AFTER = {"(", "[", "{", "``", "$", "#"}
 
 
-def detokenize(
-    tokens: Sequence[str], glue_hyphens: bool = False
-) -> tuple[str, list[tuple[int, int]]]:
+def detokenize(tokens: Sequence[str], glue_hyphens: bool = False) -> tuple[str, list[tuple[int, int]]]:
     """Join PTB tokens into text; return the text and each token's (start, end).
 
     With `glue_hyphens`, a ``-`` token is attached to both neighbours (SciREX splits
@@ -162,11 +158,14 @@ def detokenize(
         surface = _PTB.get(tok, tok)
         space = prev is not None and not (
             tok in _NO_SPACE_BEFORE
-            or surface in _NO_SPACE_BEFORE and tok != "``"
+            or surface in _NO_SPACE_BEFORE
+            and tok != "``"
             or tok in _CLITICS
             or prev in _NO_SPACE_AFTER
-            or prev_surface in _NO_SPACE_AFTER and prev != "''"
-            or glue_hyphens and (tok == "-" or prev == "-")
+            or prev_surface in _NO_SPACE_AFTER
+            and prev != "''"
+            or glue_hyphens
+            and (tok == "-" or prev == "-")
         )
         if space:
             parts.append(" ")
@@ -298,9 +297,7 @@ def _conll_block(rows: list[list[str]], doc_id: str) -> GoldDoc:
     for i, tok in enumerate(tokens):
         if i > 0:
             prev_off, off = offsets[i - 1], offsets[i]
-            glued = (
-                prev_off is not None and off is not None and off == prev_off + len(tokens[i - 1])
-            )
+            glued = prev_off is not None and off is not None and off == prev_off + len(tokens[i - 1])
             if not glued:
                 parts.append(" ")
                 pos += 1
@@ -456,9 +453,7 @@ def read_gold(path: str | Path, fmt: str | None = None) -> list[GoldDoc]:
     """Read a gold file in format `fmt` (detected from extension/content when None)."""
     fmt = (fmt or detect_format(path)).lower()
     if fmt not in _READERS:
-        raise InputError(
-            f"unknown gold format {fmt!r}; use one of {', '.join(sorted(_READERS))}"
-        )
+        raise InputError(f"unknown gold format {fmt!r}; use one of {', '.join(sorted(_READERS))}")
     if not Path(path).exists():
         raise InputError(f"gold file {path} does not exist; check the path")
     return _READERS[fmt](path)

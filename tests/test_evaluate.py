@@ -102,10 +102,7 @@ def test_shipped_model_loads_and_tags() -> None:
     nlp = spacy.load(MODEL)
     assert "ner" in nlp.pipe_names
     assert set(nlp.get_pipe("ner").labels) <= {"Method", "Dataset", "Metric", "Task"}
-    doc = nlp(
-        "We propose a graph neural network for machine translation and report BLEU "
-        "on the WMT14 dataset."
-    )
+    doc = nlp("We propose a graph neural network for machine translation and report BLEU on the WMT14 dataset.")
     labels = {e.label_ for e in doc.ents}
     assert labels, "the model tags nothing"
     assert labels <= {"Method", "Dataset", "Metric", "Task"}

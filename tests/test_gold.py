@@ -28,8 +28,7 @@ def test_scierc_detokenized_offsets_and_labels() -> None:
     assert [d.id for d in docs] == ["X01", "X02"]
     d = docs[0]
     assert d.text == (
-        'We propose a Graph-LSTM (GL) for relation extraction. '
-        'It doesn\'t hurt "accuracy", the model\'s metric.'
+        "We propose a Graph-LSTM (GL) for relation extraction. It doesn't hurt \"accuracy\", the model's metric."
     )
     assert d.spans == (
         (13, 23, "Method"),

@@ -1,0 +1,423 @@
+"""Train the kg NER model (Method, Dataset, Metric, Task) on the gold corpora.
+
+``python -m kg.train OUTPUT_DIR --shared ../shared`` does everything offline:
+
+1. reads the corpora with :mod:`kg.gold` (labels mapped to ours) and cuts a
+   reproducible held-out split of TDMSci train (10% of its sentences, in chunks of
+   10 consecutive sentences so neighbours of a held-out sentence are held out too);
+2. trains small floret vectors (cbow, 100 dims, 20k buckets) on SciREX full text and
+   the training texts (never on a dev or held-out text);
+3. writes DocBins with *label-aware* annotation: each corpus says which of our labels
+   it annotates exhaustively (:data:`CORPUS_LABELS`). Gold spans of other labels
+   (SciERC Material, which is only approximately Dataset) and, optionally, spans a
+   previous model (``--silver MODEL``) predicts with a label the corpus does not
+   annotate (Method in TDMSci) are marked *missing* rather than ``O``, so the model is
+   neither taught nor penalized there;
+4. runs ``spacy train`` (``kg/data/ner.cfg``) with SciERC dev + the TDMSci held-out
+   split as dev set, then scores ``model-best`` with :func:`kg.evaluate.score` and
+   writes ``scores.json``; ``--ship DIR`` copies the pipeline there.
+
+Data: SciERC train (Luan et al. 2018), TDMSci train minus held-out (Hou et al. 2021,
+Apache-2.0), SciREX train abstracts (Jain et al. 2020, Apache-2.0), optionally CS-NER
+PwC train titles (D'Souza & Auer 2022). Test splits are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.evaluate import Prediction, format_table, score
+from kg.gold import GoldDoc, read_conll, read_scierc, read_scirex
+
+__all__ = [
+    "CORPUS_LABELS",
+    "DEFAULT_CONFIG",
+    "split_heldout",
+    "load_corpora",
+    "to_spacy_doc",
+    "build_vectors",
+    "make_predictor",
+    "dev_scores",
+    "throughput",
+    "train",
+    "ship",
+    "main",
+]
+
+LABELS = ("Method", "Dataset", "Metric", "Task")
+DEFAULT_CONFIG = Path(__file__).parent / "data" / "ner.cfg"
+
+#: which of our labels each corpus annotates exhaustively (others become "missing")
+CORPUS_LABELS: dict[str, frozenset[str]] = {
+    "scierc": frozenset({"Method", "Task", "Metric"}),  # Material is not quite Dataset
+    "scirex": frozenset(LABELS),
+    "tdmsci": frozenset({"Task", "Dataset", "Metric"}),
+    "csner": frozenset({"Task", "Method"}),
+}
+
+#: labels scored on each dev set
+DEV_LABELS: dict[str, tuple[str, ...]] = {
+    "scierc_dev": ("Method", "Task", "Metric"),
+    "tdmsci_heldout": ("Task", "Dataset", "Metric"),
+    "csner_dev_abs": ("Method", "Task"),
+}
+
+
+def split_heldout(
+    docs: Sequence[GoldDoc], fraction: float = 0.1, seed: int = 0, chunk: int = 10
+) -> tuple[list[GoldDoc], list[GoldDoc]]:
+    """Split `docs` into (train, held-out): a seeded `fraction` of chunks of `chunk` docs.
+
+    >>> docs = [GoldDoc(str(i), "x") for i in range(100)]
+    >>> tr, ho = split_heldout(docs)
+    >>> len(tr), len(ho), split_heldout(docs)[1] == ho
+    (90, 10, True)
+    """
+    chunks = [list(docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
+    order = list(range(len(chunks)))
+    random.Random(seed).shuffle(order)
+    n_held = max(1, round(len(chunks) * fraction))
+    held = set(order[:n_held])
+    train = [d for i, c in enumerate(chunks) if i not in held for d in c]
+    heldout = [d for i, c in enumerate(chunks) if i in held for d in c]
+    return train, heldout
+
+
+def load_corpora(shared_dir: str | Path, seed: int = 0) -> dict[str, list[GoldDoc]]:
+    """Read every corpus the model uses from ``SHARED/data`` (or SHARED itself)."""
+    root = Path(shared_dir)
+    if (root / "data").is_dir():
+        root = root / "data"
+    tdm_train, tdm_held = split_heldout(read_conll(root / "tdmsci" / "train_1500_v2.conll"), seed=seed)
+    return {
+        "scierc": read_scierc(root / "scierc" / "train.json"),
+        "scierc_dev": read_scierc(root / "scierc" / "dev.json"),
+        "tdmsci": tdm_train,
+        "tdmsci_heldout": tdm_held,
+        "scirex": read_scirex(root / "scirex" / "train_docs"),
+        "csner": read_conll(root / "csner-pwc" / "train.data"),
+        "csner_dev_abs": read_conll(root / "csner-pwc" / "dev-abs.data"),
+    }
+
+
+def to_spacy_doc(
+    nlp: Any,
+    gold: GoldDoc,
+    covered: Iterable[str] = LABELS,
+    missing_spans: Iterable[tuple[int, int, str]] = (),
+) -> Any:
+    """A spaCy Doc with gold entities; tokens of uncovered labels' spans are missing.
+
+    Gold spans whose label is in `covered` become entities (character spans that do
+    not fall on token boundaries are expanded; overlaps keep the longest span); gold
+    spans of other labels and `missing_spans` (e.g. a silver model's predictions) mark
+    their tokens as missing; every other token is ``O``.
+    """
+    from spacy.util import filter_spans
+
+    cov = set(covered)
+    doc = nlp.make_doc(gold.text)
+    ents = []
+    missing: set[int] = set()
+    for s, e, lab in gold.spans:
+        span = doc.char_span(s, e, label=lab, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        if lab in cov:
+            ents.append(span)
+        else:
+            missing.update(range(span.start, span.end))
+    for s, e, _ in missing_spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            missing.update(range(span.start, span.end))
+    ents = filter_spans(ents)
+    for ent in ents:
+        missing.difference_update(range(ent.start, ent.end))
+    doc.set_ents(ents, missing=[doc[i : i + 1] for i in sorted(missing)], default="outside")
+    return doc
+
+
+def _tokenized_lines(nlp: Any, texts: Iterable[str]) -> Iterable[str]:
+    for doc in nlp.tokenizer.pipe(texts, batch_size=256):
+        toks = [t.text for t in doc if not t.is_space]
+        if toks:
+            yield " ".join(toks)
+
+
+def build_vectors(
+    shared_dir: str | Path,
+    out_dir: str | Path,
+    texts: Iterable[str],
+    dim: int = 100,
+    bucket: int = 20000,
+    epoch: int = 5,
+    threads: int = 2,
+) -> Path:
+    """Train floret vectors on SciREX full text + `texts`; return a spaCy vectors dir.
+
+    The table has ``bucket`` rows of ``dim`` floats (20k x 100 = 8 MB) and ships
+    inside the model, so keep both small.
+    """
+    import floret
+    import spacy
+    from spacy.training.initialize import convert_vectors
+
+    root = Path(shared_dir)
+    if (root / "data").is_dir():
+        root = root / "data"
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = out / "vectors-text.txt"
+    nlp = spacy.blank("en")
+    with corpus.open("w", encoding="utf-8") as fh:
+        for f in sorted((root / "scirex" / "train_docs").glob("*.json")):
+            d = json.loads(f.read_text(encoding="utf-8"))
+            for s, e in d["sentences"]:
+                fh.write(" ".join(d["words"][s:e]) + "\n")
+        for line in _tokenized_lines(nlp, texts):
+            fh.write(line + "\n")
+    model = floret.train_unsupervised(
+        str(corpus),
+        model="cbow",
+        mode="floret",
+        dim=dim,
+        bucket=bucket,
+        minn=4,
+        maxn=5,
+        hashCount=2,
+        minCount=3,
+        epoch=epoch,
+        thread=threads,
+    )
+    floret_path = out / "vectors.floret"
+    model.save_floret_vectors(str(floret_path))
+    vec_nlp = spacy.blank("en")
+    convert_vectors(vec_nlp, floret_path, truncate=0, prune=-1, mode="floret")
+    vec_dir = out / "vectors"
+    vec_nlp.to_disk(vec_dir)
+    corpus.unlink()
+    floret_path.unlink()
+    return vec_dir
+
+
+def make_predictor(nlp: Any, batch_size: int = 64) -> Any:
+    """Wrap a spaCy pipeline as a :func:`kg.evaluate.evaluate` predictor."""
+
+    def predict(texts: list[str]) -> list[list[Prediction]]:
+        return [
+            [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
+            for doc in nlp.pipe(texts, batch_size=batch_size)
+        ]
+
+    return predict
+
+
+def dev_scores(nlp: Any, corpora: dict[str, list[GoldDoc]]) -> dict[str, Any]:
+    """Score `nlp` on every dev set in `corpora` (labels of :data:`DEV_LABELS`)."""
+    predict = make_predictor(nlp)
+    out = {}
+    for name, labels in DEV_LABELS.items():
+        if name in corpora:
+            docs = corpora[name]
+            out[name] = score(docs, predict([d.text for d in docs]), labels)
+    return out
+
+
+def throughput(nlp: Any, texts: Sequence[str], repeat: int = 3) -> dict[str, float]:
+    """Tokens per second of `nlp.pipe` vs bare ``spacy.blank("en")`` tokenization.
+
+    Run it with one thread (``OMP_NUM_THREADS=1``) for a one-core figure.
+    """
+    import spacy
+
+    blank = spacy.blank("en")
+    n_tokens = sum(len(d) for d in blank.pipe(texts))
+
+    def best(fn: Any) -> float:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    t_blank = best(lambda: list(blank.pipe(texts, batch_size=256)))
+    t_model = best(lambda: list(nlp.pipe(texts, batch_size=256)))
+    return {
+        "tokens": n_tokens,
+        "blank_tokens_per_s": n_tokens / t_blank,
+        "model_tokens_per_s": n_tokens / t_model,
+        "ratio": t_blank / t_model,
+    }
+
+
+def _silver_missing(
+    model_path: str | Path | None, docs: Sequence[GoldDoc], covered: frozenset[str]
+) -> list[list[tuple[int, int, str]]]:
+    """Spans a previous model predicts with labels the corpus does not annotate."""
+    if model_path is None:
+        return [[] for _ in docs]
+    import spacy
+
+    nlp = spacy.load(model_path)
+    preds = make_predictor(nlp)([d.text for d in docs])
+    return [[(s, e, lab) for s, e, lab, _ in p if lab not in covered] for p in preds]
+
+
+def train(
+    output_dir: str | Path,
+    shared_dir: str | Path,
+    *,
+    config: str | Path = DEFAULT_CONFIG,
+    corpora_used: Sequence[str] = ("scierc", "scirex", "tdmsci"),
+    vectors: bool | str | Path = True,
+    vector_dim: int = 100,
+    vector_buckets: int = 20000,
+    silver_model: str | Path | None = None,
+    max_steps: int = 3000,
+    seed: int = 0,
+    overrides: dict[str, Any] | None = None,
+) -> Path:
+    """Convert the corpora, train the NER model and score it; return ``model-best``.
+
+    `vectors` is True (train floret vectors), False (none) or a spaCy vectors dir.
+    `silver_model` is an earlier model whose predictions of labels a corpus does not
+    annotate are marked missing in that corpus (see :func:`to_spacy_doc`).
+    Writes ``OUTPUT_DIR/{corpus/, vectors/, model-best/, model-last/, scores.json}``.
+    """
+    import spacy
+    from spacy.cli.train import train as spacy_train
+    from spacy.tokens import DocBin
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    corpora = load_corpora(shared_dir, seed=seed)
+    nlp = spacy.blank("en")
+
+    train_bin, dev_bin = DocBin(), DocBin()
+    stats: dict[str, int] = {}
+    for name in corpora_used:
+        cov = CORPUS_LABELS[name]
+        docs = corpora[name]
+        silver = _silver_missing(silver_model, docs, cov)
+        for gold, miss in zip(docs, silver, strict=True):
+            train_bin.add(to_spacy_doc(nlp, gold, cov, miss))
+        stats[name] = len(docs)
+    for name, cov in (("scierc_dev", CORPUS_LABELS["scierc"]), ("tdmsci_heldout", CORPUS_LABELS["tdmsci"])):
+        docs = corpora[name]
+        silver = _silver_missing(silver_model, docs, cov)
+        for gold, miss in zip(docs, silver, strict=True):
+            dev_bin.add(to_spacy_doc(nlp, gold, cov, miss))
+    cdir = out / "corpus"
+    cdir.mkdir(exist_ok=True)
+    train_bin.to_disk(cdir / "train.spacy")
+    dev_bin.to_disk(cdir / "dev.spacy")
+
+    ov: dict[str, Any] = {
+        "paths.train": str(cdir / "train.spacy"),
+        "paths.dev": str(cdir / "dev.spacy"),
+        "training.max_steps": max_steps,
+        "system.seed": seed,
+    }
+    if vectors is True:
+        texts = [d.text for name in corpora_used for d in corpora[name]]
+        t0 = time.perf_counter()
+        vec_dir = build_vectors(shared_dir, out / "vectors", texts, dim=vector_dim, bucket=vector_buckets)
+        print(f"vectors: {time.perf_counter() - t0:.0f}s -> {vec_dir}", file=sys.stderr)
+        ov["paths.vectors"] = str(vec_dir)
+    elif vectors:
+        ov["paths.vectors"] = str(vectors)
+    else:
+        ov["components.tok2vec.model.embed.include_static_vectors"] = False
+    ov.update(overrides or {})
+
+    t0 = time.perf_counter()
+    spacy_train(Path(config), out, use_gpu=-1, overrides=ov)
+    train_s = time.perf_counter() - t0
+    best = out / "model-best"
+    scores = dev_scores(spacy.load(best), corpora)
+    report = {
+        "corpora": stats,
+        "silver_model": str(silver_model) if silver_model else None,
+        "vectors": bool(vectors),
+        "overrides": {k: v for k, v in ov.items() if not k.startswith("paths.")},
+        "train_seconds": round(train_s),
+        "scores": scores,
+    }
+    (out / "scores.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    for name, s in scores.items():
+        print(f"\n== {name}\n{format_table(s)}", file=sys.stderr)
+    return best
+
+
+def ship(model_dir: str | Path, dest: str | Path) -> Path:
+    """Copy a trained pipeline (tok2vec + ner, vocab, vectors) to `dest`, replacing it.
+
+    Drops training-only files; keeps a ``MODEL.md`` already in `dest`.
+    """
+    src, dst = Path(model_dir), Path(dest)
+    keep_md = (dst / "MODEL.md").read_text(encoding="utf-8") if (dst / "MODEL.md").exists() else None
+    if dst.exists():
+        shutil.rmtree(dst)
+    shutil.copytree(src, dst)
+    if keep_md is not None:
+        (dst / "MODEL.md").write_text(keep_md, encoding="utf-8")
+    return dst
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m kg.train OUTPUT_DIR --shared ../shared [options]``."""
+    ap = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__.split("\n\n")[0])
+    ap.add_argument("output_dir")
+    ap.add_argument("--shared", default="../shared", help="folder holding data/ (default ../shared)")
+    ap.add_argument("--config", default=str(DEFAULT_CONFIG))
+    ap.add_argument("--corpora", default="scierc,scirex,tdmsci", help="comma list of " + ",".join(CORPUS_LABELS))
+    ap.add_argument("--no-vectors", action="store_true")
+    ap.add_argument("--vectors", default=None, help="use this spaCy vectors dir instead of training")
+    ap.add_argument("--vector-dim", type=int, default=100)
+    ap.add_argument("--vector-buckets", type=int, default=20000)
+    ap.add_argument("--silver", default=None, help="model whose predictions mark missing labels")
+    ap.add_argument("--max-steps", type=int, default=3000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--ship", default=None, help="copy model-best to this dir (kg/data/ner_model)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="config override")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    overrides = {}
+    for item in args.set:
+        key, _, val = item.partition("=")
+        try:
+            overrides[key] = json.loads(val)
+        except json.JSONDecodeError:
+            overrides[key] = val
+    vec: bool | str = args.vectors or (not args.no_vectors)
+    best = train(
+        args.output_dir,
+        args.shared,
+        config=args.config,
+        corpora_used=[c for c in args.corpora.split(",") if c],
+        vectors=vec,
+        vector_dim=args.vector_dim,
+        vector_buckets=args.vector_buckets,
+        silver_model=args.silver,
+        max_steps=args.max_steps,
+        seed=args.seed,
+        overrides=overrides,
+    )
+    if args.ship:
+        print(f"shipped to {ship(best, args.ship)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
