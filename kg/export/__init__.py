@@ -27,6 +27,8 @@ EXPORTERS: dict[str, str] = {
     "nq": "kg.export.rdf:write_nquads",
     "trig": "kg.export.rdf:write_trig",
     "html": "kg.export.html:write_html",
+    "gexf": "kg.export.gexf:write_gexf",
+    "csv": "kg.export.csv:write_csv",
 }
 
 
