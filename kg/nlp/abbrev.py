@@ -73,10 +73,11 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
         short = match.group(1)
         if not _plausible_short(short):
             continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[: match.start()].rstrip()
         words = list(_WORD.finditer(before))
         limit = min(len(short) + 5, len(short) * 2)
-        window = words[-limit:]
+        window = [w for w in words[-limit:] if w.start() >= line_start]
         if not window:
             continue
         offset = window[0].start()
@@ -91,8 +92,12 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
         sspan = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
         if lspan is None or sspan is None or lspan.end > sspan.start:
             continue
-        if lspan[-1].is_punct:
+        while len(lspan) and (lspan[-1].is_punct or lspan[-1].is_quote):
             lspan = lspan[:-1]
+        while len(lspan) and (lspan[0].is_punct or lspan[0].is_quote):
+            lspan = lspan[1:]
+        if not len(lspan):
+            continue
         pairs.append((sspan, lspan))
     return pairs
 

@@ -90,7 +90,9 @@ class Gazetteer:
         self.name = name
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.ambiguous = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.size = 0
+        self.trusted: set[str] = set()
         self.names: dict[tuple[str, str], str] = {}
 
     def initialize(
@@ -102,10 +104,14 @@ class Gazetteer:
     ) -> None:
         """Load the entries (from `entries`, or the JSONL files under `path`)."""
         chosen: dict[tuple[str, str, bool], tuple[int, str]] = {}
-        for entry in entries if entries is not None else load_entries(path):
+        all_entries = list(entries if entries is not None else load_entries(path))
+        self.trusted = {e.name for e in all_entries if e.source == "curated"}
+        for entry in all_entries:
             rank = _SOURCE_RANK.get(entry.source, 4)
             for alias in {entry.name, *entry.aliases}:
-                sensitive = entry.case_sensitive or len(alias) <= 2
+                if len(alias) <= 2 and entry.label != "Metric":
+                    continue
+                sensitive = entry.case_sensitive or len(alias) <= 2 or _is_ambiguous(entry, alias)
                 for form in variants(alias) if not sensitive else {alias}:
                     key = (entry.label, form if sensitive else form.lower(), sensitive)
                     if key not in chosen or rank < chosen[key][0]:
@@ -114,8 +120,14 @@ class Gazetteer:
         for (label, form, sensitive), (_, canonical) in sorted(chosen.items()):
             by_match.setdefault((f"{label}|{canonical}", sensitive), []).append(form)
         for (match_id, sensitive), forms in by_match.items():
-            matcher = self.exact if sensitive else self.lower
-            matcher.add(match_id, list(self.nlp.tokenizer.pipe(forms)))
+            label, canonical = match_id.split("|", 1)
+            plain = [f for f in forms if not (sensitive and _short_acronym(f) and label == "Dataset"
+                                              and canonical not in self.trusted)]
+            risky = [f for f in forms if f not in plain]
+            for matcher, chosen_forms in ((self.exact if sensitive else self.lower, plain),
+                                          (self.ambiguous, risky)):
+                if chosen_forms:
+                    matcher.add(match_id, list(self.nlp.tokenizer.pipe(chosen_forms)))
         self.size = len(chosen)
         self.names = {(label, form.lower()): name for (label, form, _), (_, name) in chosen.items()}
 
@@ -125,14 +137,34 @@ class Gazetteer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for matcher in (self.exact, self.lower):
+        for matcher in (self.exact, self.lower, self.ambiguous):
             for match_id, start, end in matcher(doc):
                 if _glued(doc, start, end):
+                    continue
+                if matcher is self.ambiguous and not _dataset_context(doc, start, end):
                     continue
                 label, canonical = self.nlp.vocab.strings[match_id].split("|", 1)
                 spans.append(Span(doc, start, end, label=label, kb_id=canonical))
         doc.spans["kg_gazetteer"] = filter_spans(spans)
         return doc
+
+
+def _short_acronym(form: str) -> bool:
+    return len(form) <= 5 and form.isupper() and form.isalpha()
+
+
+def _is_ambiguous(entry: GazetteerEntry, alias: str) -> bool:
+    return entry.label == "Dataset" and _short_acronym(alias)
+
+
+_DATA_CUES = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "data", "split",
+              "test", "set", "sets", "suite", "challenge", "leaderboard"}
+
+
+def _dataset_context(doc: Doc, start: int, end: int) -> bool:
+    """A short all-caps dataset name counts only near a dataset cue ("the FIRE dataset")."""
+    window = doc[max(0, start - 6) : min(len(doc), end + 6)]
+    return any(t.lower_ in _DATA_CUES for t in window)
 
 
 def _glued(doc: Doc, start: int, end: int) -> bool:

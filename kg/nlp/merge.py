@@ -1,7 +1,8 @@
 """Merge the components' spans into the final mentions, with precedence and confidence.
 
-Precedence, highest first: a proposed name found by the rules, a gazetteer name, an
-abbreviation whose pair is typed, a rule match, the statistical NER. Overlaps are
+Precedence, highest first: a proposed name found by the rules; a gazetteer name or an
+abbreviation defined in the paper whose pair is typed (the longer wins); a rule match;
+the statistical NER. A paper's own definition of an acronym beats the gazetteer's. Overlaps are
 resolved greedily by that order, then by length. Descriptive phrases from the NER
 ("our framework", "distributed training methods") are dropped. The result is
 ``doc._.kg_mentions``: a list of `Candidate`.
@@ -14,13 +15,15 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.resolve import entity_key
+
 __all__ = ["Candidate", "merge_candidates", "is_descriptive", "SCORES"]
 
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
 
 SCORES = {"rules-proposed": 0.9, "gazetteer": 0.9, "abbrev": 0.85, "rules": 0.75, "ner": 0.6}
-_PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 2, "rules": 3, "ner": 4}
+_PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
 _LEADING = {
     "the", "a", "an", "our", "their", "its", "this", "these", "those", "such", "each", "any",
     "all", "both", "his", "her", "my", "your", "several", "various", "many", "some", "two",
@@ -92,39 +95,51 @@ def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _collect(doc: Doc) -> list[Candidate]:
+    pairs = doc._.kg_abbreviations or ()
+    gazetteer = list(doc.spans.get("kg_gazetteer", []))
+    redefined = {short.text for short, long in pairs if _redefines(short, long, gazetteer)}
     cands: list[Candidate] = []
     for span in doc.spans.get("kg_rules", []):
         source = "rules-proposed" if span.kb_id_ == "proposed" else "rules"
         cands.append(Candidate(span, span.label_, source, SCORES[source], role=span.kb_id_))
-    for span in doc.spans.get("kg_gazetteer", []):
-        cands.append(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_))
+    for span in gazetteer:
+        if span.text not in redefined:
+            cands.append(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_))
     for ent in doc.ents:
         span = _strip_leading(ent)
         own = ent.start > 0 and doc[ent.start - 1].lower_ == "our" or ent[0].lower_ == "our"
         if len(span) and not is_descriptive(span):
             role = "proposed" if own and ent.label_ == "Method" else ""
             cands.append(Candidate(span, ent.label_, "ner", SCORES["ner"], role=role))
-    typed = list(cands)
-    for short, long in doc._.kg_abbreviations or ():
-        label = None
-        for cand in typed:
-            if _overlaps(cand.span, long) or _overlaps(cand.span, short):
-                label = cand.label
-                break
+    typed = sorted(cands, key=lambda c: _PRIORITY[c.source])
+    labels: dict[str, str] = {}
+    for short, long in pairs:
+        label = next(
+            (c.label for c in typed if _shares_head(c.span, long) or _shares_head(c.span, short)),
+            None,
+        )
         if label is None:
             continue
+        labels[short.text] = label
         cands.append(Candidate(long, label, "abbrev", SCORES["abbrev"]))
-        cands.append(Candidate(short, label, "abbrev", SCORES["abbrev"]))
-    uses = {s.text for s, _ in doc._.kg_abbreviations or ()}
-    labels = {c.span.text: c.label for c in cands if c.span.text in uses}
     for span in doc.spans.get("kg_abbrev", []):
         if span.text in labels:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
     return cands
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
+def _redefines(short: Span, long: Span, gazetteer: list[Span]) -> bool:
+    """True when the paper defines a known acronym as something else (DSC = Discrete Sparse Coding)."""
+    known = {g.kb_id_ for g in gazetteer if g.text == short.text}
+    if not known:
+        return False
+    on_long = {g.kb_id_ for g in gazetteer if g.start == long.start and g.end == long.end}
+    return not (known & on_long) and all(entity_key(k) != entity_key(long.text) for k in known)
+
+
+def _shares_head(typed: Span, form: Span) -> bool:
+    """A typed span names the same thing as `form` when it ends where `form` ends."""
+    return typed.end == form.end and typed.start >= form.start
 
 
 @Language.component("kg_merge_v1")

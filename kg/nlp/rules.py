@@ -144,11 +144,16 @@ def rule_spans(doc: Doc) -> list[Span]:
             start = cue.end() + m.start(1)
             spans.append(_span(doc, start, start + len(m.group(1)), label, "proposed"))
             continue
-        named = _NAMED.search(clause)
-        if named:
-            for s, e in _names_at(clause, named.end(), limit=1):
-                label = "Dataset" if _DATA_WORD.search(clause[e : e + 40]) else "Method"
-                spans.append(_span(doc, cue.end() + s, cue.end() + e, label, "proposed"))
+    for cue in _NAMED.finditer(text):
+        defined = [(s, lf) for s, lf in pairs if cue.end() <= lf.start_char <= cue.end() + 1]
+        if defined:
+            short, long = defined[0]
+            spans.append(_span(doc, long.start_char, long.end_char, "Method", "proposed"))
+            spans.append(_span(doc, short.start_char, short.end_char, "Method", "proposed"))
+            continue
+        for s, e in _names_at(text, cue.end(), limit=1):
+            label = "Dataset" if _DATA_WORD.search(text[e : e + 40]) else "Method"
+            spans.append(_span(doc, s, e, label, "proposed"))
     for word in _DATA_WORD.finditer(text):
         for s, e in _names_before(text, word.start()):
             spans.append(_span(doc, s, e, "Dataset"))
