@@ -1,0 +1,855 @@
+"""RDF export of the knowledge graph (Turtle, N-Triples, JSON-LD, N-Quads, TriG).
+
+One generator, `statements`, turns the `kg.graph` model into RDF statements through a
+small term factory, so the fast path (pyoxigraph terms, serialized by Oxigraph) and
+the rdflib path (`to_rdf`) produce the same graph by construction; a test checks
+they are isomorphic. The shape of the data (see ``ontology/kg.ttl`` and
+``docs/rdf.md``):
+
+- a paper is ``kg:Paper, schema:ScholarlyArticle, fabio:ResearchPaper`` with
+  ``dcterms:title``, ``dcterms:abstract``, ``dcterms:identifier``, ``kg:arxivId``,
+  ``kg:doi``, ``rdfs:seeAlso`` (its URL, arXiv and DOI pages), ``dcterms:issued``;
+- methods, datasets, metrics and tasks carry ``skos:prefLabel`` and one
+  ``skos:altLabel`` per alias; repositories carry ``schema:codeRepository``;
+- each paper edge is a plain triple (``paper kg:uses method``) plus a
+  ``kg:Evidence`` node (``oa:Annotation``/``prov:Entity``) that reifies it and
+  holds the mention text, sentence, ``oa:TextPositionSelector`` offsets, field,
+  confidence and the component (``kg:extractedBy``) and pipeline version;
+- a VoID description (counts, build date from ``G.graph["build_date"]``, version,
+  source files) closes the output.
+
+Literals are plain (no language tag: the pipeline does not detect the language of
+a record, and arXiv carries non-English abstracts). IRIs are minted under a
+configurable base from node IDs, percent-encoding everything outside
+``[A-Za-z0-9-._~:@+]``, so untrusted text never reaches an IRI unescaped. The same
+graph gives byte-identical output.
+
+>>> from kg.graph import build_graph
+>>> from kg.records import Extraction, Paper
+>>> G = build_graph([Extraction(paper=Paper(id="2101.00001", title="A <title>"))])
+>>> print(to_rdf(G).value(predicate=DCTERMS.title))
+A <title>
+>>> node_iri("paper:a b/<c>", "Paper")
+'https://w3id.org/kg/resource/paper/a%20b%2F%3Cc%3E'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote
+
+import networkx as nx
+
+from kg.atomic import atomic_path, atomic_write
+from kg.errors import KGError
+from kg.namespace import DEFAULT_BASE, KG_NS, PREFIXES
+
+__all__ = [
+    "DEFAULT_BASE",
+    "Terms",
+    "statements",
+    "iter_triples",
+    "iter_quads",
+    "to_rdf",
+    "to_rdf_dataset",
+    "node_iri",
+    "iri_segment",
+    "safe_url",
+    "check_base",
+    "jsonld_context",
+    "to_jsonld",
+    "write_turtle",
+    "write_ntriples",
+    "write_jsonld",
+    "write_nquads",
+    "write_trig",
+]
+
+# --------------------------------------------------------------------------- vocab
+
+_RDF = PREFIXES["rdf"]
+_RDFS = PREFIXES["rdfs"]
+_XSD = PREFIXES["xsd"]
+_OWL = PREFIXES["owl"]
+_DCT = PREFIXES["dcterms"]
+_DC = PREFIXES["dc"]
+_SDO = PREFIXES["schema"]
+_FABIO = PREFIXES["fabio"]
+_SKOS = PREFIXES["skos"]
+_PROV = PREFIXES["prov"]
+_OA = PREFIXES["oa"]
+_VOID = PREFIXES["void"]
+KG = KG_NS
+
+XSD_DECIMAL = _XSD + "decimal"
+XSD_INTEGER = _XSD + "integer"
+XSD_NNI = _XSD + "nonNegativeInteger"
+XSD_DATE = _XSD + "date"
+XSD_DATETIME = _XSD + "dateTime"
+XSD_GYEARMONTH = _XSD + "gYearMonth"
+XSD_GYEAR = _XSD + "gYear"
+
+ONTOLOGY_IRI = "https://w3id.org/kg/ontology"
+
+# node type -> IRI path segment and extra rdf:types
+_SEGMENT = {
+    "Paper": "paper",
+    "Method": "method",
+    "Dataset": "dataset",
+    "Metric": "metric",
+    "Task": "task",
+    "Repository": "repo",
+    "Result": "result",
+}
+_ENTITY_TYPES = {
+    "Method": (KG + "Method", _SKOS + "Concept"),
+    "Dataset": (KG + "Dataset", _SDO + "Dataset"),
+    "Metric": (KG + "Metric", _SKOS + "Concept"),
+    "Task": (KG + "Task", _SKOS + "Concept"),
+}
+_PAPER_EDGES = ("proposes", "uses", "evaluatedOn", "measuredBy", "addresses", "hasCode", "reports")
+_RESULT_EDGES = ("resultMethod", "resultDataset", "resultMetric")
+
+_SAFE = "-._~:@+"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_IRI_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f-\U0010ffff]|%(?![0-9A-Fa-f]{2})")
+_ARXIV_NEW = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)$", re.I)
+_ARXIV_OLD = re.compile(r"^(?:arxiv:)?([a-z][a-z.\-]*/\d{7}(?:v\d+)?)$", re.I)
+_ARXIV_URL = re.compile(
+    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/"
+    r"(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.\-]*/\d{7}(?:v\d+)?)(?:\.pdf)?/?$",
+    re.I,
+)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_FILE_LINE = re.compile(r"^(.*):(\d+)$")
+
+
+def iri_segment(text: str) -> str:
+    """Percent-encode `text` for use as one IRI path segment (injective, ASCII only).
+
+    >>> iri_segment('a b<>"{}|\\\\^`é/x')
+    'a%20b%3C%3E%22%7B%7D%7C%5C%5E%60%C3%A9%2Fx'
+    """
+    return quote(text, safe=_SAFE, errors="surrogatepass")
+
+
+def check_base(base: str) -> str:
+    """Validate a base IRI: absolute, ending in ``/`` or ``#``; returns it unchanged."""
+    import pyoxigraph
+
+    if not isinstance(base, str) or not base.endswith(("/", "#")):
+        raise KGError(f"invalid base IRI {base!r}: it must end with '/' or '#', e.g. {DEFAULT_BASE}")
+    try:
+        pyoxigraph.NamedNode(base)
+    except ValueError as exc:
+        raise KGError(
+            f"invalid base IRI {base!r}: {exc}; use an absolute IRI such as {DEFAULT_BASE}"
+        ) from None
+    return base
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` as a valid absolute IRI (unsafe characters percent-encoded), or None.
+
+    >>> safe_url("https://github.com/a b/{x}")
+    'https://github.com/a%20b/%7Bx%7D'
+    >>> safe_url("not a url") is None
+    True
+    """
+    import pyoxigraph
+
+    if not url:
+        return None
+    url = url.strip()
+    if not _SCHEME.match(url):
+        return None
+    fixed = _IRI_UNSAFE.sub(
+        lambda m: quote(m.group(), safe="", errors="surrogatepass"), url
+    )
+    try:
+        pyoxigraph.NamedNode(fixed)
+    except ValueError:
+        return None
+    return fixed
+
+
+def node_iri(node_id: str, node_type: str, base: str = DEFAULT_BASE) -> str:
+    """IRI of a graph node: ``<base><segment>/<percent-encoded local id>``."""
+    return base + _node_path(node_id, node_type)
+
+
+def _node_path(node_id: str, node_type: str) -> str:
+    seg = _SEGMENT.get(node_type, "node")
+    prefix = "repo:" if node_type == "Repository" else seg + ":"
+    local = node_id[len(prefix) :] if node_id.startswith(prefix) else node_id
+    if node_type == "Repository" and local.startswith("https://"):
+        # readable: repo/github.com/owner/name (slashes kept, everything else encoded)
+        return f"{seg}/{quote(local[8:], safe=_SAFE + '/', errors='surrogatepass')}"
+    return f"{seg}/{iri_segment(local)}"
+
+
+def _text(value: Any) -> str:
+    """A string safe for an RDF literal (lone surrogates replaced)."""
+    s = value if isinstance(value, str) else str(value)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = s.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return s
+
+
+def _decimal(value: Any) -> str | None:
+    """Lexical xsd:decimal of a number (shortest round-trip form), None if not finite."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(x):
+        return None
+    s = format(Decimal(repr(x)), "f")
+    if "." not in s:
+        s += ".0"
+    if s.startswith("-") and s.strip("-0.") == "":
+        s = "0.0"
+    return s
+
+
+def _int(value: Any) -> str | None:
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _date_literal(text: str) -> tuple[str, str] | None:
+    """(lexical, datatype) of an ISO date / year-month / year / datetime, else None."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            date.fromisoformat(text)
+            return text, XSD_DATE
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?", text):
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return text[:10], XSD_DATE
+        if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+            return text, XSD_GYEARMONTH
+        if re.fullmatch(r"\d{4}", text):
+            return text, XSD_GYEAR
+    except ValueError:
+        return None
+    return None
+
+
+def _datetime_literal(text: str) -> tuple[str, str] | None:
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", text):
+        try:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return text, XSD_DATETIME
+        except ValueError:
+            return None
+    return _date_literal(text)
+
+
+def _arxiv_id(paper_id: str, url: str) -> str | None:
+    for rx in (_ARXIV_NEW, _ARXIV_OLD):
+        m = rx.match(paper_id)
+        if m:
+            return m.group(1)
+    m = _ARXIV_URL.match(url or "")
+    return m.group(1) if m else None
+
+
+def _doi(paper_id: str, doi: str) -> str | None:
+    doi = (doi or "").strip()
+    if not doi and paper_id.lower().startswith("doi:"):
+        doi = paper_id[4:]
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I).lower()
+    return doi or None
+
+
+def source_file(record: str) -> str:
+    """The file part of a ``file:line`` source.
+
+    >>> source_file("seeds/a.txt:12"), source_file("stdin")
+    ('seeds/a.txt', 'stdin')
+    """
+    m = _FILE_LINE.match(record)
+    return m.group(1) if m else record
+
+
+def _version(G: nx.MultiDiGraph, key: str = "pipeline_version") -> str:
+    v = G.graph.get(key) or G.graph.get("version")
+    if v:
+        return str(v)
+    try:
+        from importlib.metadata import version
+
+        return version("kg")
+    except Exception:  # pragma: no cover - not installed
+        return "0.0.0"
+
+
+# --------------------------------------------------------------------------- terms
+
+
+class Terms(NamedTuple):
+    """A term factory: how IRIs, plain and typed literals become objects of one RDF library."""
+
+    iri: Callable[[str], Any]
+    lit: Callable[[str], Any]
+    typed: Callable[[str, str], Any]
+
+
+def _oxigraph_terms() -> Terms:
+    from pyoxigraph import Literal, NamedNode
+
+    datatypes: dict[str, Any] = {}
+
+    def typed(value: str, dt: str) -> Any:
+        node = datatypes.get(dt)
+        if node is None:
+            node = datatypes[dt] = NamedNode(dt)
+        return Literal(value, datatype=node)
+
+    return Terms(NamedNode, Literal, typed)
+
+
+def _rdflib_terms() -> Terms:
+    from rdflib import Literal, URIRef
+
+    return Terms(URIRef, Literal, lambda v, dt: Literal(v, datatype=URIRef(dt)))
+
+
+def _plain_terms() -> Terms:
+    return Terms(lambda s: ("i", s), lambda s: ("l", s), lambda s, dt: ("t", s, dt))
+
+
+# --------------------------------------------------------------------------- statements
+
+Statement = tuple[Any, Any, Any, tuple[Any, ...]]
+
+
+def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None = None) -> Iterator[Statement]:
+    """Yield ``(subject, predicate, object, graphs)`` for `G`; `graphs` are the named graphs
+    (one per source file of the paper) a statement belongs to, ``()`` for the default graph.
+
+    Each subject's statements are contiguous; nodes come in sorted ID order.
+    """
+    check_base(base)
+    t = terms or _oxigraph_terms()
+    iri, lit, typed = t.iri, t.lit, t.typed
+    cache: dict[str, Any] = {}
+
+    def v(name: str) -> Any:  # cached vocabulary term
+        node = cache.get(name)
+        if node is None:
+            node = cache[name] = iri(name)
+        return node
+
+    A = v(_RDF + "type")
+    LABEL = v(_RDFS + "label")
+    version = _version(G)
+    components: set[str] = set()
+    graph_terms: dict[str, Any] = {}
+    files: set[str] = set()
+    type_counts: Counter[str] = Counter()
+    count = 0
+    nodes = G.nodes
+
+    def graphs_of(paper_data: dict[str, Any]) -> tuple[Any, ...]:
+        out = []
+        for rec in dict.fromkeys(paper_data.get("sources") or ()):
+            f = source_file(str(rec))
+            files.add(f)
+            g = graph_terms.get(f)
+            if g is None:
+                g = graph_terms[f] = iri(base + "graph/" + iri_segment(_text(f)))
+            if g not in out:
+                out.append(g)
+        return tuple(out)
+
+    def component(name: str) -> Any:
+        name = _text(name or "unknown")
+        components.add(name)
+        return v(base + "component/" + iri_segment(name))
+
+    for node in sorted(nodes, key=str):
+        data = nodes[node]
+        ntype = data.get("type")
+        if ntype not in _SEGMENT:
+            continue
+        type_counts[ntype] += 1
+        node_path = _node_path(str(node), ntype)
+        s = iri(base + node_path)
+        if ntype == "Paper":
+            gs = graphs_of(data)
+            for st in _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL):
+                count += 1
+                yield st[0], st[1], st[2], gs
+        elif ntype == "Result":
+            gs = ()
+            for u in sorted(G.predecessors(node), key=str):
+                if nodes[u].get("type") == "Paper":
+                    gs += tuple(g for g in graphs_of(nodes[u]) if g not in gs)
+            for st in _result(G, node, data, s, base, v, lit, typed, A, LABEL):
+                count += 1
+                yield st[0], st[1], st[2], gs
+        elif ntype == "Repository":
+            for st in _repository(data, s, v, iri, lit, A, LABEL):
+                count += 1
+                yield st[0], st[1], st[2], ()
+        else:
+            for st in _entity(ntype, data, s, v, lit, component, A, LABEL):
+                count += 1
+                yield st[0], st[1], st[2], ()
+
+    for name in sorted(components):
+        c = v(base + "component/" + iri_segment(name))
+        for p, o in (
+            (A, v(KG + "Component")),
+            (A, v(_PROV + "SoftwareAgent")),
+            (LABEL, lit(name)),
+            (v(KG + "pipelineVersion"), lit(_text(version))),
+        ):
+            count += 1
+            yield c, p, o, ()
+
+    # VoID description (not counted in void:triples)
+    d = iri(base + "void")
+    void: list[tuple[Any, Any]] = [
+        (A, v(_VOID + "Dataset")),
+        (v(_DCT + "title"), lit("kg knowledge graph of scientific papers")),
+    ]
+    build = G.graph.get("build_date")
+    if build:
+        dl = _datetime_literal(str(build))
+        void.append(
+            (v(_DCT + "created"), typed(dl[0], dl[1])) if dl else (v(_DCT + "date"), lit(_text(build)))
+        )
+    void += [
+        (v(_OWL + "versionInfo"), lit(_text(_version(G, "kg_version")))),
+        (v(_VOID + "triples"), typed(str(count), XSD_INTEGER)),
+        (v(_VOID + "entities"), typed(str(sum(type_counts.values())), XSD_INTEGER)),
+        (v(_VOID + "uriSpace"), lit(base)),
+        (v(_VOID + "vocabulary"), iri(ONTOLOGY_IRI)),
+    ]
+    if not files:
+        files = {str(x) for x in G.graph.get("sources") or ()}
+    for f in sorted(files):
+        void.append((v(_DCT + "source"), lit(_text(f))))
+    parts = []
+    for ntype in sorted(type_counts):
+        part = iri(base + "void/" + ntype)
+        void.append((v(_VOID + "classPartition"), part))
+        parts.append((part, ntype))
+    for p, o in void:
+        yield d, p, o, ()
+    for part, ntype in parts:
+        yield part, v(_VOID + "class"), v(KG + ntype), ()
+        yield part, v(_VOID + "entities"), typed(str(type_counts[ntype]), XSD_INTEGER), ()
+
+
+def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL):  # type: ignore[no-untyped-def]
+    pid = node[len("paper:") :] if str(node).startswith("paper:") else str(node)
+    yield s, A, v(KG + "Paper")
+    yield s, A, v(_SDO + "ScholarlyArticle")
+    yield s, A, v(_FABIO + "ResearchPaper")
+    yield s, LABEL, lit(_text(data.get("label") or data.get("title") or pid))
+    title = data.get("title") or ""
+    abstract = data.get("abstract") or ""
+    if title:
+        yield s, v(_DCT + "title"), lit(_text(title))
+    if abstract:
+        yield s, v(_DCT + "abstract"), lit(_text(abstract))
+    yield s, v(_DCT + "identifier"), lit(_text(pid))
+    url = data.get("url") or ""
+    arxiv = _arxiv_id(pid, url)
+    doi = _doi(pid, data.get("doi") or "")
+    see: dict[str, None] = {}
+    if arxiv:
+        yield s, v(KG + "arxivId"), lit(arxiv)
+        see["https://arxiv.org/abs/" + arxiv] = None
+    if doi:
+        yield s, v(KG + "doi"), lit(_text(doi))
+        if _DOI.match(doi):
+            doi_url = safe_url("https://doi.org/" + quote(doi, safe="/:;()._-", errors="surrogatepass"))
+            if doi_url:
+                see[doi_url] = None
+    u = safe_url(url)
+    if u:
+        see[u] = None
+    for u in sorted(see):
+        yield s, v(_RDFS + "seeAlso"), iri(u)
+    when = str(data.get("date") or "").strip()
+    if when:
+        dl = _date_literal(when)
+        if dl:
+            yield s, v(_DCT + "issued"), typed(dl[0], dl[1])
+        else:
+            yield s, v(_DCT + "date"), lit(_text(when))
+    for author in dict.fromkeys(data.get("authors") or ()):
+        if author:
+            yield s, v(_DC + "creator"), lit(_text(author))
+    for cat in dict.fromkeys(data.get("categories") or ()):
+        if cat:
+            yield s, v(_DCT + "subject"), lit(_text(cat))
+    for rec in dict.fromkeys(data.get("sources") or ()):
+        yield s, v(KG + "sourceRecord"), lit(_text(rec))
+
+    nodes = G.nodes
+    edges = []
+    for _, target, key, edata in G.out_edges(node, keys=True, data=True):
+        if key not in _PAPER_EDGES:
+            continue
+        ttype = nodes[target].get("type")
+        if ttype not in _SEGMENT:
+            continue
+        edges.append((str(key), str(target), ttype, edata))
+    edges.sort(key=lambda e: (e[0], e[1]))
+    objects = []
+    for key, target, ttype, _ in edges:
+        o = iri(base + _node_path(target, ttype))
+        objects.append(o)
+        yield s, v(KG + key), o
+    pid_seg = node_path.split("/", 1)[1]
+    for (key, target, ttype, edata), o in zip(edges, objects, strict=True):
+        ev_path = f"{pid_seg}/{key}/{_node_path(target, ttype)}"
+        ev_iri = f"{base}evidence/{ev_path}"
+        ev = iri(ev_iri)
+        yield ev, A, v(KG + "Evidence")
+        yield ev, A, v(_OA + "Annotation")
+        yield ev, A, v(_PROV + "Entity")
+        yield ev, v(_RDF + "subject"), s
+        yield ev, v(_RDF + "predicate"), v(KG + key)
+        yield ev, v(_RDF + "object"), o
+        yield ev, v(_PROV + "wasDerivedFrom"), s
+        yield ev, v(KG + "extractedBy"), component(edata.get("source") or "unknown")
+        conf = _decimal(edata.get("score", 1.0))
+        if conf is not None:
+            yield ev, v(KG + "confidence"), typed(conf, XSD_DECIMAL)
+        mentions = _int(edata.get("mentions", 1))
+        if mentions is not None:
+            yield ev, v(KG + "mentionCount"), typed(mentions, XSD_INTEGER)
+        if edata.get("text") is not None:
+            yield ev, v(KG + "mentionText"), lit(_text(edata["text"]))
+        if edata.get("sentence") is not None:
+            yield ev, v(KG + "sentence"), lit(_text(edata["sentence"]))
+        start, end = _int(edata.get("start")), _int(edata.get("end"))
+        if start is not None and end is not None and int(start) >= 0 and int(end) >= 0:
+            target_node = iri(f"{base}target/{ev_path}")
+            selector = iri(f"{base}selector/{ev_path}")
+            yield ev, v(_OA + "hasTarget"), target_node
+            yield target_node, A, v(_OA + "SpecificResource")
+            yield target_node, v(_OA + "hasSource"), s
+            yield target_node, v(_OA + "hasSelector"), selector
+            yield selector, A, v(_OA + "TextPositionSelector")
+            yield selector, v(_OA + "start"), typed(start, XSD_NNI)
+            yield selector, v(_OA + "end"), typed(end, XSD_NNI)
+            yield selector, v(KG + "textField"), lit(_text(edata.get("field") or "abstract"))
+
+
+def _result(G, node, data, s, base, v, lit, typed, A, LABEL):  # type: ignore[no-untyped-def]
+    yield s, A, v(KG + "Result")
+    yield s, LABEL, lit(_text(data.get("label") or str(node)))
+    value = _decimal(data.get("value"))
+    if value is not None:
+        yield s, v(KG + "value"), typed(value, XSD_DECIMAL)
+    if data.get("unit"):
+        yield s, v(KG + "unit"), lit(_text(data["unit"]))
+    nodes = G.nodes
+    out = []
+    for _, target, key in G.out_edges(node, keys=True):
+        ttype = nodes[target].get("type")
+        if key in _RESULT_EDGES and ttype in _SEGMENT:
+            out.append((str(key), str(target), ttype))
+    for key, target, ttype in sorted(out):
+        yield s, v(KG + key), v(base + _node_path(target, ttype))
+
+
+def _repository(data, s, v, iri, lit, A, LABEL):  # type: ignore[no-untyped-def]
+    url = data.get("url") or ""
+    kind = data.get("kind") or ""
+    yield s, A, v(KG + "Repository")
+    if kind == "code":
+        yield s, A, v(_SDO + "SoftwareSourceCode")
+    yield s, LABEL, lit(_text(data.get("label") or url))
+    u = safe_url(url)
+    if u:
+        yield s, v(_SDO + "url"), iri(u)
+        if kind == "code":
+            yield s, v(_SDO + "codeRepository"), iri(u)
+    if kind:
+        yield s, v(KG + "repositoryKind"), lit(_text(kind))
+    if data.get("host"):
+        yield s, v(KG + "codeHost"), lit(_text(data["host"]))
+
+
+def _entity(ntype, data, s, v, lit, component, A, LABEL):  # type: ignore[no-untyped-def]
+    for cls in _ENTITY_TYPES[ntype]:
+        yield s, A, v(cls)
+    name = _text(data.get("name") or data.get("label") or "")
+    yield s, LABEL, lit(name)
+    yield s, v(_SKOS + "prefLabel"), lit(name)
+    for alias in sorted({_text(a) for a in data.get("aliases") or () if a} - {name}, key=lambda a: (a.lower(), a)):
+        yield s, v(_SKOS + "altLabel"), lit(alias)
+    for src in sorted({str(x) for x in data.get("sources") or () if x}):
+        yield s, v(KG + "extractedBy"), component(src)
+
+
+# --------------------------------------------------------------------------- pyoxigraph
+
+
+def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[Any]:
+    """pyoxigraph `Triple`s of `G` (the default-graph view)."""
+    from pyoxigraph import Triple
+
+    for s, p, o, _ in statements(G, base, _oxigraph_terms()):
+        yield Triple(s, p, o)
+
+
+def iter_quads(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, *, named_graphs: bool = True) -> Iterator[Any]:
+    """pyoxigraph `Quad`s of `G`: paper statements in one named graph per source file
+    (when `named_graphs`), everything else in the default graph."""
+    from pyoxigraph import DefaultGraph, Quad
+
+    default = DefaultGraph()
+    for s, p, o, graphs in statements(G, base, _oxigraph_terms()):
+        if graphs and named_graphs:
+            for g in graphs:
+                yield Quad(s, p, o, g)
+        else:
+            yield Quad(s, p, o, default)
+
+
+def _prefixes() -> dict[str, str]:
+    return dict(PREFIXES)
+
+
+def _serialize(items: Iterable[Any], path: Path, fmt: Any) -> None:
+    from pyoxigraph import serialize
+
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            serialize(items, fh, fmt, prefixes=_prefixes())
+
+
+# --------------------------------------------------------------------------- rdflib
+
+
+def _bind(g: Any) -> None:
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+
+
+def to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Any:
+    """`G` as an `rdflib.Graph` (the default-graph view), prefixes bound."""
+    from rdflib import Graph
+
+    g = Graph(bind_namespaces="none")
+    _bind(g)
+    add = g.add
+    for s, p, o, _ in statements(G, base, _rdflib_terms()):
+        add((s, p, o))
+    return g
+
+
+def to_rdf_dataset(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Any:
+    """`G` as an `rdflib.Dataset` with one named graph per source file."""
+    from rdflib import Dataset
+
+    ds = Dataset()
+    _bind(ds)
+    default = ds.default_graph if hasattr(ds, "default_graph") else ds.default_context
+    for s, p, o, graphs in statements(G, base, _rdflib_terms()):
+        if graphs:
+            for gname in graphs:
+                ds.graph(gname).add((s, p, o))
+        else:
+            default.add((s, p, o))
+    return ds
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+# term -> (IRI, IRI-valued?) ; every predicate the exporter emits has a term
+_JSONLD_TERMS: dict[str, tuple[str, bool]] = {
+    "label": (_RDFS + "label", False),
+    "seeAlso": (_RDFS + "seeAlso", True),
+    "title": (_DCT + "title", False),
+    "abstract": (_DCT + "abstract", False),
+    "identifier": (_DCT + "identifier", False),
+    "issued": (_DCT + "issued", False),
+    "date": (_DCT + "date", False),
+    "subject": (_DCT + "subject", False),
+    "creator": (_DC + "creator", False),
+    "created": (_DCT + "created", False),
+    "source": (_DCT + "source", False),
+    "prefLabel": (_SKOS + "prefLabel", False),
+    "altLabel": (_SKOS + "altLabel", False),
+    "url": (_SDO + "url", True),
+    "codeRepository": (_SDO + "codeRepository", True),
+    "statementSubject": (_RDF + "subject", True),
+    "statementPredicate": (_RDF + "predicate", True),
+    "statementObject": (_RDF + "object", True),
+    "wasDerivedFrom": (_PROV + "wasDerivedFrom", True),
+    "hasTarget": (_OA + "hasTarget", True),
+    "hasSource": (_OA + "hasSource", True),
+    "hasSelector": (_OA + "hasSelector", True),
+    "start": (_OA + "start", False),
+    "end": (_OA + "end", False),
+    "versionInfo": (_OWL + "versionInfo", False),
+    "triples": (_VOID + "triples", False),
+    "entities": (_VOID + "entities", False),
+    "uriSpace": (_VOID + "uriSpace", False),
+    "vocabulary": (_VOID + "vocabulary", True),
+    "classPartition": (_VOID + "classPartition", True),
+    "class": (_VOID + "class", True),
+}
+for _name in (
+    "proposes", "uses", "evaluatedOn", "measuredBy", "addresses", "hasCode", "reports",
+    "resultMethod", "resultDataset", "resultMetric", "extractedBy",
+):
+    _JSONLD_TERMS[_name] = (KG + _name, True)
+for _name in (
+    "pipelineVersion", "mentionText", "sentence", "confidence", "mentionCount", "textField",
+    "arxivId", "doi", "sourceRecord", "repositoryKind", "codeHost", "value", "unit",
+):
+    _JSONLD_TERMS[_name] = (KG + _name, False)
+
+
+def jsonld_context(base: str = DEFAULT_BASE) -> dict[str, Any]:
+    """The JSON-LD context of the export (``ontology/context.jsonld`` is this, for the default base)."""
+    ctx: dict[str, Any] = {"res": base}
+    ctx.update(PREFIXES)
+    for term, (full, is_iri) in sorted(_JSONLD_TERMS.items()):
+        curie = _compact(full)
+        ctx[term] = {"@id": curie, "@type": "@id"} if is_iri else curie
+    return ctx
+
+
+def _compact(full: str, base: str | None = None) -> str:
+    if base and full.startswith(base) and not full[len(base) :].startswith("//"):
+        return "res:" + full[len(base) :]
+    for prefix, ns in PREFIXES.items():
+        if full.startswith(ns):
+            rest = full[len(ns) :]
+            if rest and not rest.startswith("//") and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", rest):
+                return f"{prefix}:{rest}"
+    return full
+
+
+def to_jsonld(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> dict[str, Any]:
+    """Compact JSON-LD document of `G` with the context inline (one object per subject)."""
+    by_iri = {full: (term, is_iri) for term, (full, is_iri) in _JSONLD_TERMS.items()}
+    ctx = jsonld_context(base)
+    nodes: dict[str, dict[str, Any]] = {}
+
+    def iri_value(x: str) -> str:
+        if x.startswith(base):
+            rest = x[len(base) :]
+            if not rest.startswith("//"):
+                return "res:" + rest
+        return x
+
+    for s, p, o, _ in statements(G, base, _plain_terms()):
+        sid = s[1]
+        obj = nodes.get(sid)
+        if obj is None:
+            obj = nodes[sid] = {"@id": iri_value(sid)}
+        pred = p[1]
+        if pred == _RDF + "type":
+            obj.setdefault("@type", []).append(_compact(o[1], base))
+            continue
+        term, is_iri = by_iri.get(pred, (pred, o[0] == "i"))
+        if o[0] == "i":
+            value: Any = iri_value(o[1]) if is_iri else {"@id": iri_value(o[1])}
+        elif o[0] == "l":
+            value = o[1] if not is_iri else {"@value": o[1]}
+        else:
+            value = {"@value": o[1], "@type": _compact(o[2])}
+        prev = obj.get(term)
+        if prev is None:
+            obj[term] = value
+        elif isinstance(prev, list):
+            prev.append(value)
+        else:
+            obj[term] = [prev, value]
+    for obj in nodes.values():
+        if "@type" in obj and len(obj["@type"]) == 1:
+            obj["@type"] = obj["@type"][0]
+    return {"@context": ctx, "@graph": list(nodes.values())}
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def _engine(engine: str) -> str:
+    if engine not in ("oxigraph", "rdflib"):
+        raise KGError(f"unknown RDF engine {engine!r}; choose 'oxigraph' or 'rdflib'")
+    return engine
+
+
+def write_turtle(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+    """Write `G` as Turtle (default graph only), atomically."""
+    check_base(base)
+    from pyoxigraph import RdfFormat
+
+    if _engine(engine) == "rdflib":
+        with atomic_path(path) as tmp:
+            to_rdf(G, base).serialize(destination=str(tmp), format="turtle", encoding="utf-8")
+        return
+    _serialize(iter_triples(G, base), Path(path), RdfFormat.TURTLE)
+
+
+def write_ntriples(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+    """Write `G` as N-Triples, atomically."""
+    check_base(base)
+    from pyoxigraph import RdfFormat
+
+    if _engine(engine) == "rdflib":
+        with atomic_path(path) as tmp:
+            to_rdf(G, base).serialize(destination=str(tmp), format="nt", encoding="utf-8")
+        return
+    _serialize(iter_triples(G, base), Path(path), RdfFormat.N_TRIPLES)
+
+
+def write_nquads(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+    """Write `G` as N-Quads with one named graph per source file, atomically."""
+    check_base(base)
+    from pyoxigraph import RdfFormat
+
+    if _engine(engine) == "rdflib":
+        with atomic_path(path) as tmp:
+            to_rdf_dataset(G, base).serialize(destination=str(tmp), format="nquads", encoding="utf-8")
+        return
+    _serialize(iter_quads(G, base), Path(path), RdfFormat.N_QUADS)
+
+
+def write_trig(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+    """Write `G` as TriG with one named graph per source file, atomically."""
+    check_base(base)
+    from pyoxigraph import RdfFormat
+
+    if _engine(engine) == "rdflib":
+        with atomic_path(path) as tmp:
+            to_rdf_dataset(G, base).serialize(destination=str(tmp), format="trig", encoding="utf-8")
+        return
+    _serialize(iter_quads(G, base), Path(path), RdfFormat.TRIG)
+
+
+def write_jsonld(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE) -> None:
+    """Write `G` as compact JSON-LD (context of ``ontology/context.jsonld`` inline), atomically."""
+    check_base(base)
+    doc = to_jsonld(G, base)
+    with atomic_write(path) as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
