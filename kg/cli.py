@@ -186,6 +186,50 @@ def train(
         raise typer.Exit(code)
 
 
+@app.command()
+def stats(
+    source: Annotated[
+        Path, typer.Argument(help="Output directory of kg build, kg.graphml or graph.json")
+    ],
+    top: Annotated[int, typer.Option("--top", help="Length of the top lists")] = 10,
+) -> None:
+    """Print a summary of a built graph: counts per type, coverage, top entities.
+
+    Example: kg stats outputs/
+    """
+    from kg.load import load_graph
+    from kg.report import format_stats
+
+    typer.echo(format_stats(load_graph(source), top=top))
+
+
+@app.command()
+def analyze(
+    source: Annotated[
+        Path, typer.Argument(help="Output directory of kg build, kg.graphml or graph.json")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Report directory")] = Path(
+        "report"
+    ),
+    top: Annotated[int, typer.Option("--top", help="Length of the top lists and charts")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of Louvain and sampled betweenness")] = 0,
+) -> None:
+    """Write report.md with PNG charts and a CSV of every table (top entities, centrality,
+    communities, co-usage, gaps, trends, code availability).
+
+    Example: kg analyze outputs/ -o report/
+    """
+    from kg.load import load_graph
+    from kg.report import write_report
+
+    if output.exists() and not output.is_dir():
+        raise KGError(f"{output}: exists and is not a directory; choose another -o")
+    written = write_report(load_graph(source), output, top=top, seed=seed)
+    typer.echo(
+        f"wrote report.md, {len(written['charts'])} charts and {len(written['tables'])} tables -> {output}/"
+    )
+
+
 def main() -> None:
     """Console entry point: user errors become one line and exit 1, bugs exit 2."""
     try:
