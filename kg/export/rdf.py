@@ -27,7 +27,9 @@ graph gives byte-identical output.
 >>> from kg.graph import build_graph
 >>> from kg.records import Extraction, Paper
 >>> G = build_graph([Extraction(paper=Paper(id="2101.00001", title="A <title>"))])
->>> print(to_rdf(G).value(predicate=DCTERMS.title))
+>>> from rdflib import DCTERMS, URIRef
+>>> paper = URIRef(node_iri("paper:2101.00001", "Paper"))
+>>> print(to_rdf(G).value(paper, DCTERMS.title))
 A <title>
 >>> node_iri("paper:a b/<c>", "Paper")
 'https://w3id.org/kg/resource/paper/a%20b%2F%3Cc%3E'
