@@ -25,6 +25,12 @@ from kg.errors import KGError
 __all__ = ["atomic_write", "atomic_path"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces `target` atomically."""
@@ -33,6 +39,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())
     except OSError as exc:
         raise KGError(
             f"cannot write to {target.parent}: {exc.strerror or exc}; "

@@ -48,20 +48,54 @@ def build(
     progress: Annotated[
         bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)")
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("-j", "--jobs", help="Extraction processes on this machine (0: one per core)")
+    ] = 1,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="Extraction cache directory (default: OUTPUT/.kg-cache)")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Extract every paper again and keep no cache")
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Extract on Dask: local, local:N (workers) or tcp://HOST:8786"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when inputs and options are unchanged")
+    ] = False,
 ) -> None:
     """Build the graph: kg.ttl, kg.html, kg.graphml, graph.json, extractions.jsonl, build.json.
 
-    Example: kg build seeds/ -o outputs/
+    Unchanged papers are taken from the cache; a build with nothing changed is skipped.
+
+    Example: kg build seeds/ -o outputs/ --jobs 2
     """
+    import os
+
     from kg.build import build as run_build
+    from kg.cache import CACHE_DIRNAME
 
     report = run_build(
-        inputs, output, use_model=not no_model, show_progress=progress, base_iri=base_iri
+        inputs, output, use_model=not no_model, show_progress=progress, base_iri=base_iri,
+        jobs=jobs or (os.cpu_count() or 1), scheduler=scheduler, force=force,
+        cache=None if no_cache else (cache or output / CACHE_DIRNAME),
     )
+    if report.get("up_to_date"):
+        typer.echo(f"up to date: {report['papers']} papers, nothing changed -> {output}/")
+        return
+    ex = report["extraction"]
     typer.echo(
         f"built {report['papers']} papers ({report['records']} records): "
         f"{report['nodes']} nodes, {report['edges']} edges -> {output}/"
     )
+    typer.echo(f"  extracted {ex['extracted']}, reused {ex['reused']} from the cache ({ex['executor']})")
+    diff = report.get("diff") or {}
+    if diff.get("previous_build"):
+        typer.echo(
+            f"  since the last build: +{diff['nodes_added']} -{diff['nodes_removed']} nodes, "
+            f"+{diff['edges_added']} -{diff['edges_removed']} edges"
+        )
     for kind, n in report["nodes_by_type"].items():
         typer.echo(f"  {kind:<11} {n}")
 
@@ -233,7 +267,8 @@ def analyze(
 def main() -> None:
     """Console entry point: user errors become one line and exit 1, bugs exit 2."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
+        sys.exit(result if isinstance(result, int) else 0)
     except KGError as exc:
         typer.echo(f"kg: error: {exc}", err=True)
         sys.exit(1)
