@@ -3,11 +3,17 @@
 All outputs are first written to a staging folder inside the output directory, then
 moved into place one by one (each move atomic); a failure before that point leaves
 the previous outputs untouched.
+
+Papers stream through the build: ingest, extraction in chunks (in this process, in a
+process pool, or on Dask: `kg.distributed`), `extractions.jsonl` and the graph; only
+the graph grows with the corpus. With a cache (`kg.cache`) unchanged papers are not
+extracted again, and a build whose inputs, options and code are unchanged is skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -23,15 +29,15 @@ import networkx as nx
 
 from kg import __version__
 from kg.atomic import atomic_write
+from kg.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
+from kg.distributed import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map
 from kg.errors import KGError
 from kg.export import export
-from kg.extract import extract_papers
 from kg.graph import build_graph
-from kg.ingest import Deduplicator, read_papers
-from kg.nlp.pipeline import load_pipeline, pipeline_version
+from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.records import Extraction, Paper
 
-__all__ = ["build", "OUTPUTS", "progress", "build_date"]
+__all__ = ["build", "OUTPUTS", "progress", "build_date", "graph_summary"]
 
 OUTPUTS = {
     "kg.ttl": "ttl",
@@ -39,6 +45,13 @@ OUTPUTS = {
     "graph.json": "json",
     "kg.html": "html",
 }
+
+
+# kg's modules that decide the outputs besides extraction (which pipeline_version covers)
+_BUILD_CODE = (
+    "__init__.py", "build.py", "graph.py", "records.py", "resolve.py", "namespace.py",
+    "atomic.py", "ingest/*.py", "export/*.py",
+)
 
 
 def build_date() -> str:
@@ -60,15 +73,11 @@ def progress(items: Iterable[Any], desc: str, enabled: bool | None = None) -> It
     yield from tqdm(items, desc=desc, unit=" papers", file=sys.stderr)
 
 
-def _write_records(records: Iterable[Extraction], path: Path) -> Iterator[Extraction]:
-    with open(path, "w", encoding="utf-8") as fh:
-        for rec in records:
-            fh.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
-            yield rec
-
-
 def _finish_records(tmp: Path, target: Path, dedup: Deduplicator) -> None:
-    """Copy records to `target`, adding the sources of duplicate papers."""
+    """Move records to `target`, adding the sources of duplicate papers."""
+    if not dedup.extra_sources:
+        os.replace(tmp, target)
+        return
     with open(tmp, encoding="utf-8") as src, atomic_write(target) as dst:
         for line in src:
             data = json.loads(line)
@@ -77,6 +86,7 @@ def _finish_records(tmp: Path, target: Path, dedup: Deduplicator) -> None:
                 data["sources"] = data["sources"] + extra
                 line = json.dumps(data, ensure_ascii=False) + "\n"
             dst.write(line)
+    tmp.unlink()
 
 
 def _merge_sources(G: nx.MultiDiGraph, dedup: Deduplicator) -> None:
@@ -109,6 +119,109 @@ def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
+def _fingerprint(
+    inputs: Sequence[str | Path], version: str, options: dict[str, Any]
+) -> str | None:
+    """What decides the outputs, cheaply: input file stats, versions, options, kg's code.
+
+    None when an input is stdin (it cannot be checked without reading it).
+    """
+    items: list[Any] = [__version__, version, build_date(), [str(i) for i in inputs], options]
+    for path in iter_input_files(inputs):
+        if str(path) == "-":
+            return None
+        st = os.stat(path)
+        items.append([str(Path(path).resolve()), st.st_size, st.st_mtime_ns])
+    code = Path(__file__).resolve().parent
+    for path in sorted(p for pattern in _BUILD_CODE for p in code.glob(pattern)):
+        st = path.stat()
+        items.append([str(path.relative_to(code)), st.st_size, st.st_mtime_ns])
+    blob = json.dumps(items, sort_keys=True, default=str).encode()
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+def _output_stats(out: Path) -> dict[str, list[int]] | None:
+    stats = {}
+    for name in (*OUTPUTS, "extractions.jsonl"):
+        try:
+            st = (out / name).stat()
+        except OSError:
+            return None
+        stats[name] = [st.st_size, st.st_mtime_ns]
+    return stats
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _extracted(
+    papers: Iterable[Paper],
+    spec: PipelineSpec,
+    version: str,
+    cache: ExtractionCache | None,
+    executor: Any,
+    counts: Counter[str],
+    chunk_size: int,
+) -> Iterator[tuple[Paper, str]]:
+    """(paper, parts JSON) in input order: from the cache when there, else extracted."""
+
+    def jobs() -> Iterator[tuple[Any, list[Paper]]]:
+        for chunk in _chunks(papers, chunk_size):
+            keys = [content_key(p, version) for p in chunk]
+            hits = cache.get_many(keys) if cache is not None else {}
+            todo = [p for p, k in zip(chunk, keys, strict=True) if k not in hits]
+            yield (chunk, keys, hits), todo
+
+    for (chunk, keys, hits), results in ordered_map(executor, extract_chunk, spec, jobs()):
+        fresh = iter(results)
+        out: list[tuple[Paper, str]] = []
+        new: list[tuple[str, str]] = []
+        for paper, key in zip(chunk, keys, strict=True):
+            parts = hits.get(key)
+            if parts is None:
+                parts = next(fresh)
+                new.append((key, parts))
+            out.append((paper, parts))
+        counts["reused"] += len(chunk) - len(new)
+        counts["extracted"] += len(new)
+        if cache is not None:
+            cache.put_many(new)
+        yield from out
+
+
+def _records(pairs: Iterable[tuple[Paper, str]], path: Path) -> Iterator[Extraction]:
+    """Write each record's `extractions.jsonl` line to `path`; yield the `Extraction`."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for paper, parts in pairs:
+            head = json.dumps(paper.to_dict(), ensure_ascii=False)
+            fh.write(f"{head[:-1]}, {parts[1:]}\n")
+            yield from_parts(paper, json.loads(parts))
+
+
+def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> dict[str, Any] | None:
+    try:
+        report: dict[str, Any] = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    report["up_to_date"] = True
+    extraction = dict(report.get("extraction") or {})
+    extraction.update(reused=report.get("papers", 0), extracted=0)
+    report["extraction"] = extraction
+    report["diff"] = {"previous_build": True, "nodes_added": 0, "nodes_removed": 0,
+                      "edges_added": 0, "edges_removed": 0}
+    timings["total_s"] = time.perf_counter() - started
+    report["timings"] = {k: round(v, 3) for k, v in timings.items()}
+    return report
+
+
 def build(
     inputs: Sequence[str | Path],
     out_dir: str | Path = "outputs",
@@ -116,23 +229,65 @@ def build(
     show_progress: bool | None = None,
     base_iri: str | None = None,
     html_options: dict[str, Any] | None = None,
+    *,
+    jobs: int = 1,
+    cache: str | Path | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    pipeline: PipelineSpec | None = None,
+    chunk_size: int = 256,
 ) -> dict[str, Any]:
-    """Build the graph of `inputs` into `out_dir`; return the build report (build.json)."""
+    """Build the graph of `inputs` into `out_dir`; return the build report (build.json).
+
+    Papers stream from the inputs through extraction (in chunks, in this process, in
+    `jobs` worker processes, or on the Dask `scheduler`: ``local``, ``local:N`` or an
+    address) into `extractions.jsonl` and the graph; memory grows with the graph only.
+    With a `cache` directory, each paper's extraction is reused while its content and
+    the pipeline are unchanged, a build with nothing changed is skipped (unless
+    `force`), and the report includes the diff against the previous build.
+    `pipeline` overrides `use_model` (e.g. to use another gazetteer).
+    """
+    started = time.perf_counter()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise KGError(f"{out}: exists and is not a directory; choose another -o")
+    if jobs < 1:
+        raise KGError(f"--jobs must be at least 1, not {jobs}")
+    spec = pipeline or PipelineSpec(use_model=use_model)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
     timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    version = spec.version()
+    timings["pipeline_version_s"] = time.perf_counter() - t0
+    cache_dir = Path(cache) if cache is not None else None
+    new_cache = cache_dir is not None and not cache_dir.exists()
+    state = BuildState(cache_dir, out) if cache_dir is not None else None
+    options = {"base_iri": base_iri, "html": html_options or {}}
+    fingerprint = _fingerprint(inputs, version, options) if state is not None else None
+    if state is not None and fingerprint is not None and not force:
+        previous = state.load_state()
+        if (
+            previous is not None
+            and previous.get("fingerprint") == fingerprint
+            and previous.get("outputs") == _output_stats(out)
+        ):
+            report = _up_to_date_report(out, started, timings)
+            if report is not None:
+                with atomic_write(out / "build.json") as fh:
+                    json.dump(report, fh, indent=2, sort_keys=True)
+                    fh.write("\n")
+                return report
     try:
-        t0 = time.perf_counter()
-        nlp = load_pipeline(use_model)
-        timings["load_pipeline_s"] = time.perf_counter() - t0
+        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    except OSError as exc:
+        raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
+    xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
+    try:
         dedup = Deduplicator()
-        counts = Counter()
+        counts: Counter[str] = Counter()
 
         def counted(papers: Iterable[Paper]) -> Iterator[Paper]:
             for p in papers:
@@ -140,44 +295,76 @@ def build(
                 yield p
 
         t0 = time.perf_counter()
-        papers = dedup.unique(counted(read_papers(inputs)))
-        records = extract_papers(progress(papers, "extract", show_progress), nlp)
-        G = build_graph(_write_records(records, stage / "records.tmp"))
+        with open_executor(spec, jobs=jobs, scheduler=scheduler) as executor:
+            timings["start_workers_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            papers = progress(dedup.unique(counted(read_papers(inputs))), "build", show_progress)
+            pairs = _extracted(papers, spec, version, xcache, executor, counts, chunk_size)
+            G = build_graph(_records(pairs, stage / "records.tmp"))
+            executor_name = executor.description
         _merge_sources(G, dedup)
         timings["extract_and_graph_s"] = time.perf_counter() - t0
         G.graph.update(
-            name="kg", kg_version=__version__, pipeline_version=pipeline_version(use_model),
+            name="kg", kg_version=__version__, pipeline_version=version,
             build_date=build_date(), sources=sorted({str(i) for i in inputs}),
         )
         _finish_records(stage / "records.tmp", stage / "extractions.jsonl", dedup)
-        (stage / "records.tmp").unlink()
         for name, fmt in OUTPUTS.items():
             t0 = time.perf_counter()
-            options: dict[str, Any] = {}
+            options_: dict[str, Any] = {}
             if fmt == "ttl" and base_iri:
-                options["base"] = base_iri
+                options_["base"] = base_iri
             if fmt == "html" and html_options:
-                options.update(html_options)
-            export(G, fmt, stage / name, **options)
+                options_.update(html_options)
+            export(G, fmt, stage / name, **options_)
             timings[f"write_{name}_s"] = time.perf_counter() - t0
+        index = diff = None
+        if state is not None:
+            t0 = time.perf_counter()
+            index = graph_index(G)
+            diff = diff_index(state.load_index(), index)
+            timings["diff_s"] = time.perf_counter() - t0
+        duplicates = sum(len(v) for v in dedup.extra_sources.values())
+        timings["total_s"] = time.perf_counter() - started
         report = {
             "kg_version": __version__,
-            "pipeline_version": G.graph["pipeline_version"],
+            "pipeline_version": version,
             "build_date": G.graph["build_date"],
             "inputs": [str(i) for i in inputs],
             "records": counts["records"],
-            "papers": counts["records"] - sum(len(v) for v in dedup.extra_sources.values()),
-            "duplicates_merged": sum(len(v) for v in dedup.extra_sources.values()),
+            "papers": counts["records"] - duplicates,
+            "duplicates_merged": duplicates,
             "duplicate_conflicts": dedup.conflicts,
             **graph_summary(G),
+            "up_to_date": False,
+            "extraction": {
+                "reused": counts["reused"],
+                "extracted": counts["extracted"],
+                "cache": str(cache_dir) if cache_dir is not None else None,
+                "executor": executor_name,
+            },
+            "diff": diff,
             "timings": {k: round(v, 3) for k, v in timings.items()},
         }
         with atomic_write(stage / "build.json") as fh:
             json.dump(report, fh, indent=2, sort_keys=True)
             fh.write("\n")
+        del G
         for item in sorted(stage.iterdir()):
             _move_into_place(item, out / item.name)
+        if state is not None:
+            state.save(
+                {"fingerprint": fingerprint, "outputs": _output_stats(out), "kg_version": __version__},
+                index,
+            )
         return report
+    except KGError:
+        if xcache is not None:
+            xcache.close()
+        if new_cache and cache_dir is not None:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+        raise
     finally:
+        if xcache is not None:
+            xcache.close()
         shutil.rmtree(stage, ignore_errors=True)
-

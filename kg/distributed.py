@@ -1,0 +1,257 @@
+"""Run extraction in this process, in a local process pool, or on a Dask cluster.
+
+All three run the same task, `extract_chunk(spec, papers) -> [JSON]`, over chunks of
+papers; each worker process loads the pipeline once (`PipelineSpec.load` is cached per
+process). `ordered_map` keeps a bounded number of chunks in flight and yields the
+results in submission order, so the build is deterministic and its memory does not
+grow with the corpus.
+
+>>> from kg.records import Paper
+>>> spec = PipelineSpec(use_model=False)
+>>> with open_executor(spec) as ex:
+...     [(tag, out)] = ordered_map(ex, extract_chunk, spec, [(1, [Paper(id="p", title="We use BERT.")])])
+>>> tag, json.loads(out[0])["entities"][0]["text"]
+(1, 'BERT')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KGError
+from kg.records import Extraction, Mention, Paper, Relation, Repo, Result
+
+__all__ = [
+    "PipelineSpec",
+    "extract_chunk",
+    "parts_json",
+    "from_parts",
+    "open_executor",
+    "ordered_map",
+    "parse_scheduler",
+    "PARTS",
+]
+
+PARTS = ("entities", "repos", "relations", "results", "aliases")
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """Which pipeline to run: picklable, so workers can load the same one.
+
+    `gazetteer_path` None means the shipped gazetteer.
+    """
+
+    use_model: bool = True
+    gazetteer_path: str | None = None
+
+    def load(self) -> Any:
+        """The pipeline, built once per process."""
+        return _load(self)
+
+    def version(self) -> str:
+        """`pipeline_version()`, plus the gazetteer's content when it is not the shipped one."""
+        return _version(self)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(spec: PipelineSpec) -> Any:
+    from kg.nlp.pipeline import build_pipeline, load_pipeline
+
+    if spec.gazetteer_path is None:
+        return load_pipeline(spec.use_model)
+    return build_pipeline(use_model=spec.use_model, gazetteer_path=Path(spec.gazetteer_path))
+
+
+@functools.lru_cache(maxsize=4)
+def _version(spec: PipelineSpec) -> str:
+    from kg.nlp.pipeline import pipeline_version
+
+    base = pipeline_version(spec.use_model)
+    if spec.gazetteer_path is None:
+        return base
+    digest = hashlib.sha256(base.encode())
+    path = Path(spec.gazetteer_path)
+    for file in sorted(path.glob("*.jsonl")) if path.is_dir() else [path]:
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def parts_json(rec: Extraction) -> str:
+    """The extraction parts of `rec.to_dict()` (not the paper) as compact JSON."""
+    data = rec.to_dict()
+    return json.dumps({k: data[k] for k in PARTS}, ensure_ascii=False)
+
+
+def from_parts(paper: Paper, parts: dict[str, Any]) -> Extraction:
+    """The `Extraction` of `paper` from its parts (as `parts_json` wrote them)."""
+    return Extraction(
+        paper=paper,
+        entities=tuple(Mention.from_dict(m) for m in parts.get("entities", ())),
+        repos=tuple(Repo.from_dict(r) for r in parts.get("repos", ())),
+        relations=tuple(Relation.from_dict(r) for r in parts.get("relations", ())),
+        results=tuple(Result.from_dict(r) for r in parts.get("results", ())),
+        aliases=tuple((a[0], a[1]) for a in parts.get("aliases", ())),
+    )
+
+
+def extract_chunk(spec: PipelineSpec, papers: list[Paper]) -> list[str]:
+    """Extract `papers` (in order) with the pipeline of `spec`; one `parts_json` each.
+
+    This is the task workers run; it loads the pipeline on first use in a process.
+    """
+    from kg.extract import extract_papers
+
+    return [parts_json(rec) for rec in extract_papers(papers, spec.load())]
+
+
+def _warm(spec: PipelineSpec) -> None:
+    spec.load()
+
+
+class _Done:
+    """A finished 'future' for the in-process executor."""
+
+    def __init__(self, value: Any) -> None:
+        self._value = value
+
+    def result(self) -> Any:
+        return self._value
+
+
+class _Serial:
+    """Runs each task when it is submitted, in this process."""
+
+    workers = 1
+    description = "in-process"
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Done:
+        return _Done(fn(*args))
+
+
+class _Pool:
+    """A process pool; workers start from a forkserver with kg preloaded."""
+
+    def __init__(self, spec: PipelineSpec, jobs: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["kg.distributed", "kg.extract"])
+        self.workers = jobs
+        self.description = f"{jobs} processes"
+        self._pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_warm, initargs=(spec,)
+        )
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self._pool.submit(fn, *args)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask:
+    """A Dask client: a LocalCluster for ``local[:N]``, else the scheduler at the address."""
+
+    def __init__(self, scheduler: str) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise KGError(
+                "--scheduler needs Dask: pip install 'dask[bag,distributed]' (or kg[dask])"
+            ) from None
+        self._cluster = None
+        kind, value = parse_scheduler(scheduler)
+        if kind == "local":
+            n = value or (os.cpu_count() or 1)
+            self._cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            self.client = Client(self._cluster)
+            self.description = f"dask local cluster, {n} workers"
+        else:
+            try:
+                self.client = Client(value)
+            except (OSError, TimeoutError) as exc:
+                raise KGError(
+                    f"cannot reach the Dask scheduler at {value}: {exc}; "
+                    "start it with `dask scheduler` or check the address"
+                ) from None
+            self.description = f"dask cluster at {value}"
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def parse_scheduler(value: str) -> tuple[str, Any]:
+    """``local``/``local:N`` -> ("local", N or None); ``tcp://host:port`` -> ("address", value).
+
+    >>> parse_scheduler("local:2"), parse_scheduler("tcp://10.0.0.1:8786")
+    (('local', 2), ('address', 'tcp://10.0.0.1:8786'))
+    """
+    m = re.fullmatch(r"local(?::(\d+))?", value.strip())
+    if m:
+        n = int(m.group(1)) if m.group(1) else None
+        if n == 0:
+            raise KGError("--scheduler local:N needs N >= 1")
+        return "local", n
+    if re.fullmatch(r"(tcp|tls|ucx|inproc)://\S+", value.strip()):
+        return "address", value.strip()
+    raise KGError(
+        f"bad --scheduler {value!r}; use local, local:N or a scheduler address like tcp://host:8786"
+    )
+
+
+@contextlib.contextmanager
+def open_executor(spec: PipelineSpec, jobs: int = 1, scheduler: str | None = None) -> Iterator[Any]:
+    """An executor for `ordered_map`: Dask if `scheduler`, a pool if `jobs` > 1, else in-process."""
+    if scheduler:
+        ex: Any = _Dask(scheduler)
+    elif jobs > 1:
+        ex = _Pool(spec, jobs)
+    else:
+        ex = _Serial()
+    try:
+        yield ex
+    finally:
+        if hasattr(ex, "close"):
+            ex.close()
+
+
+def ordered_map(
+    executor: Any, fn: Callable[..., Any], spec: PipelineSpec, items: Iterable[tuple[Any, list[Any]]],
+    in_flight: int | None = None,
+) -> Iterator[tuple[Any, list[Any]]]:
+    """``(tag, fn(spec, chunk))`` for each ``(tag, chunk)``, run on `executor`, in input order.
+
+    Empty chunks are not submitted. At most `in_flight` chunks (default: twice the
+    workers, plus one) are pending, which bounds memory whatever the corpus size.
+    """
+    limit = in_flight or 2 * executor.workers + 1
+    pending: deque[tuple[Any, Any]] = deque()
+    for tag, chunk in items:
+        pending.append((tag, executor.submit(fn, spec, chunk) if chunk else _Done([])))
+        while len(pending) >= limit:
+            done_tag, fut = pending.popleft()
+            yield done_tag, fut.result()
+    while pending:
+        done_tag, fut = pending.popleft()
+        yield done_tag, fut.result()
