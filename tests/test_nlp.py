@@ -89,3 +89,23 @@ def test_name_like_and_descriptive(tiny_nlp):
 def test_any_text_never_raises(tiny_nlp):
     for text in ["", " ", "((((", "(A) (B)", "we propose", "\u202e\U0001f600 x (X)", "a" * 5000, "in terms of"]:
         run(tiny_nlp, title=text or "t", abstract=text)
+
+
+def test_title_word_used_as_a_name_in_the_abstract(tiny_nlp):
+    rec = run(tiny_nlp, title="Aioli: A Unified Optimization Framework", abstract="Here we propose Aioli, a method.")
+    assert {m.name for m in rec.entities if m.role == "proposed"} == {"Aioli"}
+    rec = run(tiny_nlp, title="Transformers: A Survey", abstract="Transformers are everywhere.")
+    assert not [m for m in rec.entities if m.role == "proposed"]
+
+
+def test_proposed_names_get_their_type_from_context(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We propose a novel metric, interpolation standard deviation (ISTD), to measure it.")
+    assert {(m.text, m.label) for m in rec.entities} == {("interpolation standard deviation", "Metric"), ("ISTD", "Metric")}
+    rec = run(tiny_nlp, abstract="We introduce FooBench, a benchmark for x.")
+    assert {(m.text, m.label) for m in rec.entities} == {("FooBench", "Dataset")}
+
+
+def test_own_definition_of_a_known_acronym_wins(tiny_nlp):
+    rec = run(tiny_nlp, abstract="Graph Neural Nets (GNN) and FID. We define Feature Isolation Distance (FID) here.")
+    fid = [m for m in rec.entities if m.text == "FID"]
+    assert not [m for m in fid if m.source == "gazetteer"]

@@ -72,6 +72,25 @@ def is_name_like(text: str) -> bool:
     return False
 
 
+_METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|scores?|criterion|criteria)\b", re.I)
+
+
+def _proposed_label(before: str, after: str) -> str:
+    """What a newly introduced name is: a metric, a dataset or (by default) a method."""
+    if _METRIC_WORD.search(before):
+        return "Metric"
+    if _DATA_WORD.search(before) or _DATA_WORD.search(after):
+        return "Dataset"
+    return "Method"
+
+
+def _used_as_name(words: str, abstract: str) -> bool:
+    """A title word is a name when the abstract uses it capitalized mid-sentence ("we propose Aioli")."""
+    if len(words.split()) != 1 or not words[0].isupper() or len(words) < 3:
+        return False
+    return re.search(r"[a-z,]\s+" + re.escape(words) + r"\b", abstract) is not None
+
+
 def _span(doc: Doc, start: int, end: int, label: str, tag: str = "") -> Span | None:
     span = doc.char_span(start, end, label=label, kb_id=tag, alignment_mode="expand")
     if span is None or not span.text.strip():
@@ -119,8 +138,8 @@ def rule_spans(doc: Doc) -> list[Span]:
     spans: list[Span | None] = []
     if title_len:
         m = re.match(r"\s*([^:]{2,60}?)\s*:\s", text[:title_len])
-        if m and m.group(1).split()[0].lower() not in _TITLE_STARTERS and is_name_like(m.group(1)):
-            if len(m.group(1).split()) <= 4:
+        if m and m.group(1).split()[0].lower() not in _TITLE_STARTERS and len(m.group(1).split()) <= 4:
+            if is_name_like(m.group(1)) or _used_as_name(m.group(1), text[title_len:]):
                 spans.append(_span(doc, m.start(1), m.end(1), "Method", "proposed"))
     pairs = doc._.kg_abbreviations or ()
     for cue in _PROPOSE.finditer(text):
@@ -134,13 +153,16 @@ def rule_spans(doc: Doc) -> list[Span]:
         ]
         if defined:
             short, long = defined[0]
-            label = "Dataset" if _DATA_WORD.search(long.text + text[short.end_char : short.end_char + 40]) else "Method"
+            label = _proposed_label(text[cue.end() : long.start_char], long.text + text[short.end_char : short.end_char + 40])
             spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
             continue
         m = re.match(r"\s+(?:(?:a|an|the)\s+)?(" + _NAME + r")", clause)
-        if m and is_name_like(m.group(1)):
-            label = "Dataset" if _DATA_WORD.search(clause[m.end(1) : m.end(1) + 60]) else "Method"
+        capitalized = re.match(r"\s+((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)(?=,|\s\(|\s(?:to|that|which|for)\s)", clause)
+        if capitalized and capitalized.group(1).split()[0].lower() not in _TITLE_STARTERS:
+            m = capitalized
+        if m and (m is capitalized or is_name_like(m.group(1))):
+            label = _proposed_label(clause[: m.start(1)], clause[m.end(1) : m.end(1) + 60])
             start = cue.end() + m.start(1)
             spans.append(_span(doc, start, start + len(m.group(1)), label, "proposed"))
             continue
@@ -152,7 +174,7 @@ def rule_spans(doc: Doc) -> list[Span]:
             spans.append(_span(doc, short.start_char, short.end_char, "Method", "proposed"))
             continue
         for s, e in _names_at(text, cue.end(), limit=1):
-            label = "Dataset" if _DATA_WORD.search(text[e : e + 40]) else "Method"
+            label = _proposed_label(text[max(0, cue.start() - 40) : cue.start()], text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
     for word in _DATA_WORD.finditer(text):
         for s, e in _names_before(text, word.start()):
