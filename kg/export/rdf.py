@@ -429,7 +429,6 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
     d = iri(base + "void")
     void: list[tuple[Any, Any]] = [
         (A, v(_VOID + "Dataset")),
-        (v(_DCT + "title"), lit("kg knowledge graph of scientific papers")),
     ]
     build = G.graph.get("build_date")
     if build:

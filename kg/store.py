@@ -1,0 +1,119 @@
+"""The embedded Oxigraph store that `kg build` leaves beside ``kg.ttl`` (``DIR/store/``).
+
+`write_store` builds the store in a temporary directory next to the target and then
+renames it into place, so readers never see a half-built store and a failed build
+keeps the previous one.
+
+>>> import tempfile, pathlib
+>>> from kg.graph import build_graph
+>>> from kg.records import Extraction, Paper
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> G = build_graph([Extraction(paper=Paper(id="p1", title="T"))])
+>>> path = write_store(G, d / "store")
+>>> len(open_store(path)) > 0
+True
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import KGError
+from kg.namespace import DEFAULT_BASE
+
+__all__ = ["write_store", "open_store", "is_store", "RDF_FORMATS"]
+
+# file extension -> pyoxigraph RdfFormat attribute name
+RDF_FORMATS = {
+    ".ttl": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".jsonld": "JSON_LD",
+    ".rdf": "RDF_XML",
+    ".owl": "RDF_XML",
+}
+
+
+def rdf_format(path: Path) -> Any:
+    """The pyoxigraph `RdfFormat` of a file, from its extension."""
+    from pyoxigraph import RdfFormat
+
+    name = RDF_FORMATS.get(path.suffix.lower())
+    if name is None:
+        raise KGError(
+            f"unknown RDF format of {path.name}; use one of: {', '.join(sorted(RDF_FORMATS))} "
+            "(or a `kg build` output directory)"
+        )
+    return getattr(RdfFormat, name)
+
+
+def is_store(path: Path) -> bool:
+    """Whether `path` looks like an Oxigraph (RocksDB) store directory."""
+    return path.is_dir() and (path / "CURRENT").is_file()
+
+
+def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
+                base: str = DEFAULT_BASE) -> Path:
+    """Write an Oxigraph store of `source` (a graph, or an RDF file) to `directory`, atomically.
+
+    Triples go to the store's default graph (the same view as ``kg.ttl``). An existing
+    store at `directory` is replaced only once the new one is complete.
+    """
+    from pyoxigraph import Store
+
+    target = Path(directory)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise KGError(f"cannot write the store to {target.parent}: {exc.strerror or exc}") from None
+    try:
+        store = Store(str(tmp))
+        if isinstance(source, nx.Graph):
+            from kg.export.rdf import iter_quads
+
+            store.bulk_extend(iter_quads(source, base, named_graphs=False))
+        else:
+            path = Path(source)
+            if not path.is_file():
+                raise KGError(f"RDF file not found: {path}")
+            try:
+                store.bulk_load(path=str(path), format=rdf_format(path))
+            except SyntaxError as exc:
+                raise KGError(f"cannot load {path}: {exc}") from None
+        store.flush()
+        store.optimize()
+        del store
+        gc.collect()
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.replace(target, old)
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def open_store(directory: str | Path) -> Any:
+    """Open a store directory read-only (many processes may read it at once)."""
+    from pyoxigraph import Store
+
+    path = Path(directory)
+    if not is_store(path):
+        raise KGError(f"{path} is not an Oxigraph store; build one with `kg build -o DIR`")
+    try:
+        return Store.read_only(str(path))
+    except OSError as exc:
+        raise KGError(f"cannot open the store {path}: {exc}") from None
