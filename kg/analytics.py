@@ -575,7 +575,7 @@ def gaps(
         m, d = row_ids[r], d_ids[c]
         nbr_idx = N[r].indices
         on_d = set(A_csc[:, c].indices)
-        hits = sorted((m_ids[j] for j in nbr_idx if j in on_d), key=lambda x: (-papers[x], names[x]))
+        hits = sorted((m_ids[j] for j in nbr_idx if j in on_d), key=lambda x: (-papers[x], names[x].lower(), x))
         result.append(
             (m, names[m], d, names[d], round(score, 6), int(C[r, c]),
              ", ".join(names[x] for x in hits[:examples]))
