@@ -264,6 +264,78 @@ def analyze(
     )
 
 
+@app.command()
+def query(
+    graph: Annotated[
+        Path, typer.Argument(help="kg build output directory, .ttl/.nt/.nq/.trig file or store/")
+    ],
+    sparql: Annotated[
+        str | None, typer.Argument(help="SPARQL query (or use -f FILE.rq)")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("-f", "--file", help="Read the query from FILE.rq")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="table | csv | tsv | json")
+    ] = "table",
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Stop the query after S seconds")
+    ] = None,
+) -> None:
+    """Run a SPARQL 1.1 query (prefixes kg:, schema:, dcterms:, skos:, ... predeclared).
+
+    Example: kg query outputs/ -f queries/01-most-used-datasets.rq --format csv
+    """
+    from kg.query import query as run
+
+    typer.echo(run(graph, sparql, file=file, fmt=fmt, timeout=timeout))
+
+
+@app.command()
+def serve(
+    graph: Annotated[
+        Path, typer.Argument(help="kg build output directory, .ttl/.nt file or store/")
+    ],
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port")] = 7878,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Per-query time limit in seconds")
+    ] = 30.0,
+    workers: Annotated[int, typer.Option("--workers", help="Query worker processes")] = 2,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Largest result the server sends")
+    ] = 50_000_000,
+) -> None:
+    """Serve a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql.
+
+    Example: kg serve outputs/ --port 7878
+    """
+    from kg.serve import serve as run
+
+    run(graph, host, port, timeout=timeout, workers=workers, max_bytes=max_bytes)
+
+
+@app.command()
+def validate(
+    graph: Annotated[
+        Path, typer.Argument(help="kg build output directory or an RDF file (.ttl, .nt, ...)")
+    ],
+) -> None:
+    """Check an exported graph against the SHACL shapes in ontology/shapes.ttl.
+
+    Exits 0 when the graph conforms, 1 with the report when it does not.
+    Example: kg validate outputs/
+    """
+    from kg.validate import validate as run
+
+    conforms, report = run(graph)
+    if conforms:
+        typer.echo(f"{graph}: conforms to ontology/shapes.ttl")
+        return
+    typer.echo(report, err=True)
+    raise KGError(f"{graph} does not conform to the SHACL shapes (report above)")
+
+
 def main() -> None:
     """Console entry point: user errors become one line and exit 1, bugs exit 2."""
     try:

@@ -25,7 +25,6 @@ kg.errors.KGError: SPARQL syntax error at line 1, column 39: expected one of ...
 from __future__ import annotations
 
 import io
-import json
 import multiprocessing
 import re
 from pathlib import Path
@@ -56,7 +55,9 @@ def query_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 
 def syntax_message(exc: BaseException, what: str = "SPARQL") -> str:
     """A parser error as ``<what> syntax error at line L, column C: ...``."""
-    text = str(exc).strip()
+    text = " ".join(str(exc).split())
+    if len(text) > 240:
+        text = text[:239] + "…"
     m = _POSITION.match(text)
     if m:
         return f"{what} syntax error at line {m.group(1)}, column {m.group(2)}: {text[m.end():]}"
@@ -176,7 +177,7 @@ def format_result(result: Any, fmt: str = "table", base: str = DEFAULT_BASE) -> 
     rdf_fmt = {"table": RdfFormat.TURTLE, "csv": RdfFormat.N_TRIPLES, "tsv": RdfFormat.N_TRIPLES,
                "json": RdfFormat.JSON_LD}[fmt]
     buf = io.BytesIO()
-    serialize(result, buf, rdf_fmt, prefixes=query_prefixes(base) if fmt == "table" else None)
+    serialize(result, buf, rdf_fmt, prefixes=dict(PREFIXES) if fmt == "table" else None)
     return buf.getvalue().decode("utf-8").rstrip("\n")
 
 
@@ -249,11 +250,3 @@ def query(graph: str | Path, text: str | None = None, *, file: str | Path | None
     if status == "error":
         raise KGError(payload)
     raise RuntimeError(payload)
-
-
-def _json_default(o: Any) -> Any:  # pragma: no cover - helper for callers
-    return str(o)
-
-
-def dumps(obj: Any) -> str:  # pragma: no cover - small helper kept for the CLI
-    return json.dumps(obj, default=_json_default, ensure_ascii=False)

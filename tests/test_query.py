@@ -177,3 +177,31 @@ def test_timeout(ttl):
     with pytest.raises(KGError, match="timed out after 1 s"):
         query(ttl, slow, timeout=1)
     assert query(ttl, "ASK { ?s ?p ?o }", timeout=30) == "true"
+
+
+def _kg(monkeypatch, capsys, *args):
+    import sys
+
+    from kg.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    return info.value.code or 0, out, err
+
+
+def test_cli_query_and_validate(monkeypatch, capsys, ttl, tmp_path):
+    code, out, _ = _kg(monkeypatch, capsys, "query", ttl, "-f", QUERIES / "11-papers-per-month.rq",
+                       "--format", "csv")
+    assert code == 0 and out.split() == ["month,papers", "2021-01,2", "2021-02,2"]
+    code, _, err = _kg(monkeypatch, capsys, "query", ttl, "SELECT ?x WHERE {")
+    assert code == 1 and "line 1, column" in err and len(err.splitlines()) == 1
+    code, _, err = _kg(monkeypatch, capsys, "query", tmp_path / "missing", "ASK {}")
+    assert code == 1 and "graph not found" in err
+    code, out, _ = _kg(monkeypatch, capsys, "validate", ttl)
+    assert code == 0 and "conforms" in out
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(ttl.read_text().replace('skos:prefLabel "SQuAD" ;', ""))
+    code, _, err = _kg(monkeypatch, capsys, "validate", bad)
+    assert code == 1 and "does not conform" in err
