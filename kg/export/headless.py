@@ -66,9 +66,13 @@ def missing() -> str | None:
 
 @contextlib.contextmanager
 def chrome(
-    *, offline: bool = True, width: int = 1400, height: int = 900
+    *, offline: bool = True, width: int = 1400, height: int = 900, page_load_strategy: str = "normal"
 ) -> Iterator[Any]:
-    """A selenium Chrome driver on headless Chromium with a new empty profile."""
+    """A selenium Chrome driver on headless Chromium with a new empty profile.
+
+    `page_load_strategy` "none" makes ``driver.get`` return at once (for pages that
+    block their main thread).
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -78,6 +82,7 @@ def chrome(
     profile = tempfile.mkdtemp(prefix="kg-chromium-")
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
+    opts.page_load_strategy = page_load_strategy
     for flag in FLAGS:
         opts.add_argument(flag)
     opts.add_argument(f"--user-data-dir={profile}")

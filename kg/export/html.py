@@ -732,7 +732,7 @@ def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
     weights = {label: [1 / (r + 1) ** 1.1 for r in range(len(v))] for label, v in vocab.items()}
     records = []
     for i in range(n_papers):
-        picks = []
+        picks: list[tuple[str, str]] = []
         for label, names in vocab.items():
             k = 2 if label == "Method" else 1
             chosen = {names[i % len(names)]} if i < len(names) * 2 else set()
