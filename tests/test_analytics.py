@@ -76,6 +76,17 @@ def test_centrality_star_graph():
                                                   for i in range(4)), 1.0)
 
 
+@pytest.mark.parametrize("k", [None, 1, 3, 10])
+def test_betweenness_matches_networkx(k):
+    graphs = [nx.karate_club_graph(), nx.disjoint_union(nx.cycle_graph(7), nx.star_graph(5)),
+              A.paper_entity_graph(A.example_graph()), nx.gnm_random_graph(120, 200, seed=1)]
+    for H in graphs:
+        ours = A.betweenness(H, k=k, seed=5, batch=4)
+        theirs = nx.betweenness_centrality(H, k=k, seed=5)
+        for v in H:
+            assert ours[v] == pytest.approx(theirs[v], abs=1e-12, nan_ok=True)
+
+
 def test_centrality_sampled_betweenness_is_seeded(G):
     a = A.centrality(G, k=5, seed=1)
     b = A.centrality(G, k=5, seed=1)
@@ -161,23 +172,32 @@ def test_gaps_known_answer(G):
     g = A.gaps(G, top=None)
     first = g.iloc[0]
     assert (first["method_name"], first["dataset_name"]) == ("GNN", "ImageNet")
-    # neighbours of GNN evaluated on ImageNet: Transformer (3 datasets), ResNet (2), diffusion (2)
-    assert first["score"] == pytest.approx(1 / math.log(3) + 2 / math.log(2), abs=1e-6)
+    # paths GNN - d' - n - ImageNet: via Cora (2 methods) to Transformer (3 datasets); via CIFAR-10
+    # (4 methods) to Transformer, ResNet (2 datasets) and diffusion model (2 datasets)
+    ln = math.log
+    expected = 1 / (ln(2) * ln(3)) + 1 / (ln(4) * ln(3)) + 2 / (ln(4) * ln(2))
+    assert first["score"] == pytest.approx(expected, abs=1e-6)
     assert first["neighbours"] == 3
     assert first["examples"] == "Transformer, diffusion model, ResNet"
     others = {(r.method_name, r.dataset_name): r.score for r in g.itertuples()}
-    assert others[("ResNet", "Cora")] == pytest.approx(1 / math.log(2) + 1 / math.log(3), abs=1e-6)
+    # ResNet: CIFAR-10 -> GNN, Transformer; ImageNet (3 methods) -> Transformer
+    assert others[("ResNet", "Cora")] == pytest.approx(
+        1 / (ln(4) * ln(2)) + 1 / (ln(4) * ln(3)) + 1 / (ln(3) * ln(3)), abs=1e-6)
+    assert others[("diffusion model", "Cora")] == pytest.approx(others[("ResNet", "Cora")])
     assert ("Transformer", "Cora") not in others  # already evaluated there
     assert len(g) == 3
     assert A.gaps(G, method="resnet")["dataset_name"].tolist() == ["Cora"]
     assert A.gaps(G, method="Transformer").empty
+    assert A.gaps(G, top=1)["method_name"].tolist() == ["GNN"]
+    # chunking does not change the answer
+    pd.testing.assert_frame_equal(A.gaps(G, top=None, chunk=1), g)
 
 
 def test_gaps_on_other_types_and_empty(G):
     g = A.gaps(G, rows="Dataset", cols="Metric", top=None)
     # Cora shares accuracy with CIFAR-10 and ImageNet, both measured by FID (2 metrics each)
     assert g[["method_name", "dataset_name"]].values.tolist() == [["Cora", "FID"]]
-    assert g.loc[0, "score"] == pytest.approx(2 / math.log(2), abs=1e-6)
+    assert g.loc[0, "score"] == pytest.approx(2 / (math.log(3) * math.log(2)), abs=1e-6)
     assert A.gaps(build_graph([])).empty
 
 
