@@ -30,7 +30,7 @@ import networkx as nx
 from kg import __version__
 from kg.atomic import atomic_write
 from kg.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
-from kg.distributed import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map
+from kg.distributed import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map, paper_json
 from kg.errors import KGError
 from kg.export import export
 from kg.graph import build_graph
@@ -201,7 +201,7 @@ def _records(pairs: Iterable[tuple[Paper, str]], path: Path) -> Iterator[Extract
     """Write each record's `extractions.jsonl` line to `path`; yield the `Extraction`."""
     with open(path, "w", encoding="utf-8") as fh:
         for paper, parts in pairs:
-            head = json.dumps(paper.to_dict(), ensure_ascii=False)
+            head = paper_json(paper)
             fh.write(f"{head[:-1]}, {parts[1:]}\n")
             yield from_parts(paper, json.loads(parts))
 

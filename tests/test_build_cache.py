@@ -7,7 +7,7 @@ import pytest
 
 from kg.build import build
 from kg.cache import ExtractionCache, content_key
-from kg.distributed import PipelineSpec, extract_chunk, from_parts, parts_json
+from kg.distributed import PipelineSpec, extract_chunk, from_parts, paper_json, parts_json
 from kg.extract import extract_papers
 from kg.ingest import read_papers
 from kg.records import Paper
@@ -45,9 +45,12 @@ def corpus(tmp_path_factory):
 
 def test_parts_roundtrip_is_exact(tiny_nlp):
     papers = [Paper.from_dict(p) for p in _papers(10)]
+    papers.append(Paper(id="x", title="T", authors=("A B",), categories=("cs.LG",), doi="10.1/x"))
     for rec in extract_papers(papers, tiny_nlp):
         again = from_parts(rec.paper, json.loads(parts_json(rec)))
         assert again == rec
+        line = f"{paper_json(rec.paper)[:-1]}, {parts_json(rec)[1:]}"
+        assert line == json.dumps(rec.to_dict(), ensure_ascii=False)
 
 
 def test_content_key_ignores_sources_but_not_content():
