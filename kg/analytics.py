@@ -378,7 +378,11 @@ def communities(
     """Louvain communities (networkx, seeded) of the paper–entity graph.
 
     Papers and entities are clustered together (papers with no entity are left out);
-    the rows are the entities (and the papers with `include_papers`). Communities are
+    the rows are the entities (and the papers with `include_papers`). Nodes of degree 1
+    (a paper naming one entity, an entity named by one paper) are left out of the
+    Louvain run and then join their only neighbour's community, which is where
+    modularity puts a leaf given the rest; on real graphs this removes a third or more
+    of the nodes from the slow part. Communities are
     numbered from 0 by decreasing number of entities. Columns ``id``, ``type``, ``name``,
     ``papers``, ``community``.
 
@@ -390,7 +394,18 @@ def communities(
     H = paper_entity_graph(G, kinds)
     if H.number_of_nodes() == 0:
         return pd.DataFrame(columns=["id", "type", "name", "papers", "community"])
-    parts = nx.community.louvain_communities(H, resolution=resolution, seed=seed)
+    leaves = [n for n in H if H.degree(n) == 1]
+    core = H.subgraph(set(H) - set(leaves))
+    parts = nx.community.louvain_communities(core, resolution=resolution, seed=seed) if len(core) else []
+    label = {n: i for i, part in enumerate(parts) for n in part}
+    for leaf in leaves:
+        nbr = next(iter(H[leaf]))
+        if nbr in label:
+            parts[label[nbr]].add(leaf)
+            label[leaf] = label[nbr]
+        elif leaf not in label:  # an isolated paper–entity pair
+            parts.append({leaf, nbr})
+            label[leaf] = label[nbr] = len(parts) - 1
     types = _types(G)
     names = _names(G)
 

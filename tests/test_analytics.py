@@ -103,10 +103,15 @@ def test_communities_split_two_components():
     right = [Extraction(paper=Paper(id=f"b{i}", title="x"),
                         entities=(m("B1", "Method", "method:b1"), m("B2", "Dataset", "dataset:b2")))
              for i in range(2)]
-    H = build_graph(left + right + [Extraction(paper=Paper(id="lonely", title="no entities"))])
+    leaf = [Extraction(paper=Paper(id="a9", title="x"),
+                       entities=(m("A1", "Method", "method:a1"), m("A4", "Task", "task:a4")))]
+    pair = [Extraction(paper=Paper(id="c0", title="x"), entities=(m("C1", "Method", "method:c1"),))]
+    H = build_graph(left + right + leaf + pair + [Extraction(paper=Paper(id="lonely", title="no entities"))])
     c = A.communities(H, seed=3)
     groups = c.groupby("community")["id"].apply(set).to_dict()
-    assert groups == {0: {"method:a1", "dataset:a2", "metric:a3"}, 1: {"method:b1", "dataset:b2"}}
+    # the leaf task A4 (one paper) joins its paper's community; C1 and its paper form their own
+    assert groups == {0: {"method:a1", "dataset:a2", "metric:a3", "task:a4"}, 1: {"method:b1", "dataset:b2"},
+                      2: {"method:c1"}}
     with_papers = A.communities(H, include_papers=True)
     assert "paper:a0" in set(with_papers["id"]) and "paper:lonely" not in set(with_papers["id"])
     pd.testing.assert_frame_equal(A.communities(H, seed=3), c)
