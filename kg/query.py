@@ -171,7 +171,7 @@ def format_result(result: Any, fmt: str = "table", base: str = DEFAULT_BASE) -> 
             return _table(variables, rows)
         rf = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
               "json": QueryResultsFormat.JSON}[fmt]
-        out = result.serialize(format=rf)
+        out = result.serialize(format=rf) or b""
         return out.decode("utf-8").rstrip("\n")
     # QueryTriples
     rdf_fmt = {"table": RdfFormat.TURTLE, "csv": RdfFormat.N_TRIPLES, "tsv": RdfFormat.N_TRIPLES,

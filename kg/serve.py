@@ -157,13 +157,13 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[int, str, bytes]:
             if mtype is None:
                 return 406, "", ("not acceptable: SELECT/ASK results are available as "
                                  + ", ".join(sorted(SELECT_TYPES)) + "\n").encode()
-            result.serialize(sink, getattr(QueryResultsFormat, SELECT_TYPES[mtype]))
+            result.serialize(sink, getattr(QueryResultsFormat, SELECT_TYPES[mtype]))  # type: ignore[arg-type]
         else:
             mtype = negotiate(job["accept"], GRAPH_TYPES, "text/turtle")
             if mtype is None:
                 return 406, "", ("not acceptable: CONSTRUCT/DESCRIBE results are available as "
                                  + ", ".join(sorted(GRAPH_TYPES)) + "\n").encode()
-            serialize(result, sink, getattr(RdfFormat, GRAPH_TYPES[mtype]),
+            serialize(result, sink, getattr(RdfFormat, GRAPH_TYPES[mtype]),  # type: ignore[arg-type]
                       prefixes=dict(PREFIXES) if GRAPH_TYPES[mtype] == "TURTLE" else None)
     except _TooLarge:
         return 422, "", (f"result too large (over {job['max_bytes']} bytes); add a LIMIT or "
@@ -467,7 +467,7 @@ def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    actual_host, actual_port = server.server_address[:2]
+    actual_host, actual_port = str(server.server_address[0]), int(server.server_address[1])
     print(f"SPARQL endpoint: http://{actual_host}:{actual_port}/sparql (Ctrl-C to stop)",
           flush=True)
     try:
