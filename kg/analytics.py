@@ -648,12 +648,12 @@ def gaps(
         row_list = np.arange(nm)
     found_r, found_c, found_s = [], [], []
     for start in range(0, len(row_list), chunk):
-        r = row_list[start : start + chunk]
-        A_r = A[r]
+        block = row_list[start : start + chunk]
+        A_r = A[block]
         S = (A_r @ inner).tocsr()
         S = (S - S.multiply(A_r > 0)).tocoo()  # existing pairs are not gaps
         keep = S.data > 1e-12
-        sr, sc, sd = r[S.row[keep]], S.col[keep], S.data[keep]
+        sr, sc, sd = block[S.row[keep]], S.col[keep], S.data[keep]
         if top is not None and len(sd) > top:
             best = np.argpartition(-sd, top - 1)[:top]
             threshold = sd[best].min()

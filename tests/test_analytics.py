@@ -9,7 +9,7 @@ import pytest
 from kg import analytics as A
 from kg.errors import KGError
 from kg.graph import build_graph
-from kg.records import Extraction, Mention, Paper, Repo
+from kg.records import Extraction, Mention, Paper
 
 
 @pytest.fixture(scope="module")
