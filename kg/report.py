@@ -27,6 +27,8 @@ __all__ = ["format_stats", "write_report", "report_tables", "CHARTS"]
 #: PNG files `write_report` may write (trends.png only when papers carry dates).
 CHARTS = ("top_entities.png", "co_usage_heatmap.png", "degree_distribution.png", "trends.png",
           "code_availability.png")
+#: Rows and columns kept in the co-usage CSVs (the most linked entities).
+TABLE_MAX = 200
 _COLORS = {"Method": "#4e79a7", "Dataset": "#f28e2b", "Metric": "#59a14f", "Task": "#e15759",
            "Paper": "#76b7b2", "Repository": "#b07aa1"}
 
@@ -76,8 +78,9 @@ def report_tables(G: nx.MultiDiGraph, top: int = 10, seed: int = 0) -> dict[str,
         tables[f"top_{kind.lower()}s"] = A.top_entities(G, kind, None)
     tables["centrality"] = A.centrality(G, seed=seed)
     tables["communities"] = A.communities(G, seed=seed)
-    tables["method_dataset"] = A.method_dataset_table(G)
-    tables["dataset_metric"] = A.dataset_metric_table(G)
+    # wide tables: the `TABLE_MAX` most linked of each axis (a 100k-paper graph has 20k x 3k)
+    tables["method_dataset"] = A.method_dataset_table(G, top=TABLE_MAX)
+    tables["dataset_metric"] = A.dataset_metric_table(G, top=TABLE_MAX)
     tables["method_pairs"] = A.pairs(G, "Method")
     tables["gaps"] = A.gaps(G, top=100)
     tables["code_availability"] = A.code_availability(G, "Task")
@@ -309,8 +312,9 @@ def write_report(
     md += ["## Method × dataset co-usage", ""]
     if "co_usage_heatmap.png" in charts:
         md += ["![Method × dataset co-usage](co_usage_heatmap.png)", ""]
-    md += ["Full tables: `method_dataset.csv`, `dataset_metric.csv`; methods used together in a paper: "
-           "`method_pairs.csv`.", "", "### Methods used together", "", _md_table(tables["method_pairs"], max_rows=top),
+    md += [f"Tables of the {TABLE_MAX} most linked methods, datasets and metrics: `method_dataset.csv`, "
+           "`dataset_metric.csv` (all of them: `kg.analytics.method_dataset_table(G)`); methods used together "
+           "in a paper: `method_pairs.csv`.", "", "### Methods used together", "", _md_table(tables["method_pairs"], max_rows=top),
            "", "## Gaps", "",
            "Datasets a method was never evaluated on although methods sharing its datasets were "
            "(Adamic–Adar score on the method–dataset graph; `gaps.csv`).", "",
