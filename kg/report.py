@@ -314,7 +314,8 @@ def write_report(
         md += ["![Method × dataset co-usage](co_usage_heatmap.png)", ""]
     md += [f"Tables of the {TABLE_MAX} most linked methods, datasets and metrics: `method_dataset.csv`, "
            "`dataset_metric.csv` (all of them: `kg.analytics.method_dataset_table(G)`); methods used together "
-           "in a paper: `method_pairs.csv`.", "", "### Methods used together", "", _md_table(tables["method_pairs"], max_rows=top),
+           "in a paper: `method_pairs.csv`.", "", "### Methods used together", "",
+           _md_table(tables["method_pairs"], max_rows=top),
            "", "## Gaps", "",
            "Datasets a method was never evaluated on although methods sharing its datasets were "
            "(Adamic–Adar score on the method–dataset graph; `gaps.csv`).", "",
