@@ -78,11 +78,57 @@ def _child(args: dict[str, Any]) -> dict[str, Any]:
             run_s = time.perf_counter() - t1
         result = {"papers": n, "workers": ex.workers, "start_s": round(start_s, 2),
                   "extract_s": round(run_s, 3), "papers_per_s": round(n / run_s, 1)}
+    elif args["mode"] == "export_profile":
+        result = _export_profile(Path(args["extractions"]))
     else:
         raise SystemExit(f"unknown mode {args['mode']}")
     result["wall_s"] = round(time.perf_counter() - t0, 3)
     result["self_maxrss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
+
+
+def _export_profile(extractions: Path) -> dict[str, Any]:
+    """Graph assembly and each exporter alone: seconds and peak RSS (each export in a fork)."""
+    import resource
+
+    from kg.build import OUTPUTS
+    from kg.export import export
+    from kg.graph import build_graph
+    from kg.records import Extraction
+
+    def rss_mb() -> float:
+        with open("/proc/self/status") as fh:
+            return next(int(x.split()[1]) for x in fh if x.startswith("VmRSS:")) / 1024
+
+    base = rss_mb()
+    t0 = time.perf_counter()
+    with open(extractions, encoding="utf-8") as fh:
+        G = build_graph(Extraction.from_dict(json.loads(line)) for line in fh)
+    out: dict[str, Any] = {
+        "graph_s": round(time.perf_counter() - t0, 2), "graph_rss_mb": round(rss_mb() - base, 1),
+        "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+    }
+    before = rss_mb()
+    for name, fmt in OUTPUTS.items():
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: export, report time and peak RSS
+            os.close(r)
+            t1 = time.perf_counter()
+            export(G, fmt, Path(f"/tmp/kg-scale-export-{os.getpid()}-{name}"))
+            Path(f"/tmp/kg-scale-export-{os.getpid()}-{name}").unlink(missing_ok=True)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            os.write(w, json.dumps([time.perf_counter() - t1, peak]).encode())
+            os._exit(0)
+        os.close(w)
+        data = b""
+        while chunk := os.read(r, 65536):
+            data += chunk
+        os.close(r)
+        os.waitpid(pid, 0)
+        secs, peak = json.loads(data)
+        out[name] = {"s": round(secs, 2), "extra_rss_mb": round(peak - before, 1)}
+    return out
 
 
 # ---------------------------------------------------------------- parent side
@@ -184,9 +230,15 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
         res[key]["outputs"] = sizes_of(out)
         if jobs == opts.jobs:
             res["rerun_unchanged"] = run_child(args, "rerun, nothing changed")
-            res["rerun_force"] = run_child({**args, "force": True}, "rerun --force (all from cache)")
+            if n <= 10_000 or opts.full:
+                res["rerun_force"] = run_child({**args, "force": True}, "rerun --force (all from cache)")
             cache = out / ".kg-cache" / "extractions.sqlite"
             res["cache_bytes"] = cache.stat().st_size if cache.exists() else 0
+            if n <= 10_000 or opts.full:
+                res["export_profile"] = run_child(
+                    {**base, "mode": "export_profile", "extractions": str(out / "extractions.jsonl")},
+                    "graph assembly and each export alone",
+                )
         if not opts.keep:
             shutil.rmtree(out, ignore_errors=True)
     cold = res[f"build_jobs{opts.jobs}"]
@@ -197,7 +249,7 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_mb": cold["peak_rss_mb"],
         "rerun_s": res["rerun_unchanged"]["report"]["timings"]["total_s"],
         "rerun_process_s": res["rerun_unchanged"]["process_wall_s"],
-        "rerun_force_s": res["rerun_force"]["report"]["timings"]["total_s"],
+        "rerun_force_s": res["rerun_force"]["report"]["timings"]["total_s"] if "rerun_force" in res else None,
         "rerun_vs_build": round(res["rerun_unchanged"]["process_wall_s"] / cold["process_wall_s"], 4),
     }
     return res
@@ -247,7 +299,9 @@ def chart(results: dict[str, Any], path: Path) -> None:
         "tokenization alone, 1 core": lambda r: r["papers"] / r["extract_one_core"]["tokenize_papers_per_s"],
     }
     for name, get in series.items():
-        ax1.plot(xs, [get(results["sizes"][s]) for s in sizes], marker="o", label=name)
+        points = [(x, get(results["sizes"][s])) for x, s in zip(xs, sizes, strict=True)]
+        points = [(x, y) for x, y in points if y is not None]
+        ax1.plot([x for x, _ in points], [y for _, y in points], marker="o", label=name)
     ax1.set(xscale="log", yscale="log", xlabel="papers", ylabel="seconds", title="time")
     ax1.legend(fontsize=8)
     ax2.plot(xs, [results["sizes"][s]["summary"]["peak_rss_mb"] for s in sizes], marker="o",
@@ -275,6 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     ap.add_argument("--keep", action="store_true", help="keep the output directories")
+    ap.add_argument("--full", action="store_true", help="also --force rerun and export profile above 10k")
     opts = ap.parse_args(argv)
     opts.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in opts.sizes.split(",") if s]
