@@ -109,3 +109,10 @@ def test_own_definition_of_a_known_acronym_wins(tiny_nlp):
     rec = run(tiny_nlp, abstract="Graph Neural Nets (GNN) and FID. We define Feature Isolation Distance (FID) here.")
     fid = [m for m in rec.entities if m.text == "FID"]
     assert not [m for m in fid if m.source == "gazetteer"]
+
+
+def test_metric_names_in_other_senses(tiny_nlp):
+    nlp = tiny_nlp
+    doc = nlp("We train with the FID loss and report FID.")
+    assert [(c.span.text, c.label) for c in doc._.kg_mentions] == [("FID", "Method"), ("FID", "Metric")]
+    assert is_name_like("EnglishrightarrowEnglish") is False

@@ -111,6 +111,8 @@ def _collect(doc: Doc) -> list[Candidate]:
         if len(span) and not is_descriptive(span):
             role = "proposed" if own and ent.label_ == "Method" else ""
             cands.append(Candidate(span, ent.label_, "ner", SCORES["ner"], role=role))
+    cands = [_metric_sense(c) for c in cands]
+    cands = [c for c in cands if c is not None]
     typed = sorted(cands, key=lambda c: _PRIORITY[c.source])
     labels: dict[str, str] = {}
     for short, long in pairs:
@@ -126,6 +128,27 @@ def _collect(doc: Doc) -> list[Candidate]:
         if span.text in labels:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
     return cands
+
+
+_LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regularization", "penalty"}
+_NUMERIC_PRECISION = {"low", "lower", "mixed", "half", "full", "single", "double", "numerical", "numeric",
+                      "arbitrary", "reduced", "high", "higher", "machine", "floating", "bit", "4-bit", "8-bit"}
+
+
+def _metric_sense(cand: Candidate) -> Candidate | None:
+    """A metric name used in another sense: a loss ("cross-entropy (CE) loss" is a method)
+    or numerical precision ("low precision")."""
+    if cand.label != "Metric":
+        return cand
+    doc, span = cand.span.doc, cand.span
+    after = [t.lower_ for t in doc[span.end : span.end + 4] if not t.is_punct]
+    if after and after[0] in _LOSS_WORDS or after[:2] and after[1:2] == ["loss"] and len(after[0]) <= 5:
+        return Candidate(span, "Method", cand.source, cand.score, "", cand.role)
+    if span.root.lower_ == "precision" and len(span) == 1:
+        before = doc[span.start - 1].lower_ if span.start else ""
+        if before in _NUMERIC_PRECISION or (after and after[0] in ("and", "or") and "complexity" in after):
+            return None
+    return cand
 
 
 def _redefines(short: Span, long: Span, gazetteer: list[Span]) -> bool:

@@ -51,6 +51,7 @@ _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.
 _METRIC_VALUE = re.compile(
     r"\b(?:an?\s+)?(" + _NAME + r")\s+(?:score\s+)?of\s+[<>~≈]?\s*\d+(?:\.\d+)?\s*%?", re.I
 )
+_LATEX = re.compile(r"(?:rightarrow|leftarrow|times|mathrm|mathbf|textbf|textit|cdot)", re.I)
 _LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
 
 
@@ -61,7 +62,7 @@ def is_name_like(text: str) -> bool:
     [True, True, True, False, False, False]
     """
     words = text.split()
-    if not words or len(words) > 6 or text.lower() in _GENERIC or len(text) < 2:
+    if not words or len(words) > 6 or text.lower() in _GENERIC or len(text) < 2 or _LATEX.search(text):
         return False
     for word in words:
         core = word.strip("-")
