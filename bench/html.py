@@ -26,7 +26,11 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
@@ -59,18 +63,13 @@ def pyvis_page(G, path: Path) -> None:
                     encoding="utf-8")
 
 
-def load(path: Path, flag: str | None, cap: float) -> tuple[float | None, int, int]:
-    """ms from navigation start until the page is interactive (None past `cap` s),
-    the number of requests that were not for local files, and console errors.
-
-    A fresh browser per page; the page reports readiness either through the JS
-    expression `flag` or (pyvis, whose stabilization blocks the main thread so that
-    scripts cannot be run meanwhile) a ``KGBENCH ready <ms>`` console message.
-    """
+def _measure(path: Path, flag: str | None, cap: float) -> dict:
+    """Runs in a child process: see `load`."""
     from selenium.common.exceptions import WebDriverException
 
     value: float | None = None
     errors: list = []
+    external: list = []
     with headless.chrome(offline=True, page_load_strategy="none") as driver:
         driver.set_script_timeout(2)
         driver.get_log("performance")
@@ -88,19 +87,52 @@ def load(path: Path, flag: str | None, cap: float) -> tuple[float | None, int, i
                         errors.append(msg)
                     if "KGBENCH ready " in msg:
                         value = float(msg.rsplit("KGBENCH ready ", 1)[1].strip().strip('"'))
-            except WebDriverException:
-                continue  # the page's main thread is busy
+            except Exception:  # noqa: BLE001 - the page's main thread is busy
+                continue
         try:
             external = [u for u in headless.page_requests(driver)
                         if not u.startswith(("file:", "chrome:", "about:", "data:"))]
         except WebDriverException:
-            external = []
+            pass
+    return {"ms": value, "external": len(external), "errors": len(errors)}
+
+
+def load(path: Path, flag: str | None, cap: float) -> tuple[float | None, int | None, int | None]:
+    """ms from navigation start until the page is interactive (None past `cap` s),
+    the number of requests that were not for local files, and console errors.
+
+    Each page gets a fresh browser in its own process group, killed if it outlives
+    `cap` (a page whose main thread is blocked can hang WebDriver commands). The page
+    reports readiness through the JS expression `flag` or (pyvis, whose stabilization
+    blocks the main thread) a ``KGBENCH ready <ms>`` console message.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--_measure", str(path), flag or "",
+         str(cap)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, text=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=cap + 45)
+        res = json.loads(out.strip().splitlines()[-1])
+    except (subprocess.TimeoutExpired, ValueError, IndexError):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return None, None, None
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # leftover browser processes of this page
+    value = res["ms"]
     if value is not None and value > cap * 1000:
         value = None
-    return value, len(external), len(errors)
+    return value, res["external"], res["errors"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--_measure"]:
+        print(json.dumps(_measure(Path(argv[1]), argv[2] or None, float(argv[3]))), flush=True)
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     ap.add_argument("--cap", type=float, default=60.0, help="seconds to wait for a page")
@@ -158,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r['page']} | {r['nodes']:,} | {r['shown_nodes']:,} | {r['write_s']} | "
               f"{r['bytes'] / 1e6:.1f} MB | {r['bytes_per_node']:,}"
               + (f" ({r['data_bytes_per_node']:,})" if r["data_bytes_per_node"] else "")
-              + f" | {t} | {r['external_requests']} |")
+              + f" | {t} | {'?' if r['external_requests'] is None else r['external_requests']} |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     return 0
