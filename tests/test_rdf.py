@@ -213,10 +213,11 @@ def test_jsonld_uses_the_shipped_context(G):
 
 _text = st.text(max_size=40)
 _ids = st.text(min_size=1, max_size=20)
+_urls = st.one_of(_text, _text.map(lambda s: "https://" + s), _text.map(lambda s: "http://x/" + s))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(pid=_ids, title=_text, abstract=_text, url=_text, key=_ids, alias=_text, date=_text)
+@given(pid=_ids, title=_text, abstract=_text, url=_urls, key=_ids, alias=_text, date=_text)
 def test_arbitrary_unicode_round_trips(pid, title, abstract, url, key, alias, date):
     if not (title or abstract):
         title = "x"

@@ -121,7 +121,7 @@ _PAPER_EDGES = ("proposes", "uses", "evaluatedOn", "measuredBy", "addresses", "h
 _RESULT_EDGES = ("resultMethod", "resultDataset", "resultMetric")
 
 _SAFE = "-._~:@+"
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_SCHEME = re.compile(r"^(?:https?|ftp)://", re.I)  # links we keep: web URLs only
 _IRI_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f-\U0010ffff]|%(?![0-9A-Fa-f]{2})")
 _ARXIV_NEW = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)$", re.I)
 _ARXIV_OLD = re.compile(r"^(?:arxiv:)?([a-z][a-z.\-]*/\d{7}(?:v\d+)?)$", re.I)
