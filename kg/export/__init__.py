@@ -3,7 +3,7 @@
 Heavy libraries (rdflib, pyoxigraph, pyvis) are imported only when their format is used.
 
 >>> sorted(EXPORTERS)[:3]
-['graphml', 'html', 'json']
+['csv', 'gexf', 'graphml']
 """
 
 from __future__ import annotations
