@@ -18,7 +18,7 @@ Edges, keyed by their type, from a paper: ``proposes``/``uses`` (Method),
 ``evaluatedOn`` (Dataset), ``measuredBy`` (Metric), ``addresses`` (Task), ``hasCode``
 (Repository), ``reports`` (Result); and from a result: ``resultMethod``,
 ``resultDataset``, ``resultMetric``. Each paper edge carries its evidence: ``field``,
-``start``, ``end``, ``text`` (the mention), ``sentence``, ``source`` (component),
+``start``, ``end``, ``text`` (the mention), ``sentence``, ``component`` (what found it),
 ``score`` and ``mentions`` (how often the paper mentions it).
 
 >>> from kg.records import Paper, Extraction
@@ -207,7 +207,7 @@ def _add_record(G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[s
             G.add_edge(
                 pid, rid, key="hasCode", type="hasCode", mentions=1, field=r.field,
                 start=r.start, end=r.end, text=r.raw,
-                sentence=evidence_sentence(text, r.start, r.end), source="url", score=1.0,
+                sentence=evidence_sentence(text, r.start, r.end), component="url", score=1.0,
             )
     for n, res in enumerate(rec.results):
         rid = f"result:{p.id}:{n}"
@@ -220,7 +220,7 @@ def _add_record(G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[s
             pid, rid, key="reports", type="reports", mentions=1, field=res.field,
             start=res.start, end=res.end, text=res.text,
             sentence=evidence_sentence(p.text(res.field), res.start, res.end),
-            source="results", score=1.0,
+            component="results", score=1.0,
         )
         for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
                            ("metric", "resultMetric")):
@@ -236,6 +236,6 @@ def _evidence(text: str, m: Mention) -> dict[str, Any]:
         "end": m.end,
         "text": m.text,
         "sentence": evidence_sentence(text, m.start, m.end),
-        "source": m.source,
+        "component": m.source,
         "score": round(m.score, 4),
     }

@@ -135,9 +135,7 @@ def _read_node_link(path: Path) -> nx.MultiDiGraph:
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
     """Load the graph of a `kg build` output directory, a ``.graphml`` or a node-link ``.json`` file.
 
-    From a directory, ``kg.graphml`` is preferred: it keeps every attribute, while
-    node-link JSON puts the edge ends under the ``source``/``target`` keys, which
-    shadows the ``source`` (component) attribute of edges.
+    From a directory, ``kg.graphml`` is preferred (``graph.json`` is the fallback).
     """
     p = Path(path)
     if p.is_dir():

@@ -120,7 +120,7 @@ def test_csv_export_for_neo4j(tmp_path):
     p1 = nodes.set_index("id").loc["paper:p1"]
     assert p1["authors"] == "A. Author|B. Author" and p1["type"] == "Paper"
     e = edges[(edges["from_id"] == "paper:p1") & (edges["to_id"] == "method:gnn")].iloc[0]
-    assert e["type"] == "proposes" and e["source"] == "gazetteer"
+    assert e["type"] == "proposes" and e["component"] == "gazetteer"
     with pytest.raises(Exception, match="directory"):
         export(G, "csv", tmp_path / "csv" / "nodes.csv")
 

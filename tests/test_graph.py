@@ -53,7 +53,7 @@ def test_edges_carry_evidence_and_counts():
     assert not G.has_edge("paper:a", "method:foonet", key="uses")
     assert G.has_edge("paper:b", "method:foonet", key="uses")
     edge = G.edges["paper:b", "dataset:cifar10", "evaluatedOn"]
-    assert edge["mentions"] == 2 and edge["source"] == "gazetteer" and edge["field"] == "abstract"
+    assert edge["mentions"] == 2 and edge["component"] == "gazetteer" and edge["field"] == "abstract"
     assert edge["sentence"] == "On CIFAR-10 and CIFAR-10 with FooNet."
     assert G.in_degree("repo:https://github.com/a/b") == 2
     result = next(n for n, d in G.nodes(data=True) if d["type"] == "Result")

@@ -56,11 +56,10 @@ def test_graphml_file_round_trips(built):
     assert graphs_equal(G, load_graph(out / "kg.graphml"))
 
 
-def test_node_link_json_round_trips_except_edge_source(built):
-    """node-link JSON writes edge ends as `source`/`target`, shadowing the edges' `source` attribute."""
+def test_node_link_json_round_trips(built):
     out, G = built
     H = load_graph(out / "graph.json")
-    assert graphs_equal(G, H, ignore_edge_attributes=("source",))
+    assert graphs_equal(G, H)
 
 
 def test_example_graph_round_trips_with_results_and_sets(tmp_path):
@@ -85,7 +84,7 @@ def test_example_graph_round_trips_with_results_and_sets(tmp_path):
     assert H.nodes["paper:r"]["title"] == '["not", "a list"]'  # only list attributes are decoded
     assert H.nodes["result:r:0"]["value"] == 90.0
     J = load_graph(tmp_path / "graph.json")
-    assert graphs_equal(G, J, ignore_edge_attributes=("source",))
+    assert graphs_equal(G, J)
     assert not graphs_equal(G, nx.MultiDiGraph(G).to_undirected())
 
 
@@ -107,7 +106,7 @@ def test_graphs_equal_sees_differences():
 def test_directory_prefers_graphml_then_json(tmp_path):
     G = example_graph()
     export(G, "json", tmp_path / "graph.json")
-    assert graphs_equal(G, load_graph(tmp_path), ignore_edge_attributes=("source",))
+    assert graphs_equal(G, load_graph(tmp_path))
     export(G, "graphml", tmp_path / "kg.graphml")
     assert graphs_equal(G, load_graph(tmp_path))
 

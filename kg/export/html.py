@@ -366,7 +366,7 @@ def _edge_evidence(
             sentence = [u16(at), u16(at + len(sentence))]
     mentions = int(_num(data.get("mentions"), 1) or 1)
     ev: list[Any] = [etype, round(score if score is not None else 1.0, 4), fcode, s0, e0]
-    ev += [sentence, mentions, str(data.get("source") or ""), str(data.get("text") or "")]
+    ev += [sentence, mentions, str(data.get("component") or ""), str(data.get("text") or "")]
     return ev
 
 

@@ -533,7 +533,7 @@ def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, 
         yield ev, v(_RDF + "predicate"), v(KG + key)
         yield ev, v(_RDF + "object"), o
         yield ev, v(_PROV + "wasDerivedFrom"), s
-        yield ev, v(KG + "extractedBy"), component(edata.get("source") or "unknown")
+        yield ev, v(KG + "extractedBy"), component(edata.get("component") or "unknown")
         conf = _decimal(edata.get("score", 1.0))
         if conf is not None:
             yield ev, v(KG + "confidence"), typed(conf, XSD_DECIMAL)
