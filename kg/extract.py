@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -23,9 +25,27 @@ from kg.nlp.urls import find_links
 from kg.records import Extraction, Mention, Paper, Relation
 from kg.resolve import entity_id
 
-__all__ = ["extract_papers", "paper_doc", "doc_to_extraction", "predict_mentions", "SEPARATOR"]
+__all__ = [
+    "extract_papers", "paper_doc", "doc_to_extraction", "predict_mentions", "SEPARATOR", "MAX_FIELD_CHARS",
+]
 
 SEPARATOR = "\n\n"
+# Extraction reads at most this many characters of a title or abstract (a full paper is
+# ~60k); the record keeps the whole text. Bounds time and memory on hostile input.
+MAX_FIELD_CHARS = 200_000
+
+
+def _bounded(paper: Paper) -> Paper:
+    """`paper` with title and abstract cut to `MAX_FIELD_CHARS` for extraction."""
+    if len(paper.title) <= MAX_FIELD_CHARS and len(paper.abstract) <= MAX_FIELD_CHARS:
+        return paper
+    where = paper.sources[0] if paper.sources else paper.id
+    print(
+        f"warning: {where}: {max(len(paper.title), len(paper.abstract))} characters in one field; "
+        f"entities and links are extracted from the first {MAX_FIELD_CHARS}",
+        file=sys.stderr,
+    )
+    return replace(paper, title=paper.title[:MAX_FIELD_CHARS], abstract=paper.abstract[:MAX_FIELD_CHARS])
 
 
 def paper_doc(nlp: Language, paper: Paper) -> Doc:
@@ -115,9 +135,10 @@ def extract_papers(
 ) -> Iterator[Extraction]:
     """Stream one `Extraction` per paper, in input order."""
     gazetteer: Gazetteer = nlp.get_pipe("kg_gazetteer_v1")  # type: ignore[assignment]
-    pairs = ((paper_doc(nlp, p), p) for p in papers)
-    for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield doc_to_extraction(doc, paper, gazetteer)
+    pairs = ((paper_doc(nlp, b), (p, b)) for p in papers for b in (_bounded(p),))
+    for doc, (paper, bounded) in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        rec = doc_to_extraction(doc, bounded, gazetteer)
+        yield rec if bounded is paper else replace(rec, paper=paper)
 
 
 def predict_mentions(

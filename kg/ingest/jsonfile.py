@@ -21,6 +21,19 @@ def _parse_error(name: str, line: int, exc: json.JSONDecodeError) -> InputError:
     )
 
 
+def _loads(text: str, name: str, line: int) -> Any:
+    """`json.loads`, raw control characters in strings allowed; hostile JSON is an InputError."""
+    try:
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise InputError(f"{name}:{line}: JSON nested too deeply; flatten the record") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        reason = str(exc).split(";")[0].split(":")[0]
+        raise InputError(f"{name}:{line}: unreadable JSON value ({reason}); write it as a string") from None
+
+
 def read_json(fh: IO[str], name: str) -> Iterator[Paper]:
     """Yield papers from JSONL (one object per line) or from a JSON array / object."""
     lines = iter_lines(fh, name)
@@ -32,7 +45,7 @@ def read_json(fh: IO[str], name: str) -> Iterator[Paper]:
             yield from _read_document(stripped, lines, name, number)
             return
         try:
-            record: Any = json.loads(stripped)
+            record: Any = _loads(stripped, name, number)
         except json.JSONDecodeError as exc:
             if number == 1 or stripped == "{":
                 yield from _read_document(stripped, lines, name, number)
@@ -45,7 +58,7 @@ def read_json(fh: IO[str], name: str) -> Iterator[Paper]:
         if not stripped:
             continue
         try:
-            record = json.loads(stripped)
+            record = _loads(stripped, name, number)
         except json.JSONDecodeError as exc:
             raise _parse_error(name, number, exc) from None
         yield paper_from_record(record, f"{name}:{number}")
@@ -56,7 +69,7 @@ def _read_document(
 ) -> Iterator[Paper]:
     text = "\n".join([first, *(line for _, line in rest)])
     try:
-        data = json.loads(text)
+        data = _loads(text, name, first_line)
     except json.JSONDecodeError as exc:
         raise _parse_error(name, first_line + exc.lineno - 1, exc) from None
     if isinstance(data, dict):

@@ -13,7 +13,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.ids import paper_id
-from kg.ingest.text import clean_text
+from kg.ingest.text import clean_text, web_url
 from kg.records import Paper
 
 __all__ = ["paper_from_record"]
@@ -79,9 +79,9 @@ def _date(record: dict[str, Any]) -> str | None:
 def _categories(record: dict[str, Any]) -> tuple[str, ...]:
     value = record.get("categories")
     if isinstance(value, str):
-        return tuple(value.split())
+        return tuple(clean_text(value).split())
     if isinstance(value, list):
-        return tuple(clean_text(v) for v in value if isinstance(v, str))
+        return tuple(c for c in (clean_text(v) for v in value if isinstance(v, str)) if c)
     return ()
 
 
@@ -102,7 +102,7 @@ def paper_from_record(record: Any, where: str) -> Paper:
         )
     own_id = _string(lowered, where, "id", "paper_id", "arxiv_id")
     doi = _string(lowered, where, "doi")
-    url = _string(lowered, where, "url", "link")
+    url = web_url(_string(lowered, where, "url", "link"))  # no javascript:, data:, file: links
     if url is None and own_id and _ARXIV_ID.match(own_id):
         url = f"https://arxiv.org/abs/{own_id}"
     return Paper(

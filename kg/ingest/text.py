@@ -14,10 +14,15 @@ from typing import IO
 
 from kg.errors import InputError
 
-__all__ = ["open_text", "clean_text", "iter_lines", "display_name"]
+__all__ = ["open_text", "clean_text", "iter_lines", "display_name", "redact_credentials", "web_url"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+# scheme://userinfo@ -- the userinfo runs to the last "@" before the path (as urlsplit reads it)
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,31}://)[^\s/?#@]*(?:@[^\s/?#@]*)*@")
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_WEB_SCHEMES = frozenset({"http", "https", "ftp"})
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -32,17 +37,48 @@ def display_name(path: Path | str) -> str:
     return "<stdin>" if str(path) == "-" else str(path)
 
 
+def redact_credentials(text: str) -> str:
+    """`text` with the user name and password of every ``scheme://user:pass@host`` dropped.
+
+    Credentials pasted into an abstract or a URL field must not reach any output.
+
+    >>> redact_credentials("Code: https://me:ghp_x@github.com/a/b and ftp://u@h.org/f")
+    'Code: https://github.com/a/b and ftp://h.org/f'
+    """
+    return _USERINFO.sub(r"\1", text) if "@" in text else text
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` when it is a web link (http, https, ftp or no scheme), else None.
+
+    ``javascript:``, ``data:``, ``file:`` and other schemes are dropped, however spelled.
+
+    >>> web_url("https://arxiv.org/abs/2101.00001"), web_url(" JaVa script:alert(1)")
+    ('https://arxiv.org/abs/2101.00001', None)
+    """
+    if not url:
+        return None
+    m = _URL_SCHEME.match(_SPACES.sub("", url))
+    if m and m.group(1).lower() not in _WEB_SCHEMES:
+        return None
+    return url
+
+
 def clean_text(text: object) -> str:
-    """One line of plain text: control characters dropped, whitespace collapsed, NFC.
+    """One line of plain text: control characters dropped, whitespace collapsed, NFC,
+    lone surrogates replaced by U+FFFD, credentials in URLs dropped.
 
     >>> clean_text("  A\\x00 title\\r\\n with\\tspaces ")
     'A title with spaces'
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFC", str(text))
+    s = str(text)
+    if _SURROGATE.search(s):
+        s = _SURROGATE.sub("\ufffd", s)
+    s = unicodedata.normalize("NFC", s)
     s = _CONTROL.sub(" ", s)
-    return _SPACES.sub(" ", s).strip()
+    return redact_credentials(_SPACES.sub(" ", s).strip())
 
 
 def _detect_encoding(head: bytes, name: str) -> str:

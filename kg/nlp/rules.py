@@ -52,6 +52,7 @@ _METRIC_VALUE = re.compile(
     r"\b(?:an?\s+)?(" + _NAME + r")\s+(?:score\s+)?of\s+[<>~≈]?\s*\d+(?:\.\d+)?\s*%?", re.I
 )
 _LATEX = re.compile(r"(?:rightarrow|leftarrow|times|mathrm|mathbf|textbf|textit|cdot)", re.I)
+_EXAMPLES = re.compile(r"\s*(?:,\s*)?(?:such as|including|like|e\.g\.,?|\(|:)\s*")
 _LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
 
 
@@ -115,15 +116,21 @@ def _names_at(text: str, pos: int, limit: int = 5) -> Iterator[tuple[int, int]]:
         pos = sep.end()
 
 
-def _names_before(text: str, end: int, limit: int = 5) -> list[tuple[int, int]]:
-    """Name-like items of a list that ends at `end` ("X, Y and Z datasets")."""
+def _names_before(text: str, end: int, limit: int = 5, window: int = 600) -> list[tuple[int, int]]:
+    """Name-like items of a list that ends at `end` ("X, Y and Z datasets").
+
+    Only the `window` characters before `end` are searched (linear time on long texts).
+    """
     found: list[tuple[int, int]] = []
-    head = text[:end].rstrip()
+    base = max(0, end - window)
+    head = text[base:end].rstrip()
     for _ in range(limit):
         m = re.search(_NAME + r"$", head)
         if not m or not m.group(0)[0].isalpha() or not is_name_like(m.group(0)):
             break
-        found.append((m.start(), m.end()))
+        if m.start() == 0 and base > 0:  # may be the tail of a longer word cut by the window
+            break
+        found.append((base + m.start(), base + m.end()))
         head = head[: m.start()]
         sep = re.search(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$", head)
         if not sep:
@@ -180,9 +187,9 @@ def rule_spans(doc: Doc) -> list[Span]:
     for word in _DATA_WORD.finditer(text):
         for s, e in _names_before(text, word.start()):
             spans.append(_span(doc, s, e, "Dataset"))
-        after = re.match(r"\s*(?:,\s*)?(?:such as|including|like|e\.g\.,?|\(|:)\s*", text[word.end():])
+        after = _EXAMPLES.match(text, word.end())
         if after:
-            for s, e in _names_at(text, word.end() + after.end()):
+            for s, e in _names_at(text, after.end()):
                 spans.append(_span(doc, s, e, "Dataset"))
     for cue in _TERMS_OF.finditer(text):
         for s, e in _names_at(text, cue.end()):
