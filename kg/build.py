@@ -33,6 +33,7 @@ from kg.cache import BuildState, ExtractionCache, content_key, diff_index, graph
 from kg.distributed import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map, paper_json
 from kg.errors import KGError
 from kg.export import export
+from kg.store import write_store
 from kg.graph import build_graph
 from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.records import Extraction, Paper
@@ -318,6 +319,9 @@ def build(
                 options_.update(html_options)
             export(G, fmt, stage / name, **options_)
             timings[f"write_{name}_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        write_store(stage / "kg.ttl", stage / "store")
+        timings["write_store_s"] = time.perf_counter() - t0
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()
