@@ -97,9 +97,13 @@ def _span(doc: Doc, start: int, end: int, label: str, tag: str = "") -> Span | N
     span = doc.char_span(start, end, label=label, kb_id=tag, alignment_mode="expand")
     if span is None or not span.text.strip():
         return None
-    while len(span) and (span[-1].is_punct and span[-1].text not in (")",)):
-        span = span[:-1]
-    return span if len(span) else None
+    end_token = span.end
+    while end_token > span.start and doc[end_token - 1].is_punct and doc[end_token - 1].text != ")":
+        end_token -= 1
+    if end_token == span.start:
+        return None
+    # slicing a Span drops its label: make a new one
+    return span if end_token == span.end else Span(doc, span.start, end_token, label=label, kb_id=tag)
 
 
 def _names_at(text: str, pos: int, limit: int = 5) -> Iterator[tuple[int, int]]:
