@@ -51,7 +51,7 @@ OUTPUTS = {
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
 _BUILD_CODE = (
     "__init__.py", "build.py", "graph.py", "records.py", "resolve.py", "namespace.py",
-    "atomic.py", "ingest/*.py", "export/*.py",
+    "atomic.py", "store.py", "ingest/*.py", "export/*.py",
 )
 
 
@@ -142,12 +142,15 @@ def _fingerprint(
 
 
 def _output_stats(out: Path) -> dict[str, list[int]] | None:
+    """Size and mtime of each output (build.json aside); None when a file output is missing."""
     stats = {}
-    for name in (*OUTPUTS, "extractions.jsonl"):
+    for name in (*OUTPUTS, "extractions.jsonl", "store"):
         try:
             st = (out / name).stat()
         except OSError:
-            return None
+            if name in OUTPUTS or name == "extractions.jsonl":
+                return None
+            continue
         stats[name] = [st.st_size, st.st_mtime_ns]
     return stats
 
