@@ -108,6 +108,39 @@ def _move_into_place(item: Path, target: Path) -> None:
         os.replace(item, target)
 
 
+def _remove_stale(out: Path) -> None:
+    """Remove what a killed build left in `out`: its staging folder and replaced outputs.
+
+    Their names carry the build's process ID (``.staging-<pid>-*``, ``.old-<name>-<pid>``);
+    those of a process still running (a concurrent build) are left alone.
+    """
+    try:
+        entries = list(out.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".staging-"):
+            pid = name[len(".staging-"):].split("-", 1)[0]
+        elif name.startswith(".old-"):
+            pid = name.rsplit("-", 1)[-1]
+        else:
+            continue
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # alive (or reused by another process): not ours to remove
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
 def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
     """Counts of nodes and edges per type."""
     nodes = Counter(d.get("type", "?") for _, d in G.nodes(data=True))
@@ -285,7 +318,8 @@ def build(
                     fh.write("\n")
                 return report
     try:
-        stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+        _remove_stale(out)
+        stage = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
     xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
@@ -365,11 +399,15 @@ def build(
                 index,
             )
         return report
-    except KGError:
+    except (KGError, OSError) as exc:
         if xcache is not None:
             xcache.close()
         if new_cache and cache_dir is not None:
             shutil.rmtree(cache_dir, ignore_errors=True)
+        if isinstance(exc, OSError):  # a full disk, a read-only or vanished output folder
+            raise KGError(
+                f"cannot write to {out}: {exc.strerror or exc}; check free disk space and permissions"
+            ) from None
         raise
     finally:
         if xcache is not None:

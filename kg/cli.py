@@ -349,6 +349,15 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        import errno
+
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM):
+            typer.echo(f"kg: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+            sys.exit(2)
+        where = f" ({exc.filename})" if exc.filename else ""
+        typer.echo(f"kg: error: cannot write{where}: {exc.strerror}; check free disk space and permissions", err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         import click
 

@@ -163,7 +163,28 @@ def extract_chunk(spec: PipelineSpec, papers: list[Paper]) -> list[str]:
     return [parts_json(rec) for rec in extract_papers(papers, spec.load())]
 
 
-def _warm(spec: PipelineSpec) -> None:
+def _exit_with(parent: int) -> None:
+    """Exit this worker when the build process `parent` is gone (e.g. killed with SIGKILL):
+    pool workers hold their own task pipe open and would otherwise wait forever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except OSError:
+                pass
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
+
+
+def _warm(spec: PipelineSpec, parent: int | None = None) -> None:
+    if parent is not None:
+        _exit_with(parent)
     spec.load()
 
 
@@ -199,7 +220,7 @@ class _Pool:
         self.workers = jobs
         self.description = f"{jobs} processes"
         self._pool = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_warm, initargs=(spec,)
+            max_workers=jobs, mp_context=ctx, initializer=_warm, initargs=(spec, os.getpid())
         )
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:

@@ -110,7 +110,8 @@ def build_graph(records: Iterable[Extraction]) -> nx.MultiDiGraph:
         name = canonical_name(names)
         data = G.nodes[node]
         data["name"] = data["label"] = name
-        data["aliases"] = sorted({n for n in names if n != name}, key=str.lower)
+        # (lower case, text): a total order, so the output does not depend on set order
+        data["aliases"] = sorted({n for n in names if n != name}, key=lambda n: (n.lower(), n))
         data["sources"] = sorted(data["sources"])
     for node, data in G.nodes(data=True):
         if data["type"] == "Result" and data["metric"] in G:

@@ -38,7 +38,7 @@ def run_kg(*args: str | os.PathLike[str], timeout: float = 180, **kwargs: Any) -
 
 
 def assert_no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr and "Traceback" not in (proc.stdout or ""), proc.stderr[-3000:]
     assert "internal error" not in proc.stderr, proc.stderr[-3000:]
 
 

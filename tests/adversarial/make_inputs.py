@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Case", "CASES", "make_inputs", "SECRETS", "LISTING_HEAD"]
+__all__ = ["Case", "CASES", "make_inputs", "make_corpus", "SECRETS", "LISTING_HEAD"]
 
 # strings planted in URLs' userinfo: they must not reach any output file
 SECRETS = ("ghp_S3cr3tT0k3nXYZ", "hunter2pass", "s3cr3t-user-9f1c")
@@ -394,6 +394,37 @@ CASES: list[Case] = [
     Case("million-lines", "million.txt", _million_lines, "ok", heavy=True),
     Case("million-line-csv-field", "million.csv", _million_line_field, "ok", heavy=True),
 ]
+
+
+_DATASETS = ("ImageNet", "CIFAR-10", "CIFAR-100", "MS COCO", "SQuAD", "GLUE", "KITTI", "Cora", "MNIST", "WikiText-103")
+_METRICS = ("top-1 accuracy", "F1 score", "BLEU", "FID", "mean average precision", "perplexity")
+_TASKS = ("image classification", "question answering", "object detection", "machine translation",
+          "link prediction", "language modeling")
+_SENTENCES = (
+    "We propose {m}, a {kind} for {t}.",
+    "{m} is evaluated on the {d1} and {d2} datasets in terms of {x}.",
+    "It reaches {v}% {x} on {d1}, improving over strong baselines.",
+    "Experiments on {d2} show that {m} scales to large models.",
+    "Code is available at https://github.com/lab{i}/{slug}.",
+    "Unlike prior work on {t}, our approach needs no labels.",
+)
+
+
+def make_corpus(n: int, seed: int = 0) -> bytes:
+    """`n` synthetic JSONL papers (deterministic for a seed), for crash and load tests."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        name = "".join(rng.choice(["Ar", "Bel", "Cor", "Da", "El", "Fa", "Gen", "Hy", "Lu", "Mo"]) for _ in range(2))
+        name += rng.choice(["Net", "Former", "GAN", "-v2", "Flow", "BERT"])
+        d1, d2 = rng.sample(_DATASETS, 2)
+        fields = {"m": name, "kind": rng.choice(["method", "model", "framework"]), "t": rng.choice(_TASKS),
+                  "d1": d1, "d2": d2, "x": rng.choice(_METRICS), "v": f"{rng.uniform(50, 99):.1f}",
+                  "i": i, "slug": name.lower()}
+        abstract = " ".join(s.format(**fields) for s in rng.sample(_SENTENCES, 4))
+        out.append({"id": f"synth-{seed}-{i}", "title": f"{name}: {fields['t'].capitalize()} with {d1}",
+                    "abstract": abstract, "date": f"2024-{1 + i % 12:02d}-01"})
+    return _jsonl(out).encode()
 
 
 def make_inputs(directory: str | Path, heavy: bool = False, names: list[str] | None = None) -> dict[str, Path]:
