@@ -209,14 +209,20 @@ class _Serial:
 
 
 class _Pool:
-    """A process pool; workers start from a forkserver with kg preloaded."""
+    """A process pool: forked workers (forkserver when this process has threads)."""
 
     def __init__(self, spec: PipelineSpec, jobs: int) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["kg.distributed", "kg.extract"])
+        import threading
+
+        if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+            # fork: fast, and no re-import of the caller's __main__ (scripts without a guard)
+            ctx = multiprocessing.get_context("fork")
+        else:  # threads make fork unsafe
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["kg.distributed", "kg.extract"])
         self.workers = jobs
         self.description = f"{jobs} processes"
         self._pool = ProcessPoolExecutor(
