@@ -5,8 +5,8 @@
 1. reads the corpora with :mod:`kg.gold` (labels mapped to ours) and cuts a
    reproducible held-out split of TDMSci train (10% of its sentences, in chunks of
    10 consecutive sentences so neighbours of a held-out sentence are held out too);
-2. trains small floret vectors (cbow, 100 dims, 20k buckets) on SciREX full text and
-   the training texts (never on a dev or held-out text);
+2. trains small floret vectors (cbow, 100 dims, 20k buckets) on SciREX full text,
+   SciERC train, the TDMSci train split and CS-NER train titles (no dev/held-out text);
 3. writes DocBins with *label-aware* annotation: each corpus says which of our labels
    it annotates exhaustively (:data:`CORPUS_LABELS`). Gold spans of other labels
    (SciERC Material, which is only approximately Dataset) and, optionally, spans a
@@ -234,7 +234,7 @@ def dev_scores(nlp: Any, corpora: dict[str, list[GoldDoc]]) -> dict[str, Any]:
 
 
 def throughput(nlp: Any, texts: Sequence[str], repeat: int = 3) -> dict[str, float]:
-    """Tokens per second of `nlp.pipe` vs bare ``spacy.blank("en")`` tokenization.
+    """Tokens per second of `nlp.pipe` vs bare ``spacy.blank("en")`` tokenization of fresh text.
 
     Run it with one thread (``OMP_NUM_THREADS=1``) for a one-core figure.
     """
@@ -251,7 +251,9 @@ def throughput(nlp: Any, texts: Sequence[str], repeat: int = 3) -> dict[str, flo
             times.append(time.perf_counter() - t0)
         return min(times)
 
-    t_blank = best(lambda: list(blank.pipe(texts, batch_size=256)))
+    # a fresh tokenizer per repeat: its cache would make repeated texts unrealistically fast
+    fresh = [spacy.blank("en") for _ in range(repeat)]
+    t_blank = best(lambda: list(fresh.pop().pipe(texts, batch_size=256)))
     t_model = best(lambda: list(nlp.pipe(texts, batch_size=256)))
     return {
         "tokens": n_tokens,
@@ -291,6 +293,7 @@ def train(
     """Convert the corpora, train the NER model and score it; return ``model-best``.
 
     `vectors` is True (train floret vectors), False (none) or a spaCy vectors dir.
+    `corpora_used` names corpora of :data:`CORPUS_LABELS`; ``"tdmsci*2"`` adds one twice.
     `silver_model` is an earlier model whose predictions of labels a corpus does not
     annotate are marked missing in that corpus (see :func:`to_spacy_doc`).
     Writes ``OUTPUT_DIR/{corpus/, vectors/, model-best/, model-last/, scores.json}``.
@@ -306,13 +309,17 @@ def train(
 
     train_bin, dev_bin = DocBin(), DocBin()
     stats: dict[str, int] = {}
-    for name in corpora_used:
+    for spec in corpora_used:
+        name, _, times = spec.partition("*")
+        repeat = int(times or 1)
         cov = CORPUS_LABELS[name]
         docs = corpora[name]
         silver = _silver_missing(silver_model, docs, cov)
         for gold, miss in zip(docs, silver, strict=True):
-            train_bin.add(to_spacy_doc(nlp, gold, cov, miss))
-        stats[name] = len(docs)
+            doc = to_spacy_doc(nlp, gold, cov, miss)
+            for _ in range(repeat):
+                train_bin.add(doc)
+        stats[name] = len(docs) * repeat
     for name, cov in (("scierc_dev", CORPUS_LABELS["scierc"]), ("tdmsci_heldout", CORPUS_LABELS["tdmsci"])):
         docs = corpora[name]
         silver = _silver_missing(silver_model, docs, cov)
@@ -330,7 +337,8 @@ def train(
         "system.seed": seed,
     }
     if vectors is True:
-        texts = [d.text for name in corpora_used for d in corpora[name]]
+        # SciREX full text (inside build_vectors) + every *training* text; never dev/held-out
+        texts = [d.text for name in ("scierc", "tdmsci", "csner") for d in corpora[name]]
         t0 = time.perf_counter()
         vec_dir = build_vectors(shared_dir, out / "vectors", texts, dim=vector_dim, bucket=vector_buckets)
         print(f"vectors: {time.perf_counter() - t0:.0f}s -> {vec_dir}", file=sys.stderr)
@@ -372,16 +380,47 @@ def ship(model_dir: str | Path, dest: str | Path) -> Path:
     shutil.copytree(src, dst)
     if keep_md is not None:
         (dst / "MODEL.md").write_text(keep_md, encoding="utf-8")
+    # drop machine-specific training paths from the shipped config; name the pipeline
+    from thinc.api import Config
+
+    cfg = Config().from_disk(dst / "config.cfg", interpolate=False)
+    for key in list(cfg.get("paths", {})):
+        cfg["paths"][key] = None
+    cfg.to_disk(dst / "config.cfg")
+    meta = json.loads((dst / "meta.json").read_text(encoding="utf-8"))
+    meta.update(
+        name="kg_ner",
+        version="0.1.0",
+        description="kg NER (Method, Dataset, Metric, Task); data, scores and licences: MODEL.md",
+    )
+    (dst / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return dst
+
+
+def _evaluate_only(model: str | Path, shared_dir: str | Path, seed: int = 0) -> int:
+    """Print dev-set score tables and one-process throughput of `model` as JSON + tables."""
+    import spacy
+
+    nlp = spacy.load(model)
+    corpora = load_corpora(shared_dir, seed=seed)
+    scores = dev_scores(nlp, corpora)
+    for name, s in scores.items():
+        print(f"== {name}\n{format_table(s)}\n")
+    speed = throughput(nlp, [d.text for d in corpora["scierc_dev"]])
+    print(json.dumps({"throughput_scierc_dev": speed}, indent=1))
+    return 0
+
+
+_CORPORA_HELP = f"comma list of {','.join(CORPUS_LABELS)}; NAME*K repeats a corpus K times"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m kg.train OUTPUT_DIR --shared ../shared [options]``."""
     ap = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__.split("\n\n")[0])
-    ap.add_argument("output_dir")
+    ap.add_argument("output_dir", nargs="?", help="where to train (not needed with --evaluate)")
     ap.add_argument("--shared", default="../shared", help="folder holding data/ (default ../shared)")
     ap.add_argument("--config", default=str(DEFAULT_CONFIG))
-    ap.add_argument("--corpora", default="scierc,scirex,tdmsci", help="comma list of " + ",".join(CORPUS_LABELS))
+    ap.add_argument("--corpora", default="scierc,scirex,tdmsci", help=_CORPORA_HELP)
     ap.add_argument("--no-vectors", action="store_true")
     ap.add_argument("--vectors", default=None, help="use this spaCy vectors dir instead of training")
     ap.add_argument("--vector-dim", type=int, default=100)
@@ -391,8 +430,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ship", default=None, help="copy model-best to this dir (kg/data/ner_model)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="config override")
+    ap.add_argument(
+        "--evaluate",
+        default=None,
+        metavar="MODEL",
+        help="only score MODEL on the dev sets and measure its speed (no training)",
+    )
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if args.evaluate:
+        return _evaluate_only(args.evaluate, args.shared, args.seed)
+    if not args.output_dir:
+        ap.error("OUTPUT_DIR is required unless --evaluate MODEL is given")
     overrides = {}
     for item in args.set:
         key, _, val = item.partition("=")

@@ -94,7 +94,6 @@ def test_evaluate_jsonl_without_offsets_and_table() -> None:
     assert "micro" in table.splitlines()[-1]
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not (MODEL / "meta.json").exists(), reason="no shipped NER model")
 def test_shipped_model_loads_and_tags() -> None:
     import spacy
