@@ -46,6 +46,7 @@ __all__ = [
     "NODE_TYPES",
     "EDGE_TYPES",
     "LABEL_PREDICATE",
+    "MIN_SCORE",
 ]
 
 NODE_TYPES = ("Paper", "Method", "Dataset", "Metric", "Task", "Repository", "Result")
@@ -67,6 +68,7 @@ LABEL_PREDICATE = {
     "Task": "addresses",
     "Method": "uses",
 }
+MIN_SCORE = 0.5
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 
 
@@ -96,13 +98,17 @@ def _predicate(mention: Mention) -> str:
     return LABEL_PREDICATE[mention.label]
 
 
-def build_graph(records: Iterable[Extraction]) -> nx.MultiDiGraph:
-    """Build the knowledge graph from extraction records (one per paper)."""
+def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE) -> nx.MultiDiGraph:
+    """Build the knowledge graph from extraction records (one per paper).
+
+    Mentions scored below `min_score` stay in the records but make no node or edge:
+    the pipeline scores descriptive phrases ("a weighted version") 0.3.
+    """
     G = nx.MultiDiGraph()
     spellings: dict[str, list[str]] = defaultdict(list)
     definitions: dict[str, Counter[str]] = defaultdict(Counter)
     for rec in records:
-        _add_record(G, rec, spellings)
+        _add_record(G, rec, spellings, min_score)
         for long_id, alias in rec.aliases:
             definitions[f"{long_id.split(':', 1)[0]}:{entity_key(alias)}"][long_id] += 1
     _merge_acronyms(G, definitions, spellings)
@@ -160,7 +166,9 @@ def _merge_acronyms(
                         G.remove_edge(node, v, key=pred)
 
 
-def _add_record(G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[str]]) -> None:
+def _add_record(
+    G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[str]], min_score: float
+) -> None:
     p = rec.paper
     pid = paper_node(p.id)
     G.add_node(
@@ -178,7 +186,7 @@ def _add_record(G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[s
     )
     best: dict[tuple[str, str], tuple[Mention, int]] = {}
     for m in rec.entities:
-        if not m.id:
+        if not m.id or m.score < min_score:
             continue
         if m.id not in G:
             G.add_node(m.id, type=m.label, label=m.name or m.text, sources=set())

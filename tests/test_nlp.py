@@ -116,3 +116,33 @@ def test_metric_names_in_other_senses(tiny_nlp):
     doc = nlp("We train with the FID loss and report FID.")
     assert [(c.span.text, c.label) for c in doc._.kg_mentions] == [("FID", "Method"), ("FID", "Metric")]
     assert is_name_like("EnglishrightarrowEnglish") is False
+
+
+def ruler_pipeline(patterns):
+    """The real components behind a rule-based stand-in for the statistical NER (doc.ents)."""
+    import spacy
+
+    from kg.nlp.pipeline import COMPONENTS
+    from tests.conftest import FIXTURES
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns(patterns)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    nlp.get_pipe("kg_gazetteer_v1").initialize(path=FIXTURES / "gazetteer")
+    return nlp
+
+
+def test_ner_boundary_with_gazetteer_name_and_descriptive_phrases():
+    from kg.graph import build_graph
+
+    nlp = ruler_pipeline([
+        {"label": "Dataset", "pattern": "ImageNet dataset"},
+        {"label": "Method", "pattern": "a weighted version"},
+    ])
+    rec = run(nlp, abstract="We train a weighted version on the ImageNet dataset.")
+    by_text = {m.text: m for m in rec.entities}
+    assert by_text["ImageNet dataset"].name == "ImageNet" and by_text["ImageNet dataset"].score == 0.9
+    assert by_text["weighted version"].score < 0.5
+    G = build_graph([rec])
+    assert "dataset:imagenet" in G and not [n for n in G if "weighted" in n]

@@ -2,10 +2,13 @@
 
 Precedence, highest first: a proposed name found by the rules; a gazetteer name or an
 abbreviation defined in the paper whose pair is typed (the longer wins); a rule match;
-the statistical NER. A paper's own definition of an acronym beats the gazetteer's. Overlaps are
-resolved greedily by that order, then by length. Descriptive phrases from the NER
-("our framework", "distributed training methods") are dropped. The result is
-``doc._.kg_mentions``: a list of `Candidate`.
+the statistical NER. A paper's own definition of an acronym beats the gazetteer's. An
+NER span that contains a gazetteer name of its type keeps the model's boundary (it
+learned the annotation conventions) with the gazetteer's confidence, and the
+gazetteer's canonical name when the rest is generic ("the ImageNet dataset").
+Descriptive phrases from the NER ("our framework", "distributed training methods")
+are scored 0.3: they stay in the records but stay out of the graph
+(`kg.graph.MIN_SCORE`). The result is ``doc._.kg_mentions``: a list of `Candidate`.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ __all__ = ["Candidate", "merge_candidates", "is_descriptive", "SCORES"]
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
 
-SCORES = {"rules-proposed": 0.9, "gazetteer": 0.9, "abbrev": 0.85, "rules": 0.75, "ner": 0.6}
-_PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
+SCORES = {
+    "rules-proposed": 0.9, "gazetteer": 0.9, "ner+gazetteer": 0.9, "abbrev": 0.85, "rules": 0.75,
+    "ner": 0.6, "descriptive": 0.3,
+}
+_PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "ner+gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
 _LEADING = {
     "the", "a", "an", "our", "their", "its", "this", "these", "those", "such", "each", "any",
     "all", "both", "his", "her", "my", "your", "several", "various", "many", "some", "two",
@@ -102,15 +108,29 @@ def _collect(doc: Doc) -> list[Candidate]:
     for span in doc.spans.get("kg_rules", []):
         source = "rules-proposed" if span.kb_id_ == "proposed" else "rules"
         cands.append(Candidate(span, span.label_, source, SCORES[source], role=span.kb_id_))
-    for span in gazetteer:
-        if span.text not in redefined:
-            cands.append(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_))
+    known = [g for g in gazetteer if g.text not in redefined]
+    absorbed: set[tuple[int, int]] = set()
     for ent in doc.ents:
         span = _strip_leading(ent)
+        if not len(span):
+            continue
         own = ent.start > 0 and doc[ent.start - 1].lower_ == "our" or ent[0].lower_ == "our"
-        if len(span) and not is_descriptive(span):
-            role = "proposed" if own and ent.label_ == "Method" else ""
+        role = "proposed" if own and ent.label_ == "Method" else ""
+        inner = [g for g in known if g.label_ == ent.label_ and span.start <= g.start and g.end <= span.end]
+        if inner:
+            # The model's boundary (it learned the annotation conventions), the gazetteer's
+            # confidence, and its canonical name when the rest is only generic words.
+            head = max(inner, key=len)
+            absorbed.update((g.start, g.end) for g in inner)
+            canonical = head.kb_id_ if _only_generic_besides(span, head) else ""
+            cands.append(Candidate(span, ent.label_, "ner+gazetteer", SCORES["gazetteer"], canonical, role))
+        elif is_descriptive(span):
+            cands.append(Candidate(span, ent.label_, "ner", SCORES["descriptive"], role=role))
+        else:
             cands.append(Candidate(span, ent.label_, "ner", SCORES["ner"], role=role))
+    for span in known:
+        if (span.start, span.end) not in absorbed:
+            cands.append(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_))
     cands = [_metric_sense(c) for c in cands]
     cands = [c for c in cands if c is not None]
     typed = sorted(cands, key=lambda c: _PRIORITY[c.source])
@@ -158,6 +178,16 @@ def _redefines(short: Span, long: Span, gazetteer: list[Span]) -> bool:
         return False
     on_long = {g.kb_id_ for g in gazetteer if g.start == long.start and g.end == long.end}
     return not (known & on_long) and all(entity_key(k) != entity_key(long.text) for k in known)
+
+
+_GENERIC_AROUND = _GENERIC_HEADS | {"corpus", "corpora", "benchmarks", "datasets", "set", "sets", "score",
+                                    "scores", "challenge", "shared", "data", "problems", "tasks"}
+
+
+def _only_generic_besides(span: Span, inner: Span) -> bool:
+    """True when `span` is `inner` plus generic words ("the ImageNet dataset", "WSD problems")."""
+    rest = [t for t in span if not (inner.start <= t.i < inner.end)]
+    return all(t.lower_ in _GENERIC_AROUND or t.lower_ in _LEADING or t.is_punct for t in rest)
 
 
 def _shares_head(typed: Span, form: Span) -> bool:
