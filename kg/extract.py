@@ -142,11 +142,11 @@ def extract_papers(
 
 
 def predict_mentions(
-    nlp: Language, texts: list[str], batch_size: int = 64
+    nlp: Language, texts: list[str], batch_size: int = 64, min_score: float = 0.0
 ) -> list[list[tuple[int, int, str, str]]]:
-    """``(start, end, label, text)`` mentions of each text, for `kg.evaluate`."""
+    """``(start, end, label, text)`` mentions of each text scored at least `min_score`."""
     papers = (Paper(id=str(i), abstract=t) for i, t in enumerate(texts))
     return [
-        [(m.start, m.end, m.label, m.text) for m in rec.entities]
+        [(m.start, m.end, m.label, m.text) for m in rec.entities if m.score >= min_score]
         for rec in extract_papers(papers, nlp, batch_size)
     ]

@@ -119,3 +119,15 @@ def test_build_into_a_file_path_is_a_clear_error(monkeypatch, capsys, tmp_path):
     target.write_text("x")
     code, _, err = run(monkeypatch, capsys, "build", ROOT / "seeds", "-o", target, "--no-model")
     assert code == 1 and "not a directory" in err
+
+
+def test_eval_prints_both_measures(monkeypatch, capsys):
+    from tests.conftest import FIXTURES
+
+    gold = next(p for p in (FIXTURES / "gold").iterdir() if p.suffix == ".json" or p.name.endswith("scierc.jsonl"))
+    code, out, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--json")
+    assert code == 0, err
+    scores = json.loads(out)
+    assert {"span", "mention"} <= scores.keys() and "micro" in scores["mention"]
+    code, _, err = run(monkeypatch, capsys, "eval", "--gold", FIXTURES / "nope.json", "--no-model")
+    assert code == 1 and "no such gold file" in err
