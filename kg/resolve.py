@@ -9,6 +9,8 @@ True
 False
 >>> entity_key("graph neural networks") == entity_key("Graph Neural Network")
 True
+>>> entity_key("AugLocal method") == entity_key("AugLocal"), entity_key("diffusion model") == "diffusion"
+(True, False)
 >>> entity_id("Dataset", "CIFAR-10")
 'dataset:cifar10'
 """
@@ -26,6 +28,17 @@ __all__ = ["entity_key", "entity_id", "canonical_name", "singular"]
 _SEPARATORS = re.compile(r"[\s\-_‐‑‒–—/·.]+")
 _KEEP = re.compile(r"[^0-9a-z+#*&']")
 _INVARIANT_S = ("ss", "us", "is", "as", "os")
+
+
+_TYPE_WORDS = {
+    "method", "methods", "framework", "model", "models", "algorithm", "approach", "architecture",
+    "dataset", "datasets", "benchmark", "benchmarks", "corpus", "metric", "score", "task",
+}
+
+
+def _is_name(words: list[str]) -> bool:
+    """A name such as "AugLocal" or "CIFAR-10": inner capitals or digits in some word."""
+    return any(any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w) for w in words)
 
 
 def singular(word: str) -> str:
@@ -52,6 +65,8 @@ def entity_key(name: str) -> str:
     words = [w for w in _SEPARATORS.split(text) if w]
     if not words:
         return ""
+    if len(words) > 1 and words[-1] in _TYPE_WORDS and _is_name(name.split()[:-1]):
+        words = words[:-1]
     words[-1] = singular(words[-1])
     joined = "".join(words)
     if joined.endswith("'s") or joined.endswith("'"):
@@ -70,18 +85,24 @@ def entity_id(label: str, name: str) -> str:
 def canonical_name(names: Iterable[str]) -> str:
     """Most common full form among the spellings seen; ties go to the longer, then sorted first.
 
-    A single-word form (an acronym) only wins when no multi-word form was seen.
+    An acronym only wins when no multi-word form was seen, and a form with a trailing
+    type word ("AugLocal method") only when nothing else was.
 
     >>> canonical_name(["GNN", "graph neural networks", "GNN", "graph neural networks"])
     'graph neural networks'
+    >>> canonical_name(["AugLocal method", "AugLocal method", "AugLocal"])
+    'AugLocal'
     """
     counts = Counter(n.strip() for n in names if n.strip())
     if not counts:
         return ""
     multiword = any(" " in name for name in counts)
 
-    def rank(item: tuple[str, int]) -> tuple[int, int, int, str]:
+    def rank(item: tuple[str, int]) -> tuple[int, int, int, int, str]:
         name, count = item
-        return (int(multiword and " " not in name), -count, -len(name), name)
+        letters = [c for c in name if c.isalpha()]
+        acronym = " " not in name and sum(c.isupper() for c in letters) * 2 >= len(letters) > 0
+        typed = " " in name and name.split()[-1].lower() in _TYPE_WORDS
+        return (int(multiword and acronym), int(typed), -count, -len(name), name)
 
     return sorted(counts.items(), key=rank)[0][0]

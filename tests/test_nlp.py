@@ -146,3 +146,8 @@ def test_ner_boundary_with_gazetteer_name_and_descriptive_phrases():
     assert by_text["weighted version"].score < 0.5
     G = build_graph([rec])
     assert "dataset:imagenet" in G and not [n for n in G if "weighted" in n]
+
+
+def test_loss_sentence_is_not_a_metric(tiny_nlp):
+    doc = tiny_nlp("FID is a widely used loss function. We report FID.")
+    assert [(c.span.text, c.label) for c in doc._.kg_mentions] == [("FID", "Method"), ("FID", "Metric")]

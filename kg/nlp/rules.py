@@ -74,7 +74,7 @@ def is_name_like(text: str) -> bool:
     return False
 
 
-_METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|scores?|criterion|criteria)\b", re.I)
+_METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|criterion|criteria)\b", re.I)
 
 
 def _proposed_label(before: str, after: str) -> str:
