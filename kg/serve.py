@@ -21,6 +21,7 @@ import argparse
 import atexit
 import multiprocessing
 import queue
+import re
 import shutil
 import signal
 import sys
@@ -36,7 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE, PREFIXES
 
-__all__ = ["serve", "make_server", "prepare_store", "negotiate", "main"]
+__all__ = ["serve", "make_server", "prepare_store", "negotiate", "uses_service", "main"]
 
 SELECT_TYPES = {
     "application/sparql-results+json": "JSON",
@@ -57,6 +58,52 @@ GRAPH_TYPES = {
     "application/json": "JSON_LD",
 }
 MAX_BODY = 1 << 20
+IDLE_TIMEOUT = 60.0  # seconds a connection may sit idle or trickle a request (slowloris)
+
+# SPARQL tokens that may hide the word SERVICE: strings, IRIs, comments
+_TOKENS = {
+    '"': re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n\r]|\\.)*"', re.S),
+    "'": re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''|'(?:[^'\\\n\r]|\\.)*'", re.S),
+    "<": re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>"),
+    "#": re.compile(r"#[^\n\r]*"),
+}
+_TOKEN_START = re.compile(r"[\"'<#]")
+_SERVICE = re.compile(r"(?<![\w:?$.\-])SERVICE(?![\w:.\-])", re.I)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def uses_service(query: str) -> bool:
+    """Whether a query calls SERVICE (federation): the endpoint would fetch any URL,
+    inside the network it runs in, on a client's behalf. Linear time on any input.
+
+    >>> uses_service("SELECT * { SERVICE <http://10.0.0.1/> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * { ?s <http://x/SERVICE> "SERVICE" } # SERVICE')
+    False
+    """
+
+    def chars(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code < 0x110000 and not 0xD800 <= code < 0xE000 else " "
+
+    text = _CODEPOINT.sub(chars, query) if "\\" in query else query
+    kept: list[str] = []
+    pos = 0
+    for start in _TOKEN_START.finditer(text):
+        i = start.start()
+        if i < pos:
+            continue
+        m = _TOKENS[text[i]].match(text, i)
+        if m is None:
+            if text[i] in "\"'":  # unterminated string: the parser rejects the query anyway
+                kept.append(text[pos:i])
+                pos = len(text)
+                break
+            continue  # "<" as an operator
+        kept.append(text[pos:i] + " ")
+        pos = m.end()
+    kept.append(text[pos:])
+    return _SERVICE.search("".join(kept)) is not None
 
 
 def negotiate(accept: str | None, offered: dict[str, str], default: str) -> str | None:
@@ -262,6 +309,8 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"
 
+    timeout = IDLE_TIMEOUT  # socket timeout: idle or trickling connections are closed
+
     # set on the class by make_server
     pool: WorkerPool
     timeout_s: float
@@ -298,6 +347,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _guard(self, fn: Any) -> None:
         try:
             fn()
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):  # the client went away
+            self.close_connection = True
         except Exception:  # noqa: BLE001 - never leak a stack trace to the client
             traceback.print_exc(file=sys.stderr)
             try:
@@ -351,6 +402,9 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             return self._error(400, "bad Content-Length")
+        if length < 0:
+            self.close_connection = True
+            return self._error(400, "bad Content-Length")
         if length > MAX_BODY:
             self.close_connection = True
             return self._error(413, f"request body too large (over {MAX_BODY} bytes)")
@@ -380,6 +434,8 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) != 1 or not queries[0].strip():
             return self._error(400, "missing query: pass exactly one query parameter "
                                     "(e.g. /sparql?query=ASK%20%7B%7D)")
+        if uses_service(queries[0]):
+            return self._error(403, "federated queries (SERVICE) are not allowed on this endpoint")
         job = {
             "query": queries[0],
             "accept": self.headers.get("Accept"),
@@ -399,6 +455,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # listen backlog (default 5): bursts of clients are not reset
 
 
 def prepare_store(graph: str | Path) -> tuple[Path, Path | None]:
