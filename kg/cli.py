@@ -234,7 +234,7 @@ def train(
         raise typer.Exit(code)
     argv = [
         str(output / "model"), "--shared", str(shared), "--corpora", "scierc,scirex,tdmsci",
-        "--vectors", str(silver / "vectors" / "vectors"), "--silver", str(silver / "model-best"),
+        "--no-vectors", "--silver", str(silver / "model-best"),
     ]
     if ship:
         argv += ["--ship", str(MODEL_PATH)]
