@@ -131,3 +131,12 @@ def test_eval_prints_both_measures(monkeypatch, capsys):
     assert {"span", "mention"} <= scores.keys() and "micro" in scores["mention"]
     code, _, err = run(monkeypatch, capsys, "eval", "--gold", FIXTURES / "nope.json", "--no-model")
     assert code == 1 and "no such gold file" in err
+
+
+@pytest.mark.slow
+def test_seeds_build_is_shacl_valid(seeds_build):
+    from kg.validate import validate
+
+    out, _ = seeds_build
+    conforms, report = validate(out)
+    assert conforms, report[:2000]
