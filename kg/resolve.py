@@ -92,17 +92,21 @@ def canonical_name(names: Iterable[str]) -> str:
     'graph neural networks'
     >>> canonical_name(["AugLocal method", "AugLocal method", "AugLocal"])
     'AugLocal'
+    >>> canonical_name(["CIFAR-10 dataset", "CIFAR-10 dataset", "CIFAR-10"])
+    'CIFAR-10'
     """
     counts = Counter(n.strip() for n in names if n.strip())
     if not counts:
         return ""
-    multiword = any(" " in name for name in counts)
+    def typed(name: str) -> bool:
+        return " " in name and name.split()[-1].lower() in _TYPE_WORDS
+
+    multiword = any(" " in name and not typed(name) for name in counts)
 
     def rank(item: tuple[str, int]) -> tuple[int, int, int, int, str]:
         name, count = item
         letters = [c for c in name if c.isalpha()]
         acronym = " " not in name and sum(c.isupper() for c in letters) * 2 >= len(letters) > 0
-        typed = " " in name and name.split()[-1].lower() in _TYPE_WORDS
-        return (int(multiword and acronym), int(typed), -count, -len(name), name)
+        return (int(multiword and acronym), int(typed(name)), -count, -len(name), name)
 
     return sorted(counts.items(), key=rank)[0][0]
