@@ -94,12 +94,15 @@ def canonical_name(names: Iterable[str]) -> str:
     'AugLocal'
     >>> canonical_name(["CIFAR-10 dataset", "CIFAR-10 dataset", "CIFAR-10"])
     'CIFAR-10'
+    >>> canonical_name(["LLMs", "LLMs", "large language models"])
+    'large language models'
     """
     counts = Counter(n.strip() for n in names if n.strip())
     if not counts:
         return ""
     def typed(name: str) -> bool:
-        return " " in name and name.split()[-1].lower() in _TYPE_WORDS
+        words = name.split()
+        return len(words) > 1 and words[-1].lower() in _TYPE_WORDS and _is_name(words[:-1])
 
     multiword = any(" " in name and not typed(name) for name in counts)
 
