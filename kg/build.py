@@ -33,10 +33,10 @@ from kg.cache import BuildState, ExtractionCache, content_key, diff_index, graph
 from kg.distributed import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map, paper_json
 from kg.errors import KGError
 from kg.export import export
-from kg.store import write_store
 from kg.graph import build_graph
 from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.records import Extraction, Paper
+from kg.store import write_store
 
 __all__ = ["build", "OUTPUTS", "progress", "build_date", "graph_summary"]
 

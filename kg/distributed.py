@@ -213,15 +213,14 @@ class _Pool:
 
     def __init__(self, spec: PipelineSpec, jobs: int) -> None:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         import threading
+        from concurrent.futures import ProcessPoolExecutor
 
         if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
             # fork: fast, and no re-import of the caller's __main__ (scripts without a guard)
             ctx = multiprocessing.get_context("fork")
         else:  # threads make fork unsafe
-            ctx = multiprocessing.get_context("forkserver")
+            ctx = multiprocessing.get_context("forkserver")  # type: ignore[assignment]
             ctx.set_forkserver_preload(["kg.distributed", "kg.extract"])
         self.workers = jobs
         self.description = f"{jobs} processes"

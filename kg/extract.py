@@ -75,7 +75,7 @@ def _locate(paper: Paper, start: int, end: int) -> tuple[str, int, int] | None:
 def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extraction:
     """Resolve the Doc's mentions to entities and build the paper's record."""
     cands: list[Candidate] = doc._.kg_mentions or []
-    long_of = {s.text: l.text for s, l in doc._.kg_abbreviations or ()}
+    long_of = {short.text: long.text for short, long in doc._.kg_abbreviations or ()}
 
     def canonical(label: str, text: str, given: str) -> str:
         long = long_of.get(text)

@@ -119,7 +119,7 @@ def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE) -> 
         # (lower case, text): a total order, so the output does not depend on set order
         data["aliases"] = sorted({n for n in names if n != name}, key=lambda n: (n.lower(), n))
         data["sources"] = sorted(data["sources"])
-    for node, data in G.nodes(data=True):
+    for _, data in G.nodes(data=True):
         if data["type"] == "Result" and data["metric"] in G:
             metric = G.nodes[data["metric"]]["label"]
             data["label"] = f"{metric} = {data['value']:g}{data['unit']}"

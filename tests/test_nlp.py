@@ -100,7 +100,8 @@ def test_title_word_used_as_a_name_in_the_abstract(tiny_nlp):
 
 def test_proposed_names_get_their_type_from_context(tiny_nlp):
     rec = run(tiny_nlp, abstract="We propose a novel metric, interpolation standard deviation (ISTD), to measure it.")
-    assert {(m.text, m.label) for m in rec.entities} == {("interpolation standard deviation", "Metric"), ("ISTD", "Metric")}
+    expected = {("interpolation standard deviation", "Metric"), ("ISTD", "Metric")}
+    assert {(m.text, m.label) for m in rec.entities} == expected
     rec = run(tiny_nlp, abstract="We introduce FooBench, a benchmark for x.")
     assert {(m.text, m.label) for m in rec.entities} == {("FooBench", "Dataset")}
 

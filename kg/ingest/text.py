@@ -103,7 +103,7 @@ def open_text(path: Path | str) -> IO[str]:
         if str(path) == "-":
             raw: IO[bytes] = sys.stdin.buffer
         elif str(path).endswith(".gz"):
-            raw = gzip.open(path, "rb")
+            raw = gzip.open(path, "rb")  # type: ignore[assignment]
         else:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the wrapper
     except FileNotFoundError:
@@ -112,7 +112,7 @@ def open_text(path: Path | str) -> IO[str]:
         raise InputError(f"{name}: is a directory where a file was expected") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror}); check permissions") from None
-    buffered = io.BufferedReader(raw) if not hasattr(raw, "peek") else raw
+    buffered = io.BufferedReader(raw) if not hasattr(raw, "peek") else raw  # type: ignore[type-var]
     try:
         head = buffered.peek(4096)[:4096]  # type: ignore[attr-defined]
     except (OSError, EOFError) as exc:

@@ -127,7 +127,7 @@ class Gazetteer:
             for matcher, chosen_forms in ((self.exact if sensitive else self.lower, plain),
                                           (self.ambiguous, risky)):
                 if chosen_forms:
-                    matcher.add(match_id, list(self.nlp.tokenizer.pipe(chosen_forms)))
+                    matcher.add(match_id, [self.nlp.make_doc(f) for f in chosen_forms])
         self.size = len(chosen)
         self.names = {(label, form.lower()): name for (label, form, _), (_, name) in chosen.items()}
 

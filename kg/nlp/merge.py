@@ -131,12 +131,12 @@ def _collect(doc: Doc) -> list[Candidate]:
         elif is_descriptive(span):
             cands.append(Candidate(span, ent.label_, "ner", SCORES["descriptive"], role=role))
         else:
-            cands.append(Candidate(span, ent.label_, "ner", NER_SCORES.get(ent.label_, SCORES["ner"]), role=role))
+            score = NER_SCORES.get(ent.label_, SCORES["ner"])
+            cands.append(Candidate(span, ent.label_, "ner", score, role=role))
     for span in known:
         if (span.start, span.end) not in absorbed:
             cands.append(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_))
-    cands = [_metric_sense(c) for c in cands]
-    cands = [c for c in cands if c is not None]
+    cands = [c for c in map(_metric_sense, cands) if c is not None]
     typed = sorted((c for c in cands if c.score >= 0.5), key=lambda c: _PRIORITY[c.source])
     labels: dict[str, str] = {}
     for short, long in pairs:

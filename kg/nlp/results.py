@@ -18,8 +18,8 @@ __all__ = ["find_results"]
 _NUMBER = r"(\d{1,6}(?:[.,]\d+)?)\s*(%|percent|points?|pp|dB|x|×|ms|s)?"
 _BEFORE = re.compile(_NUMBER + r"\s*(?:(?:mean|average|relative|absolute|overall|an?|the)\s+)?$", re.I)
 _AFTER = re.compile(
-    r"^\s*(?:score\s+)?(?:of|=|:|is|was|reaches|at|to)?\s*(?:about|around|only|just|up to|over|nearly|approximately|~)?\s*"
-    + _NUMBER,
+    r"^\s*(?:score\s+)?(?:of|=|:|is|was|reaches|at|to)?\s*"
+    r"(?:about|around|only|just|up to|over|nearly|approximately|~)?\s*" + _NUMBER,
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")

@@ -165,7 +165,8 @@ def rule_spans(doc: Doc) -> list[Span]:
         ]
         if defined:
             short, long = defined[0]
-            label = _proposed_label(text[cue.end() : long.start_char], long.text + text[short.end_char : short.end_char + 40])
+            after = long.text + text[short.end_char : short.end_char + 40]
+            label = _proposed_label(text[cue.end() : long.start_char], after)
             spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
             continue
