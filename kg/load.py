@@ -133,7 +133,8 @@ def _read_node_link(path: Path) -> nx.MultiDiGraph:
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
-    """Load the graph of a `kg build` output directory, a ``.graphml`` or a node-link ``.json`` file.
+    """Load the graph of a `kg build` output directory, a ``.graphml``, a node-link ``.json``
+    or an ``extractions.jsonl`` file (rebuilt from the records).
 
     From a directory, ``kg.graphml`` is preferred (``graph.json`` is the fallback).
     """
@@ -153,4 +154,21 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
         return _read_graphml(p)
     if suffix == ".json":
         return _read_node_link(p)
-    raise KGError(f"{p}: unknown graph format {suffix or '(none)'}; pass a build directory, .graphml or .json")
+    if suffix == ".jsonl":
+        return _rebuild_from_records(p)
+    raise KGError(
+        f"{p}: unknown graph format {suffix or '(none)'}; pass a build directory, .graphml, .json "
+        "or extractions.jsonl"
+    )
+
+
+def _rebuild_from_records(path: Path) -> nx.MultiDiGraph:
+    """The graph of an ``extractions.jsonl`` (the records `kg build` wrote), rebuilt."""
+    from kg.graph import build_graph
+    from kg.records import Extraction
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return build_graph(Extraction.from_dict(json.loads(line)) for line in fh if line.strip())
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise KGError(f"{path}: not a readable extractions file ({exc}); rebuild it with kg build") from None

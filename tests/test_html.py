@@ -14,13 +14,13 @@ from kg.export.html import (
     build_example_graph,
     escape_json_for_html,
     graph_payload,
-    load_graph,
     render_html,
     select_view,
     view,
     write_html,
 )
 from kg.graph import build_graph
+from kg.load import load_graph
 from kg.records import Extraction, Mention, Paper, Repo
 
 XSS_TITLE = "</script><script>window.__xss=1</script><img src=x onerror=window.__xss=2>"

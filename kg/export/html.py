@@ -49,7 +49,6 @@ __all__ = [
     "render_html",
     "select_view",
     "view",
-    "load_graph",
     "NODE_STYLE",
     "DEFAULT_MAX_NODES",
     "escape_json_for_html",
@@ -587,54 +586,7 @@ def write_html(
     return dict(payload["summary"])
 
 
-# --------------------------------------------------------------------------- loading
-
-
-_LIST_ATTRS = ("aliases", "authors", "categories", "sources")
-
-
-def load_graph(source: str | Path) -> nx.MultiDiGraph:
-    """Read a graph written by ``kg build``: an output directory, ``graph.json``
-    (node-link), ``extractions.jsonl`` (rebuilt with `build_graph`) or ``.graphml``."""
-    path = Path(source)
-    if path.is_dir():
-        for name in ("graph.json", "extractions.jsonl", "kg.graphml"):
-            if (path / name).is_file():
-                return load_graph(path / name)
-        raise KGError(
-            f"{path} has no graph.json, extractions.jsonl or kg.graphml; "
-            "run `kg build INPUT -o DIR` first or pass a graph file"
-        )
-    if not path.is_file():
-        raise KGError(f"{path} does not exist; pass an output directory of `kg build` or a graph file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".jsonl":
-            from kg.graph import build_graph
-            from kg.records import Extraction
-
-            with path.open(encoding="utf-8") as fh:
-                return build_graph(
-                    Extraction.from_dict(json.loads(line)) for line in fh if line.strip()
-                )
-        if suffix == ".json":
-            data = json.loads(path.read_text(encoding="utf-8"))
-            edges = "edges" if "edges" in data else "links"
-            G = nx.node_link_graph(data, directed=True, multigraph=True, edges=edges)
-            return G if isinstance(G, nx.MultiDiGraph) else nx.MultiDiGraph(G)
-        if suffix == ".graphml":
-            G = nx.MultiDiGraph(nx.read_graphml(path))
-            for _, d in G.nodes(data=True):
-                for attr in _LIST_ATTRS:
-                    if isinstance(d.get(attr), str):
-                        d[attr] = _as_list(d[attr])
-            return G
-    except (ValueError, KeyError, TypeError, nx.NetworkXError) as exc:
-        raise KGError(f"cannot read graph from {path}: {exc}; is it a file written by kg build?") from exc
-    raise KGError(
-        f"cannot read a graph from {path.name}: use an output directory, graph.json, "
-        "extractions.jsonl or kg.graphml"
-    )
+# --------------------------------------------------------------------------- views
 
 
 def view(
@@ -648,6 +600,8 @@ def view(
     title: str | None = None,
 ) -> dict[str, Any]:
     """`kg view SOURCE -o OUTPUT`: write a custom browser page; returns the view summary."""
+    from kg.load import load_graph
+
     G = load_graph(source)
     page_title = title or (f"Knowledge graph: {focus}" if focus else "Knowledge graph")
     return write_html(
