@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import IO, Any
 
 from kg.errors import KGError
 
-__all__ = ["atomic_write", "atomic_path"]
+__all__ = ["atomic_write", "atomic_path", "replace_path"]
 
 
 def _umask() -> int:
@@ -71,3 +72,18 @@ def atomic_write(
             encoding = None
         with open(tmp, mode, encoding=encoding, newline="" if encoding else None) as fh:
             yield fh
+
+
+def replace_path(item: Path, target: Path) -> None:
+    """Move `item` (a file or a directory) to `target`, replacing what is there.
+
+    A file is replaced atomically. A directory cannot be: the old one is first renamed to
+    ``.old-<name>-<pid>`` (which the next build removes if this process dies in between).
+    """
+    if item.is_dir() and target.exists():
+        old = target.with_name(f".old-{target.name}-{os.getpid()}")
+        os.replace(target, old)
+        os.replace(item, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(item, target)

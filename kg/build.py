@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 
 from kg import __version__
-from kg.atomic import atomic_write
+from kg.atomic import atomic_write, replace_path
 from kg.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
 from kg.distributed import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map, paper_json
 from kg.errors import KGError
@@ -95,17 +95,6 @@ def _merge_sources(G: nx.MultiDiGraph, dedup: Deduplicator) -> None:
         node = G.nodes.get(f"paper:{pid}")
         if node is not None:
             node["sources"] = list(node["sources"]) + list(extra)
-
-
-def _move_into_place(item: Path, target: Path) -> None:
-    """Replace `target` by `item` (a file, or a directory such as an embedded store)."""
-    if item.is_dir() and target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-        os.replace(item, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(item, target)
 
 
 def _remove_stale(out: Path) -> None:
@@ -392,7 +381,7 @@ def build(
             fh.write("\n")
         del G
         for item in sorted(stage.iterdir()):
-            _move_into_place(item, out / item.name)
+            replace_path(item, out / item.name)
         if state is not None:
             state.save(
                 {"fingerprint": fingerprint, "outputs": _output_stats(out), "kg_version": __version__},

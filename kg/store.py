@@ -17,7 +17,6 @@ True
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.atomic import replace_path
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE
 
@@ -93,13 +93,7 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
         store.optimize()
         del store
         gc.collect()
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        replace_path(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
