@@ -48,6 +48,11 @@ _GENERIC_HEADS = {
     "strategies", "methods", "approaches", "frameworks", "models", "techniques", "systems",
     "algorithms", "schemes", "versions", "variants", "modules", "components", "problems",
     "tasks", "results", "baselines", "tools", "ones", "one", "experiments", "analysis",
+    # heads that name no method or task: manners, people, places, qualities
+    "manner", "fashion", "way", "ways", "researchers", "practitioners", "users", "people",
+    "community", "combination", "regime", "regimes", "scenario", "scenarios", "context",
+    "field", "area", "practice", "perspective", "view", "insight", "insights", "property",
+    "properties", "behavior", "behaviour", "phenomenon", "phenomena", "manners",
 }
 
 
