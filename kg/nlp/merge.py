@@ -49,7 +49,7 @@ _GENERIC_HEADS = {
     "algorithms", "schemes", "versions", "variants", "modules", "components", "problems",
     "tasks", "results", "baselines", "tools", "ones", "one", "experiments", "analysis",
     # heads that name no method or task: manners, people, places, qualities
-    "manner", "fashion", "way", "ways", "researchers", "practitioners", "users", "people",
+    "manner", "fashion", "ways", "researchers", "practitioners", "users", "people",
     "community", "combination", "regime", "regimes", "scenario", "scenarios", "context",
     "field", "area", "practice", "perspective", "view", "insight", "insights", "property",
     "properties", "behavior", "behaviour", "phenomenon", "phenomena", "manners",
