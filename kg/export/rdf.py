@@ -793,58 +793,43 @@ def to_jsonld(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writers
 
 
-def _engine(engine: str) -> str:
+def _write(G: nx.MultiDiGraph, path: str | Path, base: str, engine: str, fmt: str) -> None:
+    """Write `G` in `fmt` ("turtle", "nt", "nquads", "trig") with the chosen engine, atomically."""
+    check_base(base)
     if engine not in ("oxigraph", "rdflib"):
         raise KGError(f"unknown RDF engine {engine!r}; choose 'oxigraph' or 'rdflib'")
-    return engine
+    datasets = fmt in ("nquads", "trig")
+    if engine == "rdflib":
+        graph = to_rdf_dataset(G, base) if datasets else to_rdf(G, base)
+        with atomic_path(path) as tmp:
+            graph.serialize(destination=str(tmp), format=fmt, encoding="utf-8")
+        return
+    from pyoxigraph import RdfFormat
+
+    formats = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES,
+               "nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG}
+    items = iter_quads(G, base) if datasets else iter_triples(G, base)
+    _serialize(items, Path(path), formats[fmt])
 
 
 def write_turtle(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
     """Write `G` as Turtle (default graph only), atomically."""
-    check_base(base)
-    from pyoxigraph import RdfFormat
-
-    if _engine(engine) == "rdflib":
-        with atomic_path(path) as tmp:
-            to_rdf(G, base).serialize(destination=str(tmp), format="turtle", encoding="utf-8")
-        return
-    _serialize(iter_triples(G, base), Path(path), RdfFormat.TURTLE)
+    _write(G, path, base, engine, "turtle")
 
 
 def write_ntriples(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
     """Write `G` as N-Triples, atomically."""
-    check_base(base)
-    from pyoxigraph import RdfFormat
-
-    if _engine(engine) == "rdflib":
-        with atomic_path(path) as tmp:
-            to_rdf(G, base).serialize(destination=str(tmp), format="nt", encoding="utf-8")
-        return
-    _serialize(iter_triples(G, base), Path(path), RdfFormat.N_TRIPLES)
+    _write(G, path, base, engine, "nt")
 
 
 def write_nquads(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
     """Write `G` as N-Quads with one named graph per source file, atomically."""
-    check_base(base)
-    from pyoxigraph import RdfFormat
-
-    if _engine(engine) == "rdflib":
-        with atomic_path(path) as tmp:
-            to_rdf_dataset(G, base).serialize(destination=str(tmp), format="nquads", encoding="utf-8")
-        return
-    _serialize(iter_quads(G, base), Path(path), RdfFormat.N_QUADS)
+    _write(G, path, base, engine, "nquads")
 
 
 def write_trig(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
     """Write `G` as TriG with one named graph per source file, atomically."""
-    check_base(base)
-    from pyoxigraph import RdfFormat
-
-    if _engine(engine) == "rdflib":
-        with atomic_path(path) as tmp:
-            to_rdf_dataset(G, base).serialize(destination=str(tmp), format="trig", encoding="utf-8")
-        return
-    _serialize(iter_quads(G, base), Path(path), RdfFormat.TRIG)
+    _write(G, path, base, engine, "trig")
 
 
 def write_jsonld(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE) -> None:
