@@ -72,14 +72,30 @@ def _locate(paper: Paper, start: int, end: int) -> tuple[str, int, int] | None:
     return None
 
 
+def _without_short_forms(text: str, long_of: dict[str, str]) -> str:
+    """`text` without the bracketed acronyms the paper defines: "cross-entropy (CE) loss"
+    names the same thing as "cross-entropy loss"."""
+    if "(" not in text:
+        return text
+    for short in long_of:
+        text = text.replace(f" ({short})", "")
+    return text
+
+
+def _is_definition(text: str, long: str, short: str) -> bool:
+    """True for "long (short)", the mention of an acronym's definition."""
+    return text.startswith(long) and text[len(long):].strip() == f"({short})"
+
+
 def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extraction:
     """Resolve the Doc's mentions to entities and build the paper's record."""
     cands: list[Candidate] = doc._.kg_mentions or []
     long_of = {short.text: long.text for short, long in doc._.kg_abbreviations or ()}
 
     def canonical(label: str, text: str, given: str) -> str:
+        text = _without_short_forms(text, long_of)
         long = long_of.get(text)
-        for name in (text, long) if long else (text,):
+        for name in (text, long, given) if long else (text, given):
             known = gazetteer.lookup(label, name)
             if known:
                 return known
@@ -100,6 +116,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
             Mention(
                 text=cand.span.text, label=cand.label, start=start, end=end, field=field,
                 name=name, id=eid, score=cand.score, source=cand.source, role=cand.role,
+                nested=cand.nested,
             )
         )
     mentions = [
@@ -108,7 +125,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
     ]
     aliases = tuple(
         sorted({(entity_id(m.label, m.name), s) for m in mentions for s, lf in long_of.items()
-                if m.text == lf})
+                if m.text == lf or _is_definition(m.text, lf, s)})
     )
     repos = tuple(r for f in ("title", "abstract") for r in find_links(paper.text(f), f))
     results = tuple(r for f in ("title", "abstract") for r in find_results(paper.text(f), mentions, f))
@@ -144,9 +161,10 @@ def extract_papers(
 def predict_mentions(
     nlp: Language, texts: list[str], batch_size: int = 64, min_score: float = 0.0
 ) -> list[list[tuple[int, int, str, str]]]:
-    """``(start, end, label, text)`` mentions of each text scored at least `min_score`."""
+    """``(start, end, label, text)`` flat mentions of each text scored at least `min_score`
+    (nested ones are left out: the gold corpora annotate flat spans)."""
     papers = (Paper(id=str(i), abstract=t) for i, t in enumerate(texts))
     return [
-        [(m.start, m.end, m.label, m.text) for m in rec.entities if m.score >= min_score]
+        [(m.start, m.end, m.label, m.text) for m in rec.entities if m.score >= min_score and not m.nested]
         for rec in extract_papers(papers, nlp, batch_size)
     ]

@@ -74,6 +74,7 @@ class Mention:
     score: float = 1.0
     source: str = ""
     role: str = ""  # "proposed" for the method a paper introduces, else ""
+    nested: bool = False  # inside a longer mention ("speech synthesis" in "speech synthesis system")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

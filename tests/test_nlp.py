@@ -152,3 +152,61 @@ def test_ner_boundary_with_gazetteer_name_and_descriptive_phrases():
 def test_loss_sentence_is_not_a_metric(tiny_nlp):
     doc = tiny_nlp("FID is a widely used loss function. We report FID.")
     assert [(c.span.text, c.label) for c in doc._.kg_mentions] == [("FID", "Method"), ("FID", "Metric")]
+
+
+def _doc_with_ents(nlp, text, ents):
+    """`text` through the no-model pipeline with `ents` ((substring, label)) set as NER output."""
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(sub), text.index(sub) + len(sub), label=lab) for sub, lab in ents]
+    for _, pipe in nlp.pipeline:
+        doc = pipe(doc)
+    return doc
+
+
+def _mentions(doc):
+    return {(c.span.text, c.label, c.source, c.nested) for c in doc._.kg_mentions}
+
+
+def test_ner_span_containing_a_name_of_another_type_keeps_it_nested(tiny_nlp):
+    doc = _doc_with_ents(tiny_nlp, "An ImageNet classification model.", [("ImageNet classification model", "Method")])
+    assert _mentions(doc) == {
+        ("ImageNet classification model", "Method", "ner", False),
+        ("ImageNet", "Dataset", "gazetteer", True),
+    }
+
+
+def test_ner_span_of_a_name_plus_generic_words_is_absorbed(tiny_nlp):
+    doc = _doc_with_ents(tiny_nlp, "We use the ImageNet dataset.", [("the ImageNet dataset", "Dataset")])
+    [cand] = doc._.kg_mentions
+    assert (cand.span.text, cand.source, cand.score, cand.canonical, cand.nested) == (
+        "ImageNet dataset", "ner+gazetteer", 0.9, "ImageNet", False)
+
+
+def test_ner_span_crossing_a_name_loses_to_it(tiny_nlp):
+    doc = _doc_with_ents(tiny_nlp, "Good image classification results.", [("Good image", "Method")])
+    assert {(m[0], m[1]) for m in _mentions(doc)} == {("image classification", "Task")}
+
+
+def test_acronym_definition_is_one_flat_mention_named_by_its_long_form(tiny_nlp):
+    from kg.extract import predict_mentions
+
+    text = "We study Fréchet Inception Distance (FID) and report FID."
+    rec = run(tiny_nlp, abstract=text)
+    assert [(m.text, m.name) for m in rec.entities] == [
+        ("Fréchet Inception Distance (FID)", "FID"), ("FID", "FID")]
+    assert {m.id for m in rec.entities} == {"metric:fid"}
+    assert [t for *_, t in predict_mentions(tiny_nlp, [text])[0]] == ["Fréchet Inception Distance (FID)", "FID"]
+
+
+def test_nested_mentions_reach_the_graph_but_not_flat_scoring(tiny_nlp):
+    from kg.graph import build_graph
+    from kg.records import Extraction
+
+    doc = _doc_with_ents(tiny_nlp, "An ImageNet classification model.", [("ImageNet classification model", "Method")])
+    from kg.extract import doc_to_extraction
+
+    paper = Paper(id="p", abstract=doc.text)
+    rec = doc_to_extraction(doc, paper, tiny_nlp.get_pipe("kg_gazetteer_v1"))
+    assert isinstance(rec, Extraction)
+    assert {(m.name, m.nested) for m in rec.entities} == {("ImageNet classification model", False), ("ImageNet", True)}
+    assert "dataset:imagenet" in build_graph([rec])

@@ -2,18 +2,21 @@
 
 Precedence, highest first: a proposed name found by the rules; a gazetteer name or an
 abbreviation defined in the paper whose pair is typed (the longer wins); a rule match;
-the statistical NER. A paper's own definition of an acronym beats the gazetteer's. An
-NER span that contains a gazetteer name of its type keeps the model's boundary (it
-learned the annotation conventions) with the gazetteer's confidence, and the
-gazetteer's canonical name when the rest is generic ("the ImageNet dataset").
-Descriptive phrases from the NER ("our framework", "distributed training methods")
-are scored 0.3: they stay in the records but stay out of the graph
-(`kg.graph.MIN_SCORE`). The result is ``doc._.kg_mentions``: a list of `Candidate`.
+the statistical NER. A paper's own definition of an acronym beats the gazetteer's, and
+the definition "long form (SF)" is one mention, as the corpora annotate it. An NER span
+that contains names keeps the model's boundary (it learned the annotation conventions):
+a name of its type with only generic words around it is absorbed ("the ImageNet
+dataset": source ``ner+gazetteer``, the name's confidence and canonical name), other
+names stay as *nested* mentions ("speech synthesis" in "HMM-based speech synthesis
+system") that the graph keeps and flat scoring skips. Descriptive phrases from the NER
+("our framework", "distributed training methods") are scored 0.3: they stay in the
+records but out of the graph (`kg.graph.MIN_SCORE`). The result is
+``doc._.kg_mentions``: a list of `Candidate`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -26,14 +29,14 @@ if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
 
 SCORES = {
-    "rules-proposed": 0.9, "gazetteer": 0.9, "ner+gazetteer": 0.9, "abbrev": 0.85, "rules": 0.75,
+    "rules-proposed": 0.9, "gazetteer": 0.9, "abbrev": 0.85, "rules": 0.75,
     "ner": 0.6, "descriptive": 0.3,
 }
 # The model alone, by label: its measured precision on SciERC dev + the TDMSci held-out
 # split (unique mentions) was Method 0.56, Task 0.53, Metric 0.43, Dataset 0.38, so its
 # datasets and metrics enter the graph only when a gazetteer, rule or abbreviation agrees.
 NER_SCORES = {"Method": 0.6, "Task": 0.55, "Metric": 0.45, "Dataset": 0.4}
-_PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "ner+gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
+_PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
 _LEADING = {
     "the", "a", "an", "our", "their", "its", "this", "these", "those", "such", "each", "any",
     "all", "both", "his", "her", "my", "your", "several", "various", "many", "some", "two",
@@ -66,13 +69,19 @@ class Candidate:
     score: float
     canonical: str = ""
     role: str = ""
+    nested: bool = False  # inside a longer mention that the flat layer keeps
 
 
-def _strip_leading(span: Span) -> Span:
-    start = span.start
-    while start < span.end and span.doc[start].lower_ in _LEADING:
+def _trim(span: Span) -> Span:
+    """`span` without leading determiners and the like, and without trailing function
+    words or punctuation other than a closing bracket ("fine-tuning the" -> "fine-tuning")."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].lower_ in _LEADING:
         start += 1
-    return span.doc[start : span.end]
+    while end > start and (span.doc[end - 1].is_stop or span.doc[end - 1].is_punct) \
+            and span.doc[end - 1].text not in {")", "]"}:
+        end -= 1
+    return span.doc[start:end]
 
 
 def is_descriptive(span: Span) -> bool:
@@ -92,8 +101,8 @@ def is_descriptive(span: Span) -> bool:
     return any(w.lower() in ("we", "our", "it", "they", "this", "that") for w in words)
 
 
-def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
-    """Greedy non-overlapping selection by precedence, then length, then position."""
+def _greedy(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping selection by precedence, then length, then position."""
     ordered = sorted(
         candidates,
         key=lambda c: (_PRIORITY[c.source], -(c.span.end_char - c.span.start_char), c.span.start),
@@ -106,7 +115,64 @@ def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
             continue
         used |= tokens
         taken.append(cand)
-    return sorted(taken, key=lambda c: c.span.start)
+    return taken
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _can_contain(span: Span, label: str, names: list[Candidate]) -> bool:
+    """True when an NER span is a larger name around `names`, not a list of them
+    ("CIFAR-10, ImageNet") or a mislabelled proposed name ("named ProRec" as a task)."""
+    if any(c.source == "rules-proposed" and c.label != label for c in names):
+        return False
+    if any(t.text in {",", ";"} for t in span):
+        return False
+    rest = [t for t in span if not any(c.span.start <= t.i < c.span.end for c in names)]
+    return not names or any(t.is_alpha and not t.is_stop and len(t) > 1 for t in rest)
+
+
+def _nest(cand: Candidate, contained: list[Candidate]) -> Candidate:
+    return replace(cand, nested=True) if any(cand is c for c in contained) else cand
+
+
+def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
+    """Flat mentions by precedence, plus the names nested in a longer NER mention.
+
+    Gazetteer, rule and abbreviation spans are chosen first (greedy by precedence).
+    An NER span then takes the flat slot when it overlaps only spans it contains: the
+    model learned where the corpora put mention boundaries ("HMM-based speech synthesis
+    system", "BioInfer corpus"). A contained name of its label with only generic words
+    around it ("the ImageNet dataset") is absorbed: the NER boundary, the name's
+    confidence, canonical name and role. Other contained names stay as *nested*
+    mentions, so the graph keeps "speech synthesis" while flat scoring sees what the
+    corpora annotate; a span that is only such a name plus generic words ("CL methods")
+    is scored as descriptive. An NER span that crosses or equals a chosen span loses to it.
+    """
+    flat = _greedy([c for c in candidates if c.source != "ner"])
+    ner = sorted((c for c in candidates if c.source == "ner"), key=lambda c: -len(c.span))
+    for cand in ner:
+        span = cand.span
+        hits = [f for f in flat if f.span.start < span.end and span.start < f.span.end]
+        if any(not _inside(f.span, span) for f in hits):
+            continue
+        same = [f for f in hits if f.label == cand.label]
+        head = max(same, key=lambda f: len(f.span)) if same else None
+        if head is not None and (len(head.span) == len(span) or _only_generic_besides(span, head.span)):
+            merged = Candidate(
+                span, cand.label, f"ner+{head.source}", max(head.score, cand.score),
+                head.canonical or head.span.text, head.role or cand.role,
+            )
+            flat = [_nest(f, hits) for f in flat if f is not head] + [merged]
+            continue
+        if any(len(f.span) == len(span) for f in hits) or not _can_contain(span, cand.label, hits):
+            continue
+        if hits and _only_generic_besides(span, max(hits, key=lambda f: len(f.span)).span):
+            # "CL methods", "DG benchmarks": a phrase about a name of another type, not an entity
+            cand = replace(cand, score=SCORES["descriptive"])
+        flat = [_nest(f, hits) for f in flat] + [cand]
+    return sorted(flat, key=lambda c: (c.span.start, -len(c.span)))
 
 
 def _collect(doc: Doc) -> list[Candidate]:
@@ -118,29 +184,15 @@ def _collect(doc: Doc) -> list[Candidate]:
         source = "rules-proposed" if span.kb_id_ == "proposed" else "rules"
         cands.append(Candidate(span, span.label_, source, SCORES[source], role=span.kb_id_))
     known = [g for g in gazetteer if g.text not in redefined]
-    absorbed: set[tuple[int, int]] = set()
     for ent in doc.ents:
-        span = _strip_leading(ent)
+        span = _trim(ent)
         if not len(span):
             continue
         own = ent.start > 0 and doc[ent.start - 1].lower_ == "our" or ent[0].lower_ == "our"
         role = "proposed" if own and ent.label_ == "Method" else ""
-        inner = [g for g in known if g.label_ == ent.label_ and span.start <= g.start and g.end <= span.end]
-        if inner:
-            # The model's boundary (it learned the annotation conventions), the gazetteer's
-            # confidence, and its canonical name when the rest is only generic words.
-            head = max(inner, key=len)
-            absorbed.update((g.start, g.end) for g in inner)
-            canonical = head.kb_id_ if _only_generic_besides(span, head) else ""
-            cands.append(Candidate(span, ent.label_, "ner+gazetteer", SCORES["gazetteer"], canonical, role))
-        elif is_descriptive(span):
-            cands.append(Candidate(span, ent.label_, "ner", SCORES["descriptive"], role=role))
-        else:
-            score = NER_SCORES.get(ent.label_, SCORES["ner"])
-            cands.append(Candidate(span, ent.label_, "ner", score, role=role))
-    for span in known:
-        if (span.start, span.end) not in absorbed:
-            cands.append(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_))
+        score = SCORES["descriptive"] if is_descriptive(span) else NER_SCORES.get(ent.label_, SCORES["ner"])
+        cands.append(Candidate(span, ent.label_, "ner", score, role=role))
+    cands.extend(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_) for span in known)
     cands = [c for c in map(_metric_sense, cands) if c is not None]
     typed = sorted((c for c in cands if c.score >= 0.5), key=lambda c: _PRIORITY[c.source])
     labels: dict[str, str] = {}
@@ -152,11 +204,22 @@ def _collect(doc: Doc) -> list[Candidate]:
         if label is None:
             continue
         labels[short.text] = label
-        cands.append(Candidate(long, label, "abbrev", SCORES["abbrev"]))
+        canonical = next((g.kb_id_ for g in known if (g.start, g.end) == (long.start, long.end)), long.text)
+        cands.append(Candidate(_with_definition(long, short), label, "abbrev", SCORES["abbrev"], canonical))
     for span in doc.spans.get("kg_abbrev", []):
         if span.text in labels:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
     return cands
+
+
+def _with_definition(long: Span, short: Span) -> Span:
+    """"long form (SF)" as one span when the short form follows in brackets, as the
+    corpora annotate a definition; else the long form alone."""
+    doc = long.doc
+    if long.end < len(doc) and doc[long.end].text == "(" and short.start == long.end + 1 \
+            and short.end < len(doc) and doc[short.end].text == ")":
+        return doc[long.start : short.end + 1]
+    return long
 
 
 _LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regularization", "penalty"}
