@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -22,6 +23,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +250,33 @@ def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> 
     return report
 
 
+def _write_outputs(
+    G: Any, stage: Path, base_iri: str | None, html_options: dict[str, Any] | None, timings: dict[str, float]
+) -> None:
+    """Write every format of `G` into `stage`; the Oxigraph store loads ``kg.ttl`` in a
+    separate process while this one writes the other formats (it is the slowest step)."""
+    spawn = multiprocessing.get_context("spawn")  # a fork would copy the graph's pages
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        store_job = None
+        for name, fmt in OUTPUTS.items():
+            t0 = time.perf_counter()
+            options_: dict[str, Any] = {}
+            if fmt == "ttl" and base_iri:
+                options_["base"] = base_iri
+            if fmt == "html" and html_options:
+                options_.update(html_options)
+            export(G, fmt, stage / name, **options_)
+            timings[f"write_{name}_s"] = time.perf_counter() - t0
+            if fmt == "ttl":
+                store_started = time.perf_counter()
+                store_job = pool.submit(write_store, stage / name, stage / "store")
+        assert store_job is not None
+        t0 = time.perf_counter()
+        store_job.result()
+        timings["wait_store_s"] = time.perf_counter() - t0
+        timings["write_store_s"] = time.perf_counter() - store_started
+
+
 def build(
     inputs: Sequence[str | Path],
     out_dir: str | Path = "outputs",
@@ -336,18 +365,7 @@ def build(
             build_date=build_date(), sources=sorted({str(i) for i in inputs}),
         )
         _finish_records(stage / "records.tmp", stage / "extractions.jsonl", dedup)
-        for name, fmt in OUTPUTS.items():
-            t0 = time.perf_counter()
-            options_: dict[str, Any] = {}
-            if fmt == "ttl" and base_iri:
-                options_["base"] = base_iri
-            if fmt == "html" and html_options:
-                options_.update(html_options)
-            export(G, fmt, stage / name, **options_)
-            timings[f"write_{name}_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        write_store(stage / "kg.ttl", stage / "store")
-        timings["write_store_s"] = time.perf_counter() - t0
+        _write_outputs(G, stage, base_iri, html_options, timings)
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()

@@ -55,6 +55,7 @@ def paper_doc(nlp: Language, paper: Paper) -> Doc:
     else:
         text = paper.title or paper.abstract
     doc = nlp.make_doc(text)
+    doc.user_data["kg_text"] = text  # what kg.nlp.abbrev.doc_text would compute
     doc._.kg_title_len = len(paper.title)
     return doc
 

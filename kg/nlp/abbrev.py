@@ -17,10 +17,18 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["find_abbreviations", "best_long_form"]
+__all__ = ["find_abbreviations", "best_long_form", "doc_text"]
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=None)
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (spaCy rebuilds it from the tokens on every call)."""
+    text: str | None = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
 
 _PAREN = re.compile(r"\(([^()\s;,]{2,12}|[^()\s;,]{1,8}[- ][^()\s;,]{1,8})\)")
 _WORD = re.compile(r"\S+")
@@ -68,7 +76,7 @@ def _plausible_short(short: str) -> bool:
 def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     """(short form, long form) span pairs defined in `doc` as "long form (SF)"."""
     pairs = []
-    text = doc.text
+    text = doc_text(doc)
     for match in _PAREN.finditer(text):
         short = match.group(1)
         if not _plausible_short(short):
@@ -108,8 +116,9 @@ def abbreviation_component(doc: Doc) -> Doc:
     pairs = find_abbreviations(doc)
     doc._.kg_abbreviations = pairs
     uses = []
+    text = doc_text(doc)
     for short in sorted({s.text for s, _ in pairs}):
-        for m in re.finditer(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", doc.text):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(short) + r"(?![\w-])", text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None:
                 uses.append(span)

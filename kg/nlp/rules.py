@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-import kg.nlp.abbrev  # noqa: F401 - registers doc._.kg_abbreviations
+from kg.nlp.abbrev import doc_text  # also registers doc._.kg_abbreviations
 
 __all__ = ["is_name_like", "rule_spans"]
 
@@ -145,7 +145,7 @@ def _names_before(text: str, end: int, limit: int = 5, window: int = 600) -> lis
 
 def rule_spans(doc: Doc) -> list[Span]:
     """All spans the contextual rules find in `doc`."""
-    text = doc.text
+    text = doc_text(doc)
     title_len = doc._.kg_title_len
     spans: list[Span | None] = []
     if title_len:
