@@ -1,5 +1,8 @@
 """Frozen, JSON-able records passed between the pipeline stages.
 
+Flat records turn into dicts with ``dict(vars(self))``: `dataclasses.asdict` deep-copies
+every value, which cost 2 ms per paper in extraction.
+
 >>> p = Paper(id="arxiv:2101.00001", title="T", abstract="A")
 >>> Paper.from_dict(p.to_dict()) == p
 True
@@ -7,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 __all__ = [
@@ -49,7 +52,7 @@ class Paper:
         return self.title if which == "title" else self.abstract
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
@@ -77,7 +80,7 @@ class Mention:
     nested: bool = False  # inside a longer mention ("speech synthesis" in "speech synthesis system")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mention:
@@ -98,7 +101,7 @@ class Repo:
     path: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Repo:
@@ -150,7 +153,7 @@ class Result:
     end: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(vars(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
