@@ -328,6 +328,9 @@ def serve(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Largest result the server sends")
     ] = 50_000_000,
+    max_memory_mb: Annotated[
+        int, typer.Option("--max-memory", help="Memory cap of each query worker in MB (0: none)")
+    ] = 4096,
 ) -> None:
     """Serve a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql.
 
@@ -335,7 +338,8 @@ def serve(
     """
     from kg.serve import serve as run
 
-    run(graph, host, port, timeout=timeout, workers=workers, max_bytes=max_bytes)
+    run(graph, host, port, timeout=timeout, workers=workers, max_bytes=max_bytes,
+        max_memory=max_memory_mb << 20)
 
 
 @app.command()

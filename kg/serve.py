@@ -22,6 +22,7 @@ import atexit
 import multiprocessing
 import queue
 import re
+import resource
 import shutil
 import signal
 import sys
@@ -59,6 +60,7 @@ GRAPH_TYPES = {
 }
 MAX_BODY = 1 << 20
 IDLE_TIMEOUT = 60.0  # seconds a connection may sit idle or trickle a request (slowloris)
+DEFAULT_MAX_MEMORY = 4 << 30  # address space of one query worker (an idle one uses ~0.5 GB)
 
 # SPARQL tokens that may hide the word SERVICE: strings, IRIs, comments
 _TOKENS = {
@@ -220,8 +222,12 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[int, str, bytes]:
     return 200, mtype, b"".join(sink.parts)
 
 
-def _worker_main(conn: Any, store_path: str) -> None:
+def _worker_main(conn: Any, store_path: str, max_memory: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if max_memory > 0:
+        # a query that needs more dies alone (the pool reports it and starts a new worker)
+        # instead of exhausting the machine's memory before its timeout
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
     from pyoxigraph import Store
 
     store = Store.read_only(store_path)
@@ -241,9 +247,9 @@ def _worker_main(conn: Any, store_path: str) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, store_path: str) -> None:
+    def __init__(self, ctx: Any, store_path: str, max_memory: int) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, store_path), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, store_path, max_memory), daemon=True)
         self.proc.start()
         child.close()
 
@@ -255,11 +261,15 @@ class _Worker:
 
 
 class WorkerPool:
-    """Worker processes with the store open; a query that times out kills its worker."""
+    """Worker processes with the store open; a query that times out kills its worker.
 
-    def __init__(self, store_path: str, size: int = 2) -> None:
+    Each worker's address space is capped at `max_memory` bytes (0: no cap).
+    """
+
+    def __init__(self, store_path: str, size: int = 2, max_memory: int = 0) -> None:
         self.ctx = multiprocessing.get_context("spawn")
         self.store_path = store_path
+        self.max_memory = max_memory
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.lock = threading.Lock()
         self.workers: set[_Worker] = set()
@@ -267,7 +277,7 @@ class WorkerPool:
             self._spawn()
 
     def _spawn(self) -> None:
-        w = _Worker(self.ctx, self.store_path)
+        w = _Worker(self.ctx, self.store_path, self.max_memory)
         with self.lock:
             self.workers.add(w)
         self.idle.put(w)
@@ -486,12 +496,13 @@ def prepare_store(graph: str | Path) -> tuple[Path, Path | None]:
 
 def make_server(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
                 timeout: float = 30.0, workers: int = 2, max_bytes: int = 50_000_000,
-                base: str = DEFAULT_BASE, quiet: bool = False) -> tuple[_Server, WorkerPool, Path | None]:
+                max_memory: int = DEFAULT_MAX_MEMORY, base: str = DEFAULT_BASE,
+                quiet: bool = False) -> tuple[_Server, WorkerPool, Path | None]:
     """Create (but do not start) the HTTP server and its worker pool."""
     if timeout <= 0:
         raise KGError("--timeout must be a positive number of seconds")
     store, tmp = prepare_store(graph)
-    pool = WorkerPool(str(store), workers)
+    pool = WorkerPool(str(store), workers, max_memory)
     handler = type("Handler", (_Handler,), {
         "pool": pool, "timeout_s": timeout, "max_bytes": max_bytes, "base": base, "quiet": quiet,
     })
@@ -508,10 +519,10 @@ def make_server(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
 
 def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
           timeout: float = 30.0, workers: int = 2, max_bytes: int = 50_000_000,
-          base: str = DEFAULT_BASE, quiet: bool = False) -> None:
+          max_memory: int = DEFAULT_MAX_MEMORY, base: str = DEFAULT_BASE, quiet: bool = False) -> None:
     """Serve GRAPH at ``http://HOST:PORT/sparql`` until interrupted (Ctrl-C or SIGTERM)."""
     server, pool, tmp = make_server(graph, host, port, timeout=timeout, workers=workers,
-                                    max_bytes=max_bytes, base=base, quiet=quiet)
+                                    max_bytes=max_bytes, max_memory=max_memory, base=base, quiet=quiet)
 
     def cleanup() -> None:
         pool.close()
@@ -546,11 +557,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--max-bytes", type=int, default=50_000_000)
+    ap.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY >> 20, help="MB per query worker")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     try:
         serve(args.graph, args.host, args.port, timeout=args.timeout, workers=args.workers,
-              max_bytes=args.max_bytes, quiet=args.quiet)
+              max_bytes=args.max_bytes, max_memory=args.max_memory << 20, quiet=args.quiet)
     except KGError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1

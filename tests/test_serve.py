@@ -175,3 +175,29 @@ def test_negotiate():
                      "application/sparql-results+json") == "text/csv"
     assert negotiate("*/*", GRAPH_TYPES, "text/turtle") == "text/turtle"
     assert negotiate("application/*", GRAPH_TYPES, "text/turtle").startswith("application/")
+
+
+def test_memory_cap_stops_a_query_before_it_exhausts_memory(tmp_path):
+    """A worker over --max-memory dies alone: 503 in well under the timeout, then the pool serves again."""
+    path = tmp_path / "kg.ttl"
+    write_turtle(fixture_graph(), path)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.serve", str(path), "--port", str(port), "--timeout", "60",
+         "--workers", "1", "--max-memory", "800", "--quiet"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert "SPARQL endpoint" in proc.stdout.readline()
+        url = f"http://127.0.0.1:{port}/sparql"
+        hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+        t0 = time.monotonic()
+        status, _, body = _http(url + "?query=" + urllib.parse.quote(hungry))
+        assert status == 503 and "died" in body, body
+        assert time.monotonic() - t0 < 30
+        status, _, body = _http(url + "?query=" + urllib.parse.quote("ASK {}"),
+                                headers={"Accept": "application/sparql-results+json"})
+        assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
