@@ -210,3 +210,21 @@ def test_nested_mentions_reach_the_graph_but_not_flat_scoring(tiny_nlp):
     assert isinstance(rec, Extraction)
     assert {(m.name, m.nested) for m in rec.entities} == {("ImageNet classification model", False), ("ImageNet", True)}
     assert "dataset:imagenet" in build_graph([rec])
+
+
+def test_naming_cues_mark_the_proposed_name(tiny_nlp):
+    cases = {
+        "The second loss, which we dub ICNN loss, scores neighbours.": "ICNN",
+        "We call this architecture a Pointer Net (Ptr-Net).": "Pointer Net",
+        "We propose a novel GAN model, i.e., AU-GAN, which is asymmetric.": "AU-GAN",
+        "We present a novel approach, namely, Partially-Connected DARTS, by sampling.": "Partially-Connected DARTS",
+        "Our contributions: StableMax, a new activation function.": "StableMax",
+    }
+    for text, name in cases.items():
+        rec = run(tiny_nlp, abstract=text)
+        assert name in {m.name for m in rec.entities if m.role == "proposed"}, text
+
+
+def test_a_phenomenon_we_refer_to_is_not_a_proposed_method(tiny_nlp):
+    rec = run(tiny_nlp, abstract="Errors grow, which we refer to as Softmax Collapse. BERT, a popular model, is used.")
+    assert not [m for m in rec.entities if m.role == "proposed"]

@@ -45,7 +45,17 @@ _PROPOSE = re.compile(
     r"(?:propose|introduce|present|develop|design|devise|put forward|contribute|release)[sd]?\b",
     re.I,
 )
-_NAMED = re.compile(r"\b(?:called|named|dubbed|termed|coined|namely|entitled)\s+", re.I)
+_NAMED = re.compile(
+    r"\b(?:(?:called|named|dubbed|termed|coined|namely|entitled)"
+    r"|we\s+(?:(?:call|dub|name|term|coin)(?:\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))?"
+    r"|refer\s+to\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))"
+    r"(?:\s+as)?(?:\s+(?:an?|the))?)\s+",
+    re.I,
+)
+# "a novel GAN model, i.e., AU-GAN": the name in apposition after a proposal cue
+_APPOSITION = re.compile(r",?\s*(?:i\.e\.|namely|that is|viz\.)\s*,?\s*(" + _NAME + r"(?:\s+[A-Z][\w\-]*){0,3})")
+# "StableMax, a new activation function": a name introduced as new
+_INTRODUCED_AS_NEW = re.compile(r"(?<![\w-])(" + _NAME + r"),\s+(?:an?|the\s+first)\s+(?:new|novel)\b")
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
 _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.I)
 _METRIC_VALUE = re.compile(
@@ -170,6 +180,12 @@ def rule_spans(doc: Doc) -> list[Span]:
             spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
             continue
+        apposed = _APPOSITION.search(clause)
+        if apposed and is_name_like(apposed.group(1).rstrip(".")):
+            start = cue.end() + apposed.start(1)
+            label = _proposed_label(clause[: apposed.start(1)], clause[apposed.end(1) : apposed.end(1) + 60])
+            spans.append(_span(doc, start, start + len(apposed.group(1).rstrip(".")), label, "proposed"))
+            continue
         m = re.match(r"\s+(?:(?:a|an|the)\s+)?(" + _NAME + r")", clause)
         capitalized = re.match(r"\s+((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)(?=,|\s\(|\s(?:to|that|which|for)\s)", clause)
         if capitalized and capitalized.group(1).split()[0].lower() not in _TITLE_STARTERS:
@@ -189,6 +205,11 @@ def rule_spans(doc: Doc) -> list[Span]:
         for s, e in _names_at(text, cue.end(), limit=1):
             label = _proposed_label(text[max(0, cue.start() - 40) : cue.start()], text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
+    for m in _INTRODUCED_AS_NEW.finditer(text):
+        name = m.group(1).rstrip(".")
+        if is_name_like(name):
+            label = _proposed_label(text[m.end() : m.end() + 40], "")
+            spans.append(_span(doc, m.start(1), m.start(1) + len(name), label, "proposed"))
     for word in _DATA_WORD.finditer(text):
         for s, e in _names_before(text, word.start()):
             spans.append(_span(doc, s, e, "Dataset"))
