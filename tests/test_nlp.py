@@ -219,12 +219,24 @@ def test_naming_cues_mark_the_proposed_name(tiny_nlp):
         "We propose a novel GAN model, i.e., AU-GAN, which is asymmetric.": "AU-GAN",
         "We present a novel approach, namely, Partially-Connected DARTS, by sampling.": "Partially-Connected DARTS",
         "Our contributions: StableMax, a new activation function.": "StableMax",
+        "We propose a novel framework, referred to as FedAMD, for partial participation.": "FedAMD",
+        "We propose a novel method called Learngene Pool. It scales.": "Learngene Pool",
+        "We propose an adaptively weighted algorithm -- AdaWAC -- to regularize.": "AdaWAC",
+        "To fix it, we propose a Conditional Cross-Attention Network that disentangles.":
+            "Conditional Cross-Attention Network",
     }
     for text, name in cases.items():
         rec = run(tiny_nlp, abstract=text)
         assert name in {m.name for m in rec.entities if m.role == "proposed"}, text
 
 
+def test_a_title_name_the_abstract_introduces_in_lower_case(tiny_nlp):
+    rec = run(tiny_nlp, title="Regularized Mask Tuning: Hidden Knowledge in Models",
+              abstract="We design a tuning method, termed as regularized mask tuning, which masks weights.")
+    assert {m.id for m in rec.entities if m.role == "proposed"} == {"method:regularizedmasktuning"}
+
+
 def test_a_phenomenon_we_refer_to_is_not_a_proposed_method(tiny_nlp):
-    rec = run(tiny_nlp, abstract="Errors grow, which we refer to as Softmax Collapse. BERT, a popular model, is used.")
+    rec = run(tiny_nlp, abstract="Errors grow, which we refer to as Softmax Collapse. BERT, a popular model, is used. "
+                                 "It follows a chain, namely the Self-Repellent Random Walk (SRRW).")
     assert not [m for m in rec.entities if m.role == "proposed"]

@@ -46,14 +46,19 @@ _PROPOSE = re.compile(
     re.I,
 )
 _NAMED = re.compile(
-    r"\b(?:(?:called|named|dubbed|termed|coined|namely|entitled)"
+    r"\b(?:(?:called|named|dubbed|termed(?:\s+as)?|coined|entitled|referred\s+to\s+as)"
     r"|we\s+(?:(?:call|dub|name|term|coin)(?:\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))?"
     r"|refer\s+to\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))"
     r"(?:\s+as)?(?:\s+(?:an?|the))?)\s+",
     re.I,
 )
+# "we propose (a novel) Conditional Cross-Attention Network that ...": a Title Case name
+_CAPITALIZED = re.compile(
+    r"\s+(?:(?:a|an|the)\s+)?(?:(?:novel|new)\s+)?((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)"
+    r"(?=,|\s\(|\s(?:to|that|which|for|as|with)\s|\.)"
+)
 # "a novel GAN model, i.e., AU-GAN": the name in apposition after a proposal cue
-_APPOSITION = re.compile(r",?\s*(?:i\.e\.|namely|that is|viz\.)\s*,?\s*(" + _NAME + r"(?:\s+[A-Z][\w\-]*){0,3})")
+_APPOSITION = re.compile(r",?\s*(?:i\.e\.|namely|that is|viz\.|--|—|–)\s*,?\s*(" + _NAME + r"(?:\s+[A-Z][\w\-]*){0,3})")
 # "StableMax, a new activation function": a name introduced as new
 _INTRODUCED_AS_NEW = re.compile(r"(?<![\w-])(" + _NAME + r"),\s+(?:an?|the\s+first)\s+(?:new|novel)\b")
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
@@ -158,9 +163,11 @@ def rule_spans(doc: Doc) -> list[Span]:
     text = doc_text(doc)
     title_len = doc._.kg_title_len
     spans: list[Span | None] = []
+    title_name = None  # "Regularized Mask Tuning: ..." -> the name, if the title starts with one
     if title_len:
         m = re.match(r"\s*([^:]{2,60}?)\s*:\s", text[:title_len])
         if m and m.group(1).split()[0].lower() not in _TITLE_STARTERS and len(m.group(1).split()) <= 4:
+            title_name = m
             if is_name_like(m.group(1)) or _used_as_name(m.group(1), text[title_len:]):
                 spans.append(_span(doc, m.start(1), m.end(1), "Method", "proposed"))
     pairs = doc._.kg_abbreviations or ()
@@ -187,7 +194,7 @@ def rule_spans(doc: Doc) -> list[Span]:
             spans.append(_span(doc, start, start + len(apposed.group(1).rstrip(".")), label, "proposed"))
             continue
         m = re.match(r"\s+(?:(?:a|an|the)\s+)?(" + _NAME + r")", clause)
-        capitalized = re.match(r"\s+((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)(?=,|\s\(|\s(?:to|that|which|for)\s)", clause)
+        capitalized = _CAPITALIZED.match(clause)
         if capitalized and capitalized.group(1).split()[0].lower() not in _TITLE_STARTERS:
             m = capitalized
         if m and (m is capitalized or is_name_like(m.group(1))):
@@ -202,7 +209,17 @@ def rule_spans(doc: Doc) -> list[Span]:
             spans.append(_span(doc, long.start_char, long.end_char, "Method", "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, "Method", "proposed"))
             continue
-        for s, e in _names_at(text, cue.end(), limit=1):
+        if title_name and text[cue.end() : cue.end() + len(title_name.group(1))].lower() == title_name.group(1).lower():
+            # "..., termed as regularized mask tuning" in a paper titled "Regularized Mask Tuning: ..."
+            end = cue.end() + len(title_name.group(1))
+            spans.append(_span(doc, cue.end(), end, "Method", "proposed"))
+            spans.append(_span(doc, title_name.start(1), title_name.end(1), "Method", "proposed"))
+            continue
+        named = list(_names_at(text, cue.end(), limit=1))
+        titled = _CAPITALIZED.match(text, cue.end() - 1)
+        if titled and len(titled.group(1)) > len(text[named[0][0]:named[0][1]] if named else ""):
+            named = [(titled.start(1), titled.end(1))]
+        for s, e in named:
             label = _proposed_label(text[max(0, cue.start() - 40) : cue.start()], text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
     for m in _INTRODUCED_AS_NEW.finditer(text):
