@@ -50,6 +50,8 @@ def test_title_colon_rule_and_propose_rule(tiny_nlp):
 def test_title_rule_skips_ordinary_words(tiny_nlp):
     rec = run(tiny_nlp, title="Beyond Accuracy: What Data Quality Means", abstract="Text.")
     assert not [m for m in rec.entities if m.role == "proposed"]
+    rec = run(tiny_nlp, title="RAG vs Fine-tuning: Pipelines and Tradeoffs", abstract="Text.")
+    assert not [m for m in rec.entities if m.role == "proposed"]
 
 
 def test_dataset_and_metric_rules(tiny_nlp):

@@ -35,6 +35,7 @@ _TITLE_STARTERS = {
     "revisiting", "understanding", "learning", "from", "less", "more", "is", "are", "do",
     "does", "can", "the", "a", "an", "into", "through", "not", "all", "one", "make", "making",
 }
+_COMPARISON = re.compile(r"\b(?:vs\.?|versus|or)\s", re.I)  # "RAG vs Fine-tuning: ..." compares, names nothing
 _GENERIC = {
     "we", "our", "this", "that", "these", "it", "its", "they", "method", "model", "approach",
     "framework", "algorithm", "dataset", "benchmark", "i", "ii", "iii", "iv", "ai", "ml", "nlp",
@@ -166,7 +167,8 @@ def rule_spans(doc: Doc) -> list[Span]:
     title_name = None  # "Regularized Mask Tuning: ..." -> the name, if the title starts with one
     if title_len:
         m = re.match(r"\s*([^:]{2,60}?)\s*:\s", text[:title_len])
-        if m and m.group(1).split()[0].lower() not in _TITLE_STARTERS and len(m.group(1).split()) <= 4:
+        if m and m.group(1).split()[0].lower() not in _TITLE_STARTERS and len(m.group(1).split()) <= 4 \
+                and not _COMPARISON.search(m.group(1)):
             title_name = m
             if is_name_like(m.group(1)) or _used_as_name(m.group(1), text[title_len:]):
                 spans.append(_span(doc, m.start(1), m.end(1), "Method", "proposed"))
