@@ -32,19 +32,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    path = tmp_path_factory.mktemp("serve") / "kg.ttl"
+def _start(directory: Path, *options: str) -> tuple[subprocess.Popen, str]:
+    """`kg serve` of the fixture graph with `options`, once it listens; (process, endpoint URL)."""
+    path = directory / "kg.ttl"
     write_turtle(fixture_graph(), path)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.serve", str(path), "--port", str(port), "--timeout", "2",
-         "--workers", "2", "--max-bytes", "200000", "--quiet"],
+        [sys.executable, "-m", "kg.serve", str(path), "--port", str(port), "--quiet", *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     line = proc.stdout.readline()
     assert "SPARQL endpoint" in line, proc.stderr.read()
-    url = f"http://127.0.0.1:{port}/sparql"
+    return proc, f"http://127.0.0.1:{port}/sparql"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    proc, url = _start(tmp_path_factory.mktemp("serve"), "--timeout", "2", "--workers", "2", "--max-bytes", "200000")
     yield url
     proc.send_signal(signal.SIGTERM)
     try:
@@ -179,17 +183,8 @@ def test_negotiate():
 
 def test_memory_cap_stops_a_query_before_it_exhausts_memory(tmp_path):
     """A worker over --max-memory dies alone: 503 in well under the timeout, then the pool serves again."""
-    path = tmp_path / "kg.ttl"
-    write_turtle(fixture_graph(), path)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.serve", str(path), "--port", str(port), "--timeout", "60",
-         "--workers", "1", "--max-memory", "800", "--quiet"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    proc, url = _start(tmp_path, "--timeout", "60", "--workers", "1", "--max-memory", "800")
     try:
-        assert "SPARQL endpoint" in proc.stdout.readline()
-        url = f"http://127.0.0.1:{port}/sparql"
         hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
         t0 = time.monotonic()
         status, _, body = _http(url + "?query=" + urllib.parse.quote(hungry))
