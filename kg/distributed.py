@@ -238,7 +238,7 @@ class _Pool:
 class _Dask:
     """A Dask client: a LocalCluster for ``local[:N]``, else the scheduler at the address."""
 
-    def __init__(self, scheduler: str) -> None:
+    def __init__(self, scheduler: str, spec: PipelineSpec) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -264,6 +264,7 @@ class _Dask:
                 ) from None
             self.description = f"dask cluster at {value}"
         self.workers = max(1, sum(self.client.nthreads().values()))
+        self.client.run(_warm, spec)  # every worker loads the pipeline now, in parallel
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self.client.submit(fn, *args, pure=False)
@@ -297,7 +298,7 @@ def parse_scheduler(value: str) -> tuple[str, Any]:
 def open_executor(spec: PipelineSpec, jobs: int = 1, scheduler: str | None = None) -> Iterator[Any]:
     """An executor for `ordered_map`: Dask if `scheduler`, a pool if `jobs` > 1, else in-process."""
     if scheduler:
-        ex: Any = _Dask(scheduler)
+        ex: Any = _Dask(scheduler, spec)
     elif jobs > 1:
         ex = _Pool(spec, jobs)
     else:
