@@ -242,3 +242,10 @@ def test_a_phenomenon_we_refer_to_is_not_a_proposed_method(tiny_nlp):
     rec = run(tiny_nlp, abstract="Errors grow, which we refer to as Softmax Collapse. BERT, a popular model, is used. "
                                  "It follows a chain, namely the Self-Repellent Random Walk (SRRW).")
     assert not [m for m in rec.entities if m.role == "proposed"]
+
+
+def test_a_following_head_noun_joins_the_mention_not_the_name(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We train on the CIFAR-10 dataset and report top-1 accuracy scores.")
+    got = {(m.text, m.name, m.id) for m in rec.entities}
+    assert ("CIFAR-10 dataset", "CIFAR-10", "dataset:cifar10") in got
+    assert ("top-1 accuracy scores", "top-1 accuracy", "metric:top1accuracy") in got
