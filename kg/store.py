@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +62,14 @@ def is_store(path: Path) -> bool:
 
 
 def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
-                base: str = DEFAULT_BASE) -> Path:
+                base: str = DEFAULT_BASE, *, part_bytes: int | None = None) -> Path:
     """Write an Oxigraph store of `source` (a graph, or an RDF file) to `directory`, atomically.
 
     Triples go to the store's default graph (the same view as ``kg.ttl``). An existing
-    store at `directory` is replaced only once the new one is complete.
+    store at `directory` is replaced only once the new one is complete. With `part_bytes`,
+    `source` must be kg's own Turtle (see `_turtle_parts`); it is loaded in parts of
+    about that size, which bounds the loader's memory (one bulk load of a large file
+    takes about 2 GB per thread).
     """
     from pyoxigraph import Store
 
@@ -86,7 +90,11 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
             if not path.is_file():
                 raise KGError(f"RDF file not found: {path}")
             try:
-                store.bulk_load(path=str(path), format=rdf_format(path))
+                if part_bytes:
+                    for part in _turtle_parts(path, part_bytes):
+                        store.bulk_load(input=part, format=rdf_format(path))
+                else:
+                    store.bulk_load(path=str(path), format=rdf_format(path))
             except SyntaxError as exc:
                 raise KGError(f"cannot load {path}: {exc}") from None
         store.flush()
@@ -98,6 +106,27 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _turtle_parts(path: Path, part_bytes: int) -> Iterator[bytes]:
+    """kg's Turtle file in self-contained parts of about `part_bytes`: the prefix lines, then
+    whole statements. Relies on how kg writes Turtle (Oxigraph's serializer): literals on
+    one line, no blank node labels, so a line ending in " ." ends a statement."""
+    with open(path, "rb") as fh:
+        head: list[bytes] = []
+        body: list[bytes] = []
+        size = 0
+        for line in fh:
+            if not body and line.startswith((b"@prefix", b"PREFIX", b"@base", b"BASE")):
+                head.append(line)
+                continue
+            body.append(line)
+            size += len(line)
+            if size >= part_bytes and line.endswith(b" .\n"):
+                yield b"".join(head + body)
+                body, size = [], 0
+        if body:
+            yield b"".join(head + body)
 
 
 def open_store(directory: str | Path) -> Any:
