@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Make N synthetic but realistic abstracts for scale tests (never for quality figures).
 
-Sentences of the papers in ``seeds/`` are recombined; each paper gets a new method
+Sentences of the papers in ``seeds/`` and, when ``../shared/data`` is there, of the SciREX
+full texts (about 70,000 sentences of ML papers: a real vocabulary, so tokenizer caches
+and NER work as on real abstracts) are recombined; each paper gets a new method
 name (proposed in the title and the abstract), a few known datasets, metrics and
 tasks in its own words, sometimes a result ("85.3% top-1 accuracy on ImageNet") and a
 code link. The output is JSONL with the usual metadata, deterministic for a seed.
@@ -69,6 +71,25 @@ def load_seeds(seeds: Path) -> tuple[list[str], list[str]]:
     return sentences, titles
 
 
+def load_scirex_sentences(shared: Path) -> list[str]:
+    """Sentences of the SciREX train papers (Apache-2.0), detokenized; [] when absent."""
+    from kg.gold import detokenize
+
+    folder = shared / "data" / "scirex" / "train_docs"
+    sentences = []
+    for path in sorted(folder.glob("*.json*")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            doc = json.loads(line)
+            words = doc["words"]
+            for start, end in doc["sentences"]:
+                text = detokenize(words[start:end], glue_hyphens=True)[0]
+                if 30 < len(text) < 400 and not text.startswith("section") and "http" not in text:
+                    sentences.append(text)
+    return sentences
+
+
 def make_paper(i: int, rng: random.Random, sentences: list[str], titles: list[str], seed: int = 0) -> dict:
     name = method_name(rng)
     task = rng.choice(TASKS)
@@ -106,8 +127,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("-o", "--output", type=Path, required=True, help="JSONL file to write")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="seed listings to recombine")
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared",
+                    help="shared data folder whose SciREX sentences join the pool (skipped when absent)")
     args = ap.parse_args(argv)
     sentences, titles = load_seeds(args.seeds)
+    sentences += load_scirex_sentences(args.shared)
     rng = random.Random(args.seed)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".tmp")
