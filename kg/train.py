@@ -44,6 +44,7 @@ __all__ = [
     "split_heldout",
     "load_corpora",
     "to_spacy_doc",
+    "unlabelled_lines",
     "build_vectors",
     "make_predictor",
     "dev_scores",
@@ -63,6 +64,9 @@ CORPUS_LABELS: dict[str, frozenset[str]] = {
     "tdmsci": frozenset({"Task", "Dataset", "Metric"}),
     "csner": frozenset({"Task", "Method"}),
 }
+
+#: training corpora whose texts (besides SciREX full text) are the unlabelled text (vectors, r9 pretraining)
+UNLABELLED_CORPORA = ("scierc", "tdmsci", "csner")
 
 #: labels scored on each dev set
 DEV_LABELS: dict[str, tuple[str, ...]] = {
@@ -154,6 +158,26 @@ def _tokenized_lines(nlp: Any, texts: Iterable[str]) -> Iterable[str]:
             yield " ".join(toks)
 
 
+def unlabelled_lines(shared_dir: str | Path, texts: Iterable[str]) -> Iterable[str]:
+    """Unlabelled training text, one whitespace-tokenized line per sentence or text.
+
+    SciREX train full text (one line per sentence, ~1.7 M words), then `texts`
+    (tokenized by ``spacy.blank("en")``). Pass only *training* texts: no dev,
+    held-out or test text. Used for the floret vectors (:func:`build_vectors`) and
+    for `spacy pretrain` (run r9, `scripts/pretrain_r9.py`).
+    """
+    import spacy
+
+    root = Path(shared_dir)
+    if (root / "data").is_dir():
+        root = root / "data"
+    for f in sorted((root / "scirex" / "train_docs").glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        for s, e in d["sentences"]:
+            yield " ".join(d["words"][s:e])
+    yield from _tokenized_lines(spacy.blank("en"), texts)
+
+
 def build_vectors(
     shared_dir: str | Path,
     out_dir: str | Path,
@@ -172,19 +196,11 @@ def build_vectors(
     import spacy
     from spacy.training.initialize import convert_vectors
 
-    root = Path(shared_dir)
-    if (root / "data").is_dir():
-        root = root / "data"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     corpus = out / "vectors-text.txt"
-    nlp = spacy.blank("en")
     with corpus.open("w", encoding="utf-8") as fh:
-        for f in sorted((root / "scirex" / "train_docs").glob("*.json")):
-            d = json.loads(f.read_text(encoding="utf-8"))
-            for s, e in d["sentences"]:
-                fh.write(" ".join(d["words"][s:e]) + "\n")
-        for line in _tokenized_lines(nlp, texts):
+        for line in unlabelled_lines(shared_dir, texts):
             fh.write(line + "\n")
     model = floret.train_unsupervised(
         str(corpus),
@@ -338,7 +354,7 @@ def train(
     }
     if vectors is True:
         # SciREX full text (inside build_vectors) + every *training* text; never dev/held-out
-        texts = [d.text for name in ("scierc", "tdmsci", "csner") for d in corpora[name]]
+        texts = [d.text for name in UNLABELLED_CORPORA for d in corpora[name]]
         t0 = time.perf_counter()
         vec_dir = build_vectors(shared_dir, out / "vectors", texts, dim=vector_dim, bucket=vector_buckets)
         print(f"vectors: {time.perf_counter() - t0:.0f}s -> {vec_dir}", file=sys.stderr)
