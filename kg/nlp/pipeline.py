@@ -82,7 +82,7 @@ def pipeline_version(use_model: bool = True) -> str:
     files = [here / name for name in _CODE_FILES] + [here.parent / "extract.py"]
     files += sorted(GAZETTEER_PATH.glob("*.jsonl"))
     if use_model and _has_model(MODEL_PATH):
-        files += sorted(p for p in MODEL_PATH.rglob("*") if p.is_file())
+        files += sorted(p for p in MODEL_PATH.rglob("*") if p.is_file() and p.suffix != ".md")  # not its notes
     for path in files:
         if path.exists():
             digest.update(path.name.encode())
