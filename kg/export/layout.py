@@ -19,6 +19,7 @@ from collections.abc import Hashable
 
 import networkx as nx
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 __all__ = ["fast_layout", "fr_layout"]
 
@@ -93,7 +94,16 @@ def fast_layout(
     Every component of more than `small` nodes is laid out on its own; the small ones
     are laid out together as one cloud. Each group gets a square whose side grows with
     the square root of its size; squares are packed left to right in rows, largest first.
+    The matrix products run on one BLAS thread: with two, OpenBLAS sums in another order
+    and the iterations amplify the last-bit differences into another layout.
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fast_layout(G, seed=seed, spacing=spacing, small=small)
+
+
+def _fast_layout(
+    G: nx.Graph, *, seed: int, spacing: float, small: int
+) -> dict[Hashable, tuple[float, float]]:
     U = nx.Graph(G.to_undirected(as_view=True)) if G.is_directed() else nx.Graph(G)
     comps = sorted(
         (sorted(c, key=str) for c in nx.connected_components(U)),
