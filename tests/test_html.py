@@ -273,3 +273,19 @@ def test_cli_view(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "Showing 3 of 9 nodes" in result.output
     assert len(data_block(out.read_text(encoding="utf-8"))["nodes"]) == 3
+
+
+def test_layout_is_the_same_whatever_the_blas_thread_count():
+    """kg.html must be the same bytes in every build: a cached rebuild (no NER model, so
+    OpenBLAS kept two threads) once gave another layout."""
+    import networkx as nx
+    from threadpoolctl import threadpool_limits
+
+    from kg.export.layout import fast_layout
+
+    G = nx.barabasi_albert_graph(2500, 2, seed=1)  # big enough for OpenBLAS to use threads
+    with threadpool_limits(limits=2, user_api="blas"):
+        two = fast_layout(G)
+    with threadpool_limits(limits=1, user_api="blas"):
+        one = fast_layout(G)
+    assert two == one
