@@ -15,7 +15,7 @@ import networkx as nx
 
 from kg.atomic import atomic_write
 
-__all__ = ["write_node_link", "node_link"]
+__all__ = ["write_node_link"]
 
 
 def _plain(value: Any) -> Any:
@@ -30,14 +30,6 @@ def _nodes(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
 def _edges(G: nx.MultiDiGraph) -> Iterator[dict[str, Any]]:
     for u, v, key, data in G.edges(keys=True, data=True):
         yield {**data, "source": u, "target": v, "key": key}
-
-
-def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """Node-link dict of `G` (``edges`` key, multigraph keys kept), sets as sorted lists."""
-    return {
-        "directed": True, "multigraph": True, "graph": dict(G.graph),
-        "nodes": list(_nodes(G)), "edges": list(_edges(G)),
-    }
 
 
 def _dump(value: Any, depth: int) -> str:
@@ -56,8 +48,9 @@ def _write_list(fh: Any, items: Iterable[Any]) -> None:
 
 
 def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
-    """Write `G` as node-link JSON, streamed: the bytes of ``json.dump(node_link(G), indent=1,
-    sort_keys=True)``."""
+    """Write `G` as node-link JSON (``edges`` key, multigraph keys kept, sets as sorted lists),
+    streamed: the bytes ``json.dump(nx.node_link_data(G, edges="edges"), indent=1, sort_keys=True)``
+    would write."""
     with atomic_write(path) as fh:
         fh.write('{\n "directed": true,\n "edges": ')
         _write_list(fh, _edges(G))
