@@ -6,8 +6,6 @@ Entries are data (``kg/data/gazetteer/*.jsonl``), one object per line:
 ``doc.spans["kg_gazetteer"]`` with the canonical name in ``span.kb_id_``.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
