@@ -17,6 +17,7 @@ grow with the corpus.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import hashlib
 import json
@@ -160,7 +161,28 @@ def extract_chunk(spec: PipelineSpec, papers: list[Paper]) -> list[str]:
     """
     from kg.extract import extract_papers
 
-    return [parts_json(rec) for rec in extract_papers(papers, spec.load())]
+    out = [parts_json(rec) for rec in extract_papers(papers, spec.load())]
+    _return_free_memory()
+    return out
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return None
+
+
+def _return_free_memory() -> None:
+    """Hand the heap pages freed by the last chunk back to the OS (glibc's malloc_trim).
+
+    glibc keeps them otherwise: an extraction worker's RSS climbs to about twice what it
+    uses (about 450 MB instead of 250 MB measured on a 10k corpus).
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _exit_with(parent: int) -> None:

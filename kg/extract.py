@@ -148,8 +148,13 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
     )
 
 
+BATCH_SIZE = 32
+"""Docs per model batch: as fast as 64 on this CPU, with half the working memory (the
+model's activations; a worker's RSS 310 MB instead of 460 MB)."""
+
+
 def extract_papers(
-    papers: Iterable[Paper], nlp: Language, batch_size: int = 64
+    papers: Iterable[Paper], nlp: Language, batch_size: int = BATCH_SIZE
 ) -> Iterator[Extraction]:
     """Stream one `Extraction` per paper, in input order."""
     gazetteer: Gazetteer = nlp.get_pipe("kg_gazetteer_v1")  # type: ignore[assignment]
@@ -160,7 +165,7 @@ def extract_papers(
 
 
 def predict_mentions(
-    nlp: Language, texts: list[str], batch_size: int = 64, min_score: float = 0.0
+    nlp: Language, texts: list[str], batch_size: int = BATCH_SIZE, min_score: float = 0.0
 ) -> list[list[tuple[int, int, str, str]]]:
     """``(start, end, label, text)`` flat mentions of each text scored at least `min_score`
     (nested ones are left out: the gold corpora annotate flat spans)."""

@@ -30,6 +30,7 @@ Edges, keyed by their type, from a paper: ``proposes``/``uses`` (Method),
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -83,13 +84,41 @@ def evidence_sentence(text: str, start: int, end: int) -> str:
     >>> evidence_sentence("We use X. We test on CIFAR-10. Done.", 21, 29)
     'We test on CIFAR-10.'
     """
+    begin, stop = _sentence_bounds(text, start, end)
+    return text[begin:stop].strip()
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     begin = 0
     for m in _SENTENCE_END.finditer(text):
         if m.end() <= start:
             begin = m.end()
         elif m.start() >= end:
-            return text[begin : m.start()].strip()
-    return text[begin:].strip()
+            return begin, m.start()
+    return begin, len(text)
+
+
+class _Shared:
+    """One object per distinct attribute value, so that a million edges do not hold a
+    million copies of "abstract", "gazetteer", 0.9 or the same evidence sentence."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+        self._sentences: dict[tuple[str, int, int], str] = {}
+
+    def value(self, x: Any) -> Any:
+        return sys.intern(x) if isinstance(x, str) else self._values.setdefault(x, x)
+
+    def new_paper(self) -> None:
+        """Evidence sentences are shared within one paper only."""
+        self._sentences.clear()
+
+    def sentence(self, text: str, field: str, start: int, end: int) -> str:
+        begin, stop = _sentence_bounds(text, start, end)
+        found = self._sentences.get((field, begin, stop))
+        if found is None:
+            found = self._sentences[field, begin, stop] = text[begin:stop].strip()
+        return found
 
 
 def _predicate(mention: Mention) -> str:
@@ -105,15 +134,16 @@ def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE) -> 
     the pipeline scores descriptive phrases ("a weighted version") 0.3.
     """
     G = nx.MultiDiGraph()
-    spellings: dict[str, list[str]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
     definitions: dict[str, Counter[str]] = defaultdict(Counter)
+    shared = _Shared()
     for rec in records:
-        _add_record(G, rec, spellings, min_score)
+        _add_record(G, rec, spellings, min_score, shared)
         for long_id, alias in rec.aliases:
             definitions[f"{long_id.split(':', 1)[0]}:{entity_key(alias)}"][long_id] += 1
     _merge_acronyms(G, definitions, spellings)
     for node, names in spellings.items():
-        name = canonical_name(names)
+        name = canonical_name(names.elements())
         data = G.nodes[node]
         data["name"] = data["label"] = name
         # (lower case, text): a total order, so the output does not depend on set order
@@ -127,7 +157,7 @@ def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE) -> 
 
 
 def _merge_acronyms(
-    G: nx.MultiDiGraph, definitions: dict[str, Counter[str]], spellings: dict[str, list[str]]
+    G: nx.MultiDiGraph, definitions: dict[str, Counter[str]], spellings: dict[str, Counter[str]]
 ) -> None:
     """Merge an acronym's node into its long form's when papers define it one way.
 
@@ -152,7 +182,7 @@ def _merge_acronyms(
             if not G.has_edge(long_id, v, key=key):
                 G.add_edge(long_id, v, key=key, **data)
         G.nodes[long_id]["sources"] |= G.nodes[short_id]["sources"]
-        spellings[long_id].extend(spellings.pop(short_id, []))
+        spellings[long_id].update(spellings.pop(short_id, Counter()))
         for _, data in G.nodes(data=True):
             for attr in ("method", "dataset", "metric"):
                 if data.get(attr) == short_id:
@@ -167,9 +197,11 @@ def _merge_acronyms(
 
 
 def _add_record(
-    G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, list[str]], min_score: float
+    G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, Counter[str]], min_score: float,
+    shared: _Shared,
 ) -> None:
     p = rec.paper
+    shared.new_paper()
     pid = paper_node(p.id)
     G.add_node(
         pid,
@@ -191,9 +223,9 @@ def _add_record(
         if m.id not in G:
             G.add_node(m.id, type=m.label, label=m.name or m.text, sources=set())
         G.nodes[m.id]["sources"].add(m.source)
-        spellings[m.id].append(m.text)
+        spellings[m.id][m.text] += 1
         if m.name and m.name != m.text:
-            spellings[m.id].append(m.name)
+            spellings[m.id][m.name] += 1
         key = (_predicate(m), m.id)
         prev = best.get(key)
         if prev is None or m.score > prev[0].score:
@@ -202,21 +234,21 @@ def _add_record(
             best[key] = (prev[0], prev[1] + 1)
     for entity_id, alias in rec.aliases:
         if entity_id in G:
-            spellings[entity_id].append(alias)
+            spellings[entity_id][alias] += 1
     for (pred, eid), (m, count) in sorted(best.items()):
         if pred == "uses" and ("proposes", eid) in best:
             continue
-        G.add_edge(pid, eid, key=pred, type=pred, mentions=count, **_evidence(p.text(m.field), m))
+        G.add_edge(pid, eid, key=pred, type=pred, mentions=count, **_evidence(p.text(m.field), m, shared))
     for r in rec.repos:
         rid = f"repo:{r.url}"
         if rid not in G:
             G.add_node(rid, type="Repository", label=r.url, url=r.url, kind=r.kind, host=r.host)
         if not G.has_edge(pid, rid, key="hasCode"):
-            text = p.text(r.field)
             G.add_edge(
-                pid, rid, key="hasCode", type="hasCode", mentions=1, field=r.field,
+                pid, rid, key="hasCode", type="hasCode", mentions=1, field=shared.value(r.field),
                 start=r.start, end=r.end, text=r.raw,
-                sentence=evidence_sentence(text, r.start, r.end), component="url", score=1.0,
+                sentence=shared.sentence(p.text(r.field), r.field, r.start, r.end), component="url",
+                score=1.0,
             )
     for n, res in enumerate(rec.results):
         rid = f"result:{p.id}:{n}"
@@ -226,9 +258,9 @@ def _add_record(
             method=res.method, dataset=res.dataset,
         )
         G.add_edge(
-            pid, rid, key="reports", type="reports", mentions=1, field=res.field,
+            pid, rid, key="reports", type="reports", mentions=1, field=shared.value(res.field),
             start=res.start, end=res.end, text=res.text,
-            sentence=evidence_sentence(p.text(res.field), res.start, res.end),
+            sentence=shared.sentence(p.text(res.field), res.field, res.start, res.end),
             component="results", score=1.0,
         )
         for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
@@ -238,13 +270,13 @@ def _add_record(
                 G.add_edge(rid, target, key=pred, type=pred)
 
 
-def _evidence(text: str, m: Mention) -> dict[str, Any]:
+def _evidence(text: str, m: Mention, shared: _Shared) -> dict[str, Any]:
     return {
-        "field": m.field,
+        "field": shared.value(m.field),
         "start": m.start,
         "end": m.end,
-        "text": m.text,
-        "sentence": evidence_sentence(text, m.start, m.end),
-        "component": m.source,
-        "score": round(m.score, 4),
+        "text": shared.value(m.text),
+        "sentence": shared.sentence(text, m.field, m.start, m.end),
+        "component": shared.value(m.source),
+        "score": shared.value(round(m.score, 4)),
     }
