@@ -13,7 +13,9 @@ For each size (1k and 10k papers; 100k with ``--big``) on a synthetic corpus
   and 2 workers, and the whole build with ``--scheduler local:1`` / ``local:2``.
 
 Every run is a child process; peak RSS is the largest sum of the RSS of the child and
-all its descendants (pool and Dask workers), sampled from /proc every 0.2 s.
+all its descendants (pool and Dask workers), sampled from /proc every 0.2 s. That sum
+counts pages that forked workers share with the build process once per process; the
+peak PSS sum (shared pages divided among their processes) is reported beside it.
 Results go to ``<work>/scale.json`` and a chart to ``<work>/scale.png``.
 
 Usage::
@@ -132,24 +134,29 @@ def _export_profile(extractions: Path) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- parent side
 
-def _tree_rss_kb(root: int) -> int:
-    """Sum of VmRSS of `root` and its descendants."""
+def _kb(path: str, field: str) -> int:
+    with open(path) as fh:
+        return next((int(line.split()[1]) for line in fh if line.startswith(field)), 0)
+
+
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """Sums of RSS and of PSS of `root` and its descendants, in kB.
+
+    RSS counts a page shared by several processes (forked workers) once per process;
+    PSS divides it among them, so the PSS sum is the memory the tree really holds.
+    """
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as fh:
                 stat = fh.read()
-            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-            with open(f"/proc/{entry}/status") as fh:
-                kb = next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+            parents[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        parents[int(entry)] = ppid
-        rss[int(entry)] = kb
-    total, todo, seen = 0, [root], set()
+    rss = pss = 0
+    todo, seen = [root], set()
     children: dict[int, list[int]] = {}
     for pid, ppid in parents.items():
         children.setdefault(ppid, []).append(pid)
@@ -158,9 +165,13 @@ def _tree_rss_kb(root: int) -> int:
         if pid in seen:
             continue
         seen.add(pid)
-        total += rss.get(pid, 0)
+        try:
+            rss += _kb(f"/proc/{pid}/status", "VmRSS:")
+            pss += _kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+        except OSError:  # the process just ended
+            pass
         todo.extend(children.get(pid, ()))
-    return total
+    return rss, pss
 
 
 def run_child(args: dict[str, Any], label: str) -> dict[str, Any]:
@@ -170,12 +181,13 @@ def run_child(args: dict[str, Any], label: str) -> dict[str, Any]:
         [PY, __file__, "--_child", json.dumps(args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, cwd=ROOT,
     )
-    peak = [0]
+    peak = [0, 0]
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             stop.wait(0.2)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -189,7 +201,8 @@ def run_child(args: dict[str, Any], label: str) -> dict[str, Any]:
     result = json.loads(out.strip().splitlines()[-1])
     result["process_wall_s"] = round(wall, 2)
     result["peak_rss_mb"] = round(peak[0] / 1024, 1)
-    print(f"  {label}: {wall:.1f} s, peak RSS {peak[0] / 1024:.0f} MB", flush=True)
+    result["peak_pss_mb"] = round(peak[1] / 1024, 1)
+    print(f"  {label}: {wall:.1f} s, peak RSS {peak[0] / 1024:.0f} MB (PSS {peak[1] / 1024:.0f} MB)", flush=True)
     return result
 
 
@@ -246,6 +259,7 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
         "build_papers_per_s": round(n / cold["report"]["timings"]["total_s"], 1),
         "extract_and_graph_papers_per_s": round(n / cold["report"]["timings"]["extract_and_graph_s"], 1),
         "peak_rss_mb": cold["peak_rss_mb"],
+        "peak_pss_mb": cold["peak_pss_mb"],
         "rerun_s": res["rerun_unchanged"]["report"]["timings"]["total_s"],
         "rerun_process_s": res["rerun_unchanged"]["process_wall_s"],
         "rerun_force_s": res["rerun_force"]["report"]["timings"]["total_s"] if "rerun_force" in res else None,
@@ -305,6 +319,8 @@ def chart(results: dict[str, Any], path: Path) -> None:
     ax1.legend(fontsize=8)
     ax2.plot(xs, [results["sizes"][s]["summary"]["peak_rss_mb"] for s in sizes], marker="o",
              label="cold build, peak RSS (all processes)")
+    pss = [(x, results["sizes"][s]["summary"].get("peak_pss_mb")) for x, s in zip(xs, sizes, strict=True)]
+    ax2.plot([x for x, y in pss if y], [y for _, y in pss if y], marker="o", label="cold build, peak PSS")
     ax2.set(xscale="log", xlabel="papers", ylabel="MB", title="peak memory")
     ax2.legend(fontsize=8)
     fig.suptitle(f"kg build scale ({results['machine']})", fontsize=10)
