@@ -388,7 +388,8 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         import click
 
-        if isinstance(exc, click.ClickException):
+        # typer >= 0.2x raises its own vendored click's exceptions (TyperException subclasses)
+        if isinstance(exc, (click.ClickException, typer.TyperException)) and hasattr(exc, "show"):
             exc.show()
             sys.exit(1)
         typer.echo(f"kg: internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
