@@ -1,6 +1,6 @@
 from kg.extract import extract_papers
 from kg.nlp.abbrev import best_long_form
-from kg.nlp.merge import is_descriptive
+from kg.nlp.merge import _trim, is_descriptive
 from kg.nlp.rules import is_name_like
 from kg.records import Paper
 
@@ -86,6 +86,13 @@ def test_name_like_and_descriptive(tiny_nlp):
     assert is_name_like("DiT-MoE") and is_name_like("LoRA") and not is_name_like("framework")
     doc = tiny_nlp.make_doc("a weighted version distributed training methods LightGCN model")
     assert is_descriptive(doc[1:3]) and is_descriptive(doc[3:6]) and not is_descriptive(doc[6:8])
+
+
+def test_trim_drops_determiners_function_words_and_result_verbs(tiny_nlp):
+    doc = tiny_nlp.make_doc("the DAM-VP demonstrates fine-tuning the TV shows")
+    assert _trim(doc[0:5]).text == "DAM-VP"
+    assert _trim(doc[5:9]).text == "fine-tuning"
+    assert _trim(doc[9:11]).text == "TV shows"  # a noun, not a verb after a name
 
 
 def test_any_text_never_raises(tiny_nlp):
@@ -236,6 +243,23 @@ def test_a_title_name_the_abstract_introduces_in_lower_case(tiny_nlp):
     rec = run(tiny_nlp, title="Regularized Mask Tuning: Hidden Knowledge in Models",
               abstract="We design a tuning method, termed as regularized mask tuning, which masks weights.")
     assert {m.id for m in rec.entities if m.role == "proposed"} == {"method:regularizedmasktuning"}
+
+
+def test_a_title_that_is_a_name_is_the_proposed_method(tiny_nlp):
+    rec = run(tiny_nlp, title="Pointer Networks", abstract="We introduce a new neural architecture. It works.")
+    assert {m.name for m in rec.entities if m.role == "proposed"} == {"Pointer Networks"}
+    rec = run(tiny_nlp, title="Long Range Arena", abstract="We propose a new benchmark suite for models.")
+    assert {(m.name, m.label) for m in rec.entities if m.role == "proposed"} == {("Long Range Arena", "Dataset")}
+    for title, abstract in [
+        ("Pointer Networks", "We present results of prior models."),  # proposes nothing new
+        ("Understanding Contrastive Learning", "We propose a new view."),  # a starter word
+        ("Symbolic Discovery of Optimization Algorithms", "We propose a method."),  # not only names
+        ("Transformers", "We propose a method."),  # one ordinary word
+        ("Attention Is All You Need", "We propose a new architecture."),  # a sentence
+        ("Identifying Well-formed Questions", "We propose a new method."),  # an action
+    ]:
+        rec = run(tiny_nlp, title=title, abstract=abstract)
+        assert not [m for m in rec.entities if m.role == "proposed"], title
 
 
 def test_a_phenomenon_we_refer_to_is_not_a_proposed_method(tiny_nlp):

@@ -16,6 +16,7 @@ records but out of the graph (`kg.graph.MIN_SCORE`). The result is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -42,6 +43,11 @@ _LEADING = {
     "all", "both", "his", "her", "my", "your", "several", "various", "many", "some", "two",
     "three", "other", "existing", "novel", "new", "proposed", "standard", "popular",
 }
+# verbs that follow a name in result statements ("DAM-VP demonstrates ..."), never end one
+_TRAILING_VERBS = re.compile(
+    r"(?:achieve|demonstrate|outperform|surpasse|yield|improve|obtain|reache|perform|enable|"
+    r"provide|allow|require|reduce|exhibit|offer|remain|lead|generate|produce)s"
+)
 _GENERIC_HEADS = {
     "method", "approach", "framework", "model", "technique", "system", "algorithm", "scheme",
     "strategy", "version", "variant", "module", "component", "architecture", "procedure",
@@ -74,11 +80,13 @@ class Candidate:
 
 def _trim(span: Span) -> Span:
     """`span` without leading determiners and the like, and without trailing function
-    words or punctuation other than a closing bracket ("fine-tuning the" -> "fine-tuning")."""
+    words, result verbs or punctuation other than a closing bracket ("fine-tuning the" ->
+    "fine-tuning", "DAM-VP demonstrates" -> "DAM-VP")."""
     start, end = span.start, span.end
     while start < end and span.doc[start].lower_ in _LEADING:
         start += 1
-    while end > start and (span.doc[end - 1].is_stop or span.doc[end - 1].is_punct) \
+    while end > start and (span.doc[end - 1].is_stop or span.doc[end - 1].is_punct
+                           or _TRAILING_VERBS.fullmatch(span.doc[end - 1].text)) \
             and span.doc[end - 1].text not in {")", "]"}:
         end -= 1
     return span.doc[start:end]
