@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KGError
 from kg.evaluate import Prediction, format_table, score
 from kg.gold import GoldDoc, read_conll, read_scierc, read_scirex
 
@@ -192,7 +193,10 @@ def build_vectors(
     The table has ``bucket`` rows of ``dim`` floats (20k x 100 = 8 MB) and ships
     inside the model, so keep both small.
     """
-    import floret
+    try:
+        import floret
+    except ImportError:
+        raise KGError("training word vectors needs floret: pip install -e '.[train]' (or use --no-vectors)") from None
     import spacy
     from spacy.training.initialize import convert_vectors
 
