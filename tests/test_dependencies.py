@@ -45,8 +45,8 @@ def test_every_imported_package_is_declared():
     owners = packages_distributions()
     declared = _declared()
     missing = {
-        name: sorted(owners.get(name, ["?"]))
-        for name in _imported()
-        if not {_normalized(d) for d in owners.get(name, [])} & declared
+        name: sorted(owners.get(name, [name]))
+        for name in _imported()  # a package not installed here is assumed to be named as imported
+        if not {_normalized(d) for d in owners.get(name, [name])} & declared
     }
     assert not missing, f"imported but not declared in pyproject.toml: {missing}"
