@@ -262,6 +262,15 @@ def test_a_title_that_is_a_name_is_the_proposed_method(tiny_nlp):
         assert not [m for m in rec.entities if m.role == "proposed"], title
 
 
+def test_a_name_in_apposition_to_our_method_is_proposed(tiny_nlp):
+    rec = run(tiny_nlp, abstract="Empirically, our proposed approach, Loki, gains 29.7% over SimCLR on ImageNet.")
+    assert {m.name for m in rec.entities if m.role == "proposed"} == {"Loki"}
+    rec = run(tiny_nlp, abstract="Our new benchmark, Long Range Arena (LRA), is hard.")
+    assert ("Long Range Arena", "Dataset") in {(m.name, m.label) for m in rec.entities if m.role == "proposed"}
+    rec = run(tiny_nlp, abstract="Our method, which is simple, beats BERT.")
+    assert not [m for m in rec.entities if m.role == "proposed"]
+
+
 def test_a_phenomenon_we_refer_to_is_not_a_proposed_method(tiny_nlp):
     rec = run(tiny_nlp, abstract="Errors grow, which we refer to as Softmax Collapse. BERT, a popular model, is used. "
                                  "It follows a chain, namely the Self-Repellent Random Walk (SRRW).")

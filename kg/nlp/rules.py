@@ -67,6 +67,13 @@ _CAPITALIZED = re.compile(
 _APPOSITION = re.compile(r",?\s*(?:i\.e\.|namely|that is|viz\.|--|—|–)\s*,?\s*(" + _NAME + r"(?:\s+[A-Z][\w\-]*){0,3})")
 # "StableMax, a new activation function": a name introduced as new
 _INTRODUCED_AS_NEW = re.compile(r"(?<![\w-])(" + _NAME + r"),\s+(?:an?|the\s+first)\s+(?:new|novel)\b")
+# "our proposed approach, Loki, gains ...", "Our approach, Warm-start RL (WSRL), ...": the name
+# in apposition to "our method"
+_OUR_NAMED = re.compile(
+    r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?((?:method|approach|model|framework|algorithm|architecture|"
+    r"system|technique|network|pipeline|dataset|benchmark|corpus|metric|measure)s?),\s+"
+    r"([A-Z][\w\-]*(?:\s[A-Z][\w\-]*){0,3})(?=,|\s\()"
+)
 # "Pointer Networks", "Multi-Objective GFlowNets": a short title of capitalized words only
 _TITLE_CASE_NAME = re.compile(r"\s*((?:[A-Z0-9][\w\-]*\s+){0,4}[A-Z0-9][\w\-]*)\s*\.?\s*")
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
@@ -233,6 +240,8 @@ def rule_spans(doc: Doc) -> list[Span]:
         for s, e in named:
             label = _proposed_label(text[max(0, cue.start() - 40) : cue.start()], text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
+    for m in _OUR_NAMED.finditer(text):
+        spans.append(_span(doc, m.start(2), m.end(2), _proposed_label(m.group(1), ""), "proposed"))
     for m in _INTRODUCED_AS_NEW.finditer(text):
         name = m.group(1).rstrip(".")
         if is_name_like(name):
