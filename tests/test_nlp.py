@@ -45,6 +45,8 @@ def test_title_colon_rule_and_propose_rule(tiny_nlp):
     assert proposed == {"UniFormer", "EF21"}
     assert {r.predicate for r in rec.relations if r.object == "method:uniformer"} == {"proposes"}
     assert ("Transformer", "Method") in names(rec)
+    rec = run(tiny_nlp, title="QuantNAS for super resolution: searching for architectures", abstract="Text.")
+    assert {m.name for m in rec.entities if m.role == "proposed"} == {"QuantNAS"}
 
 
 def test_title_rule_skips_ordinary_words(tiny_nlp):

@@ -185,7 +185,10 @@ def rule_spans(doc: Doc) -> list[Span]:
                 and not _COMPARISON.search(m.group(1)):
             title_name = m
             if is_name_like(m.group(1)) or _used_as_name(m.group(1), text[title_len:]):
-                spans.append(_span(doc, m.start(1), m.end(1), "Method", "proposed"))
+                # "QuantNAS for super resolution: ..." names QuantNAS
+                head = re.match(r"(.+?)\s+(?:for|with|via|in|on|of)\s", m.group(1))
+                end = m.start(1) + head.end(1) if head and is_name_like(head.group(1)) else m.end(1)
+                spans.append(_span(doc, m.start(1), end, "Method", "proposed"))
     if title_len and title_name is None:
         spans.append(_title_as_name(doc, text, title_len))
     pairs = doc._.kg_abbreviations or ()
