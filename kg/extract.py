@@ -95,6 +95,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
 
     def canonical(label: str, text: str, given: str) -> str:
         text = _without_short_forms(text, long_of)
+        given = long_of.get(given, given)  # "CE loss" named "CE", which the paper defines
         long = long_of.get(text)
         for name in (text, long, given) if long else (text, given):
             known = gazetteer.lookup(label, name)

@@ -126,7 +126,10 @@ def test_own_definition_of_a_known_acronym_wins(tiny_nlp):
 def test_metric_names_in_other_senses(tiny_nlp):
     nlp = tiny_nlp
     doc = nlp("We train with the FID loss and report FID.")
-    assert [(c.span.text, c.label) for c in doc._.kg_mentions] == [("FID", "Method"), ("FID", "Metric")]
+    # the loss is a method; its mention takes in the head noun, as SciREX annotates it
+    assert [(c.span.text, c.label) for c in doc._.kg_mentions] == [("FID loss", "Method"), ("FID", "Metric")]
+    rec = run(nlp, abstract="We train with the FID loss and report FID.")
+    assert {(m.text, m.name) for m in rec.entities} == {("FID loss", "FID"), ("FID", "FID")}
     assert is_name_like("EnglishrightarrowEnglish") is False
 
 
@@ -262,6 +265,18 @@ def test_a_title_that_is_a_name_is_the_proposed_method(tiny_nlp):
     ]:
         rec = run(tiny_nlp, title=title, abstract=abstract)
         assert not [m for m in rec.entities if m.role == "proposed"], title
+
+
+def test_node_names_leave_out_defined_acronyms_and_head_nouns():
+    from kg.graph import build_graph
+
+    nlp = ruler_pipeline([{"label": "Method", "pattern": "cross-entropy"}, {"label": "Method", "pattern": "CE"}])
+    rec = run(nlp, abstract="We study the cross-entropy (CE) loss. The CE loss is common. We use the BioInfer corpus.")
+    G = build_graph([rec])
+    assert G.nodes["method:crossentropy"]["label"] == "cross-entropy"
+    assert "cross-entropy (CE) loss" in G.nodes["method:crossentropy"]["aliases"]
+    assert "method:ce" not in G
+    assert G.nodes["dataset:bioinfer"]["label"] == "BioInfer"
 
 
 def test_a_name_in_apposition_to_our_method_is_proposed(tiny_nlp):

@@ -227,8 +227,11 @@ def _collect(doc: Doc) -> list[Candidate]:
 # (SciERC dev "ATIS CSR" for "ATIS CSR task"; mention F1 +0.006 there, TDMSci held-out level).
 _HEADS = {
     "Dataset": {"dataset", "datasets", "corpus", "corpora", "treebank", "benchmark", "benchmarks", "data"},
-    "Method": {"model", "models", "method", "methods", "approach", "algorithm", "algorithms", "network",
-               "networks", "framework", "architecture", "technique", "techniques"},
+    "Method": {"model", "models", "method", "methods", "approach", "approaches", "algorithm", "algorithms",
+               "network", "networks", "net", "nets", "framework", "architecture", "technique", "techniques",
+               "system", "systems", "parser", "tagger", "classifier", "classifiers", "module", "modules",
+               "strategy", "strategies", "procedure", "scheme", "mechanism", "layer", "layers", "loss",
+               "representation", "representations", "embeddings", "features", "kernel", "kernels"},
     "Task": {"task", "tasks", "problem", "problems"},
     "Metric": {"score", "scores", "metric", "measure"},
 }
