@@ -226,7 +226,8 @@ def _collect(doc: Doc) -> list[Candidate]:
 # spans take them too: mixed conventions taught it to stop before the head now and then
 # (SciERC dev "ATIS CSR" for "ATIS CSR task"; mention F1 +0.006 there, TDMSci held-out level).
 _HEADS = {
-    "Dataset": {"dataset", "datasets", "corpus", "corpora", "treebank", "benchmark", "benchmarks", "data"},
+    "Dataset": {"dataset", "datasets", "corpus", "corpora", "treebank", "benchmark", "benchmarks", "data", "set",
+                "sets", "database", "challenge"},
     "Method": {"model", "models", "method", "methods", "approach", "approaches", "algorithm", "algorithms",
                "network", "networks", "net", "nets", "framework", "architecture", "technique", "techniques",
                "system", "systems", "parser", "tagger", "classifier", "classifiers", "module", "modules",
