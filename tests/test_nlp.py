@@ -97,6 +97,20 @@ def test_trim_drops_determiners_function_words_and_result_verbs(tiny_nlp):
     assert _trim(doc[9:11]).text == "TV shows"  # a noun, not a verb after a name
 
 
+def test_mentions_never_keep_an_unmatched_bracket(tiny_nlp):
+    from kg.nlp.merge import _balanced
+
+    def balanced(text):
+        span = _balanced(tiny_nlp.make_doc(text)[:])
+        return None if span is None else span.text
+
+    assert balanced("FRUGAL (Full-Rank Updates") == "FRUGAL"
+    assert balanced("Consistency Models (CM) (Song et al") == "Consistency Models (CM)"
+    assert balanced("cross-entropy (CE) loss") == "cross-entropy (CE) loss"
+    assert balanced("(CE") == "CE" and balanced("DR-Tune )") == "DR-Tune"
+    assert balanced("AGNN) framework") is None and balanced("training (TS") is None and balanced(")") is None
+
+
 def test_any_text_never_raises(tiny_nlp):
     for text in ["", " ", "((((", "(A) (B)", "we propose", "\u202e\U0001f600 x (X)", "a" * 5000, "in terms of"]:
         run(tiny_nlp, title=text or "t", abstract=text)

@@ -217,7 +217,35 @@ def _collect(doc: Doc) -> list[Candidate]:
     for span in doc.spans.get("kg_abbrev", []):
         if span.text in labels:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
-    return [_with_head(c) for c in cands]
+    balanced = ((c, _balanced(c.span)) for c in map(_with_head, cands))
+    return [c if span is c.span else replace(c, span=span) for c, span in balanced if span is not None]
+
+
+def _balanced(span: Span) -> Span | None:
+    """`span` without an unmatched bracket and what it cuts off: "FRUGAL (Full-Rank Updates"
+    -> "FRUGAL", "(CE" -> "CE", "DR-Tune)" -> "DR-Tune"; None if nothing is left but a
+    common word ("AGNN) framework")."""
+    start, end, depth, cut = span.start, span.end, 0, None
+    for tok in span:
+        if tok.text == "(":
+            depth += 1
+            cut = tok.i if depth == 1 else cut
+        elif tok.text == ")":
+            if depth > 0:
+                depth -= 1
+            elif tok.i == span.end - 1:
+                end = tok.i  # a stray closing bracket at the end
+            else:
+                start = tok.i + 1  # the span began inside brackets
+    if depth > 0 and cut is not None:
+        # an unmatched "(": keep what comes before it, or what follows it when it comes first
+        start, end = (cut + 1, end) if cut == start else (start, cut)
+    if (start, end) == (span.start, span.end):
+        return span
+    kept = span.doc[start:end]
+    if not kept or is_descriptive(kept) or (len(kept) == 1 and kept.text.islower()):
+        return None  # nothing left, or only a common word ("AGNN) framework", "training (TS")
+    return Span(span.doc, start, end, label=span.label, kb_id=span.kb_id)
 
 
 # Head nouns the gold corpora put inside a mention ("BioInfer corpus", "BERT model"): in
