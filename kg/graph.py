@@ -223,11 +223,13 @@ def _add_record(
         if m.id not in G:
             G.add_node(m.id, type=m.label, label=m.name or m.text, sources=set())
         G.nodes[m.id]["sources"].add(m.source)
-        # "BioInfer corpus", "forward-forward algorithm (FF)": a text that is its name plus a head
-        # noun or a defined acronym is kept as an alias but does not vote for the canonical name
-        spellings[m.id][m.text] += 0 if m.name and m.name != m.text and m.name in m.text else 1
         if m.name and m.name != m.text:
             spellings[m.id][m.name] += 1
+            # "BioInfer corpus", "forward-forward algorithm (FF)": a text that is its name plus a
+            # head noun or a defined acronym is kept as an alias but does not vote for the name
+            spellings[m.id][m.text] += 0 if m.name in m.text else 1
+        else:
+            spellings[m.id][m.text] += 1
         key = (_predicate(m), m.id)
         prev = best.get(key)
         if prev is None or m.score > prev[0].score:

@@ -217,8 +217,8 @@ def _collect(doc: Doc) -> list[Candidate]:
     for span in doc.spans.get("kg_abbrev", []):
         if span.text in labels:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
-    balanced = ((c, _balanced(c.span)) for c in map(_with_head, cands))
-    return [c if span is c.span else replace(c, span=span) for c, span in balanced if span is not None]
+    cands = [_with_head(c) for c in cands]
+    return [c if span is c.span else replace(c, span=span) for c in cands if (span := _balanced(c.span)) is not None]
 
 
 def _balanced(span: Span) -> Span | None:

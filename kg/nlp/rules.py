@@ -193,8 +193,7 @@ def rule_spans(doc: Doc) -> list[Span]:
         spans.append(_title_as_name(doc, text, title_len))
     pairs = doc._.kg_abbreviations or ()
     for cue in _PROPOSE.finditer(text):
-        window = text[cue.end() : cue.end() + 160]
-        clause = re.split(r"[.;:]\s", window, maxsplit=1)[0]
+        clause = _clause_after(text, cue)
         clause_end = cue.end() + len(clause)
         if re.match(r"\s+to\s", clause):
             continue
@@ -268,6 +267,11 @@ def rule_spans(doc: Doc) -> list[Span]:
     return [s for s in spans if s is not None]
 
 
+def _clause_after(text: str, cue: re.Match[str]) -> str:
+    """What follows a proposal cue up to the end of its clause (160 characters at most)."""
+    return re.split(r"[.;:]\s", text[cue.end() : cue.end() + 160], maxsplit=1)[0]
+
+
 def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
     """The whole title as the proposed name: "Pointer Networks", when it is 2-5 capitalized
     words (or one name-like word), not a sentence, and the abstract proposes something new.
@@ -286,7 +290,7 @@ def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
             or (len(words) == 1 and not is_name_like(name))):
         return None
     for cue in _PROPOSE.finditer(text, title_len):
-        clause = re.split(r"[.;:]\s", text[cue.end() : cue.end() + 160], maxsplit=1)[0]
+        clause = _clause_after(text, cue)
         if re.search(r"\b(?:new|novel)\b", clause) or not re.search(r"present|release|contribute", cue.group(), re.I):
             return _span(doc, m.start(1), m.end(1), _proposed_label(clause, name), "proposed")
     return None
