@@ -313,3 +313,14 @@ def test_a_following_head_noun_joins_the_mention_not_the_name(tiny_nlp):
     got = {(m.text, m.name, m.id) for m in rec.entities}
     assert ("CIFAR-10 dataset", "CIFAR-10", "dataset:cifar10") in got
     assert ("top-1 accuracy scores", "top-1 accuracy", "metric:top1accuracy") in got
+
+
+def test_a_known_method_family_is_not_what_a_paper_proposes(tiny_nlp):
+    """"We propose a graph neural network (GNN)" or "our GNN" is the paper's instance of a family."""
+    for abstract in ["We propose a graph neural network (GNN) for routing. It is fast.",
+                     "Our GNN is fast. We introduce GNN layers."]:
+        rec = run(tiny_nlp, title="Fast Routing with Message Passing", abstract=abstract)
+        assert ("graph neural network", "Method") in names(rec)
+        assert not [m for m in rec.entities if m.role == "proposed"], abstract
+    rec = run(tiny_nlp, title="Graph Neural Networks: A New Model", abstract="We propose a GNN for graphs.")
+    assert {m.id for m in rec.entities if m.role == "proposed"} == {"method:graphneuralnetwork"}

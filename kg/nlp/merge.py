@@ -187,16 +187,19 @@ def _collect(doc: Doc) -> list[Candidate]:
     pairs = doc._.kg_abbreviations or ()
     gazetteer = list(doc.spans.get("kg_gazetteer", []))
     redefined = {short.text for short, long in pairs if _redefines(short, long, gazetteer)}
+    known = [g for g in gazetteer if g.text not in redefined]
+    established = _established_names(doc, known)
     cands: list[Candidate] = []
     for span in doc.spans.get("kg_rules", []):
-        source = "rules-proposed" if span.kb_id_ == "proposed" else "rules"
-        cands.append(Candidate(span, span.label_, source, SCORES[source], role=span.kb_id_))
-    known = [g for g in gazetteer if g.text not in redefined]
+        proposed = span.kb_id_ == "proposed" and (span.start, span.end) not in established
+        source = "rules-proposed" if proposed else "rules"
+        cands.append(Candidate(span, span.label_, source, SCORES[source], role="proposed" if proposed else ""))
     for ent in doc.ents:
         span = _trim(ent)
         if not len(span):
             continue
-        own = ent.start > 0 and doc[ent.start - 1].lower_ == "our" or ent[0].lower_ == "our"
+        own = (ent.start > 0 and doc[ent.start - 1].lower_ == "our" or ent[0].lower_ == "our") \
+            and (span.start, span.end) not in established
         role = "proposed" if own and ent.label_ == "Method" else ""
         score = SCORES["descriptive"] if is_descriptive(span) else NER_SCORES.get(ent.label_, SCORES["ner"])
         cands.append(Candidate(span, ent.label_, "ner", score, role=role))
@@ -219,6 +222,18 @@ def _collect(doc: Doc) -> list[Candidate]:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
     cands = [_with_head(c) for c in cands]
     return [c if span is c.span else replace(c, span=span) for c in cands if (span := _balanced(c.span)) is not None]
+
+
+def _established_names(doc: Doc, known: list[Span]) -> set[tuple[int, int]]:
+    """Token ranges of known method families a paper cannot be proposing: "we propose a
+    convolutional neural network (CNN)", "our CNN" describe the paper's instance of one.
+    A family is a gazetteer method with a common-noun (lower-case) canonical name; named
+    methods (AlphaZero, ResNeXt) stay proposable, and so does a family that opens the
+    title ("Pointer Networks", "Graph Attention Networks"): that paper introduced it."""
+    title_len = doc._.kg_title_len
+    methods = [g for g in known if g.label_ == "Method" and g.kb_id_ == g.kb_id_.lower()]
+    opening = {g.kb_id_ for g in methods if g.start == 0 and g.end_char <= title_len}
+    return {(g.start, g.end) for g in methods if g.kb_id_ not in opening}
 
 
 def _balanced(span: Span) -> Span | None:
