@@ -324,3 +324,25 @@ def test_a_known_method_family_is_not_what_a_paper_proposes(tiny_nlp):
         assert not [m for m in rec.entities if m.role == "proposed"], abstract
     rec = run(tiny_nlp, title="Graph Neural Networks: A New Model", abstract="We propose a GNN for graphs.")
     assert {m.id for m in rec.entities if m.role == "proposed"} == {"method:graphneuralnetwork"}
+
+
+def test_more_proposal_cues_name_the_proposed_method(tiny_nlp):
+    cases = {
+        "This paper introduces a generic framework W2PGNN to answer when to pre-train.": "W2PGNN",
+        "We present a new method in this paper, Stable Diffusion Reference Only, a model for painting.":
+            "Stable Diffusion Reference Only",
+        "We propose to decouple the two modalities by a Mixture of weak and strong experts (MoWSE), where "
+        "the weak expert is an MLP.": "Mixture of weak and strong experts",
+        "We propose a generative model for molecules that runs a Graph Diffusion Transformer (GraphDiT) on "
+        "atoms.": "Graph Diffusion Transformer",
+    }
+    for text, name in cases.items():
+        rec = run(tiny_nlp, abstract=text)
+        assert name in {m.name for m in rec.entities if m.role == "proposed"}, text
+    rec = run(tiny_nlp, title="Multi-Objective GFlowNets",
+              abstract="In this paper we consider Multi-Objective GFlowNets (MOGFNs) for drug design.")
+    assert {m.id for m in rec.entities if m.role == "proposed"} == {"method:multiobjectivegflownet"}
+    for text in ["We propose to study question answering (QA) with retrieval.",
+                 "We propose a new view of the training dynamics of large networks (LNs)."]:
+        rec = run(tiny_nlp, abstract=text)
+        assert not [m for m in rec.entities if m.role == "proposed"], text

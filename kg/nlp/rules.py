@@ -74,6 +74,14 @@ _OUR_NAMED = re.compile(
     r"system|technique|network|pipeline|dataset|benchmark|corpus|metric|measure)s?),\s+"
     r"([A-Z][\w\-]*(?:\s[A-Z][\w\-]*){0,3})(?=,|\s\()"
 )
+# "a generic framework W2PGNN", "a new method in this paper, Stable Diffusion Reference Only,":
+# the name right after the kind of thing proposed (group 2: a comma closes a Title Case name)
+_KIND_THEN_NAME = re.compile(
+    r"\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?(?:method|approach|framework|model|algorithm|architecture|network|"
+    r"system|technique|pipeline|module|benchmark|dataset|corpus|metric|loss|strategy|scheme)"
+    r"(?:\s+in\s+this\s+(?:paper|work))?(?:,\s+|\s+)"
+    r"((?:[A-Z][\w\-]*\s){0,4}[A-Z0-9][\w\-]*)(?=\s(?:to|that|which|for|with)\s|\s\(|(,)|\.)"
+)
 # "Pointer Networks", "Multi-Objective GFlowNets": a short title of capitalized words only
 _TITLE_CASE_NAME = re.compile(r"\s*((?:[A-Z0-9][\w\-]*\s+){0,4}[A-Z0-9][\w\-]*)\s*\.?\s*")
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
@@ -195,33 +203,27 @@ def rule_spans(doc: Doc) -> list[Span]:
     for cue in _PROPOSE.finditer(text):
         clause = _clause_after(text, cue)
         clause_end = cue.end() + len(clause)
-        if re.match(r"\s+to\s", clause):
-            continue
-        defined = [
+        to_clause = re.match(r"\s+to\s", clause)  # "we propose to ...": a plan, named only by an acronym
+        near = [] if to_clause else [
             (s, lf) for s, lf in pairs if cue.end() <= lf.start_char < min(clause_end, cue.end() + 40)
         ]
-        if defined:
-            short, long = defined[0]
+        coined = [
+            (s, lf) for s, lf in pairs
+            if cue.end() <= lf.start_char and s.end_char <= clause_end and _coined(doc, s, lf)
+        ]
+        m = None
+        if not near and not to_clause:
+            m = _name_after_cue(clause)
+        if near or (coined and not m):
+            short, long = (near or coined)[0]
             after = long.text + text[short.end_char : short.end_char + 40]
             label = _proposed_label(text[cue.end() : long.start_char], after)
             spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
-            continue
-        apposed = _APPOSITION.search(clause)
-        if apposed and is_name_like(apposed.group(1).rstrip(".")):
-            start = cue.end() + apposed.start(1)
-            label = _proposed_label(clause[: apposed.start(1)], clause[apposed.end(1) : apposed.end(1) + 60])
-            spans.append(_span(doc, start, start + len(apposed.group(1).rstrip(".")), label, "proposed"))
-            continue
-        m = re.match(r"\s+(?:(?:a|an|the)\s+)?(" + _NAME + r")", clause)
-        capitalized = _CAPITALIZED.match(clause)
-        if capitalized and capitalized.group(1).split()[0].lower() not in _TITLE_STARTERS:
-            m = capitalized
-        if m and (m is capitalized or is_name_like(m.group(1))):
+        elif m:
             label = _proposed_label(clause[: m.start(1)], clause[m.end(1) : m.end(1) + 60])
             start = cue.end() + m.start(1)
-            spans.append(_span(doc, start, start + len(m.group(1)), label, "proposed"))
-            continue
+            spans.append(_span(doc, start, start + len(m.group(1).rstrip(".")), label, "proposed"))
     for cue in _NAMED.finditer(text):
         defined = [(s, lf) for s, lf in pairs if cue.end() <= lf.start_char <= cue.end() + 1]
         if defined:
@@ -267,6 +269,34 @@ def rule_spans(doc: Doc) -> list[Span]:
     return [s for s in spans if s is not None]
 
 
+def _name_after_cue(clause: str) -> re.Match[str] | None:
+    """The name a proposal clause starts with: "(a novel GAN model, i.e.,) AU-GAN", "EF21",
+    "(a novel) Conditional Cross-Attention Network that ...", "a generic framework W2PGNN"."""
+    apposed = _APPOSITION.search(clause)
+    if apposed and is_name_like(apposed.group(1).rstrip(".")):
+        return apposed
+    capitalized = _CAPITALIZED.match(clause)
+    if capitalized and capitalized.group(1).split()[0].lower() not in _TITLE_STARTERS:
+        return capitalized
+    first = re.match(r"\s+(?:(?:a|an|the)\s+)?(" + _NAME + r")", clause)
+    if first and is_name_like(first.group(1)):
+        return first
+    kind = _KIND_THEN_NAME.match(clause)
+    if kind and (is_name_like(kind.group(1)) or " " in kind.group(1) and kind.group(2)):
+        return kind
+    return None
+
+
+def _coined(doc: Doc, short: Span, long: Span) -> bool:
+    """An acronym defined in a proposal that looks coined for it (inner lower case, a hyphen or a
+    digit: "Mowst", "ADC-GAN"), whose long form nothing calls a task, dataset or metric."""
+    core = short.text.rstrip("s")
+    if not ("-" in core or any(c.isdigit() for c in core) or any(c.islower() for c in core[1:])):
+        return False
+    typed = [*doc.ents, *doc.spans.get("kg_gazetteer", [])]
+    return all(t.label_ == "Method" for t in typed if t.start < long.end and long.start < t.end)
+
+
 def _clause_after(text: str, cue: re.Match[str]) -> str:
     """What follows a proposal cue up to the end of its clause (160 characters at most)."""
     return re.split(r"[.;:]\s", text[cue.end() : cue.end() + 160], maxsplit=1)[0]
@@ -274,7 +304,8 @@ def _clause_after(text: str, cue: re.Match[str]) -> str:
 
 def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
     """The whole title as the proposed name: "Pointer Networks", when it is 2-5 capitalized
-    words (or one name-like word), not a sentence, and the abstract proposes something new.
+    words (or one name-like word), not a sentence, and the abstract proposes something new
+    or defines an acronym for it.
 
     On SciREX train titles it fires for 25 papers; the title names the paper's own method
     (the method of its result tuples) in all 25.
@@ -293,6 +324,9 @@ def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
         clause = _clause_after(text, cue)
         if re.search(r"\b(?:new|novel)\b", clause) or not re.search(r"present|release|contribute", cue.group(), re.I):
             return _span(doc, m.start(1), m.end(1), _proposed_label(clause, name), "proposed")
+    # the abstract gives the title's name an acronym: "we consider Multi-Objective GFlowNets (MOGFNs)"
+    if any(long.text.lower() == name.lower() for _, long in doc._.kg_abbreviations or ()):
+        return _span(doc, m.start(1), m.end(1), "Method", "proposed")
     return None
 
 
