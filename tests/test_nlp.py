@@ -77,6 +77,16 @@ def test_results_are_extracted(tiny_nlp):
     }
 
 
+def test_a_change_is_not_a_result_and_one_number_is_one_result(tiny_nlp):
+    rec = run(
+        tiny_nlp,
+        title="FooNet: a thing",
+        abstract="FooNet beats GNN models by 2.5 FID on ImageNet. It gives a 3% top-1 accuracy boost. "
+                 "Unlike GNN models, our method reaches an FID of 2.1 on CIFAR-10.",
+    )
+    assert {(r.metric, r.value, r.method) for r in rec.results} == {("metric:fid", 2.1, "method:foonet")}
+
+
 def test_offsets_point_into_the_right_field(tiny_nlp):
     paper = Paper(id="p", title="GNN: graphs", abstract="We use a Transformer on CIFAR-10.")
     rec = next(extract_papers([paper], tiny_nlp))
