@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.graph import LABEL_PREDICATE, paper_node
+from kg.nlp.abbrev import remember_text
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.merge import Candidate
 from kg.nlp.results import find_results
@@ -55,7 +56,7 @@ def paper_doc(nlp: Language, paper: Paper) -> Doc:
     else:
         text = paper.title or paper.abstract
     doc = nlp.make_doc(text)
-    doc.user_data["kg_text"] = text  # what kg.nlp.abbrev.doc_text would compute
+    remember_text(doc, text)
     doc._.kg_title_len = len(paper.title)
     return doc
 

@@ -17,16 +17,25 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["find_abbreviations", "best_long_form", "doc_text"]
+__all__ = ["find_abbreviations", "best_long_form", "doc_text", "remember_text"]
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=None)
 
+_TEXT_KEY = "kg_text"
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, computed once per Doc (spaCy rebuilds it from the tokens on every call)."""
-    text: str | None = doc.user_data.get("kg_text")
+    text: str | None = doc.user_data.get(_TEXT_KEY)
     if text is None:
-        text = doc.user_data["kg_text"] = doc.text
+        text = remember_text(doc, doc.text)
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> str:
+    """Record `text` (which must equal ``doc.text``) as what :func:`doc_text` returns."""
+    doc.user_data[_TEXT_KEY] = text
     return text
 
 
