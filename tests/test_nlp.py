@@ -82,6 +82,7 @@ def test_a_change_is_not_a_result_and_one_number_is_one_result(tiny_nlp):
         tiny_nlp,
         title="FooNet: a thing",
         abstract="FooNet beats GNN models by 2.5 FID on ImageNet. It gives a 3% top-1 accuracy boost. "
+                 "It improves 2% top-1 accuracy. "
                  "Unlike GNN models, our method reaches an FID of 2.1 on CIFAR-10.",
     )
     assert {(r.metric, r.value, r.method) for r in rec.results} == {("metric:fid", 2.1, "method:foonet")}

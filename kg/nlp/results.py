@@ -32,10 +32,11 @@ _AFTER = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-# a change, not a value: "by 2.5", "an improvement of 3%", "15% higher", "a 10% error rate reduction"
+# a change, not a value: "by 2.5", "improves 2.3% accuracy", "an improvement of 3%", "15% higher",
+# "a 10% error rate reduction"
 _CHANGE_WORDS = r"(?:improvements?|gains?|reductions?|increases?|decreases?|drops?|boosts?|speed-?ups?)"
 _CHANGE_BEFORE = re.compile(
-    r"\b(?:by|up to|" + _CHANGE_WORDS + r"(?:\s+of)?)\s+"
+    r"\b(?:by|up to|(?:improv|increas|decreas|reduc|boost|rais|lower|gain)\w*|" + _CHANGE_WORDS + r"(?:\s+of)?)\s+"
     r"(?:(?:about|around|nearly|almost|approximately|more than|over|up to|an?|~)\s*)?$",
     re.I,
 )
