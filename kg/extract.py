@@ -20,10 +20,10 @@ from spacy.tokens import Doc
 from kg.graph import LABEL_PREDICATE, paper_node
 from kg.nlp.abbrev import remember_text
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.merge import Candidate
+from kg.nlp.merge import SCORES, Candidate
 from kg.nlp.results import find_results
 from kg.nlp.urls import find_links
-from kg.records import Extraction, Mention, Paper, Relation
+from kg.records import Extraction, Mention, Paper, Relation, Result
 from kg.resolve import entity_id
 
 __all__ = [
@@ -132,6 +132,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
     )
     repos = tuple(r for f in ("title", "abstract") for r in find_links(paper.text(f), f))
     results = tuple(r for f in ("title", "abstract") for r in find_results(paper.text(f), mentions, f))
+    mentions = _confirm_valued_metrics(mentions, results)
     subject = paper_node(paper.id)
     relations = tuple(
         Relation(
@@ -148,6 +149,20 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
         paper=paper, entities=tuple(mentions), repos=repos, relations=relations,
         results=results, aliases=aliases,
     )
+
+
+def _confirm_valued_metrics(mentions: list[Mention], results: tuple[Result, ...]) -> list[Mention]:
+    """A metric the paper reports a value for ("88.7% recognition accuracy") is a metric:
+    its mentions in that field reach the graph (the rules' confidence) even when only the
+    NER found them, so the Result links to its metric node."""
+    valued = {(r.field, r.metric) for r in results}
+    floor = SCORES["rules"]
+    return [
+        replace(m, score=floor, source=f"{m.source}+result")
+        if m.label == "Metric" and (m.field, m.id) in valued and SCORES["descriptive"] < m.score < floor
+        else m
+        for m in mentions
+    ]
 
 
 BATCH_SIZE = 32

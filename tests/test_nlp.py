@@ -357,3 +357,15 @@ def test_more_proposal_cues_name_the_proposed_method(tiny_nlp):
                  "We propose a new view of the training dynamics of large networks (LNs)."]:
         rec = run(tiny_nlp, abstract=text)
         assert not [m for m in rec.entities if m.role == "proposed"], text
+
+
+def test_a_metric_with_a_reported_value_enters_the_graph(tiny_nlp):
+    from kg.extract import doc_to_extraction
+
+    text = "FooNet reaches 88.7% recognition accuracy. Recall errors matter."
+    doc = _doc_with_ents(tiny_nlp, text, [("recognition accuracy", "Metric"), ("Recall errors", "Metric")])
+    rec = doc_to_extraction(doc, Paper(id="p", abstract=text), tiny_nlp.get_pipe("kg_gazetteer_v1"))
+    scores = {m.text: (m.score, m.source) for m in rec.entities}
+    assert scores["recognition accuracy"] == (0.75, "ner+result")
+    assert scores["Recall errors"][0] < 0.5
+    assert [(r.metric, r.value) for r in rec.results] == [("metric:recognitionaccuracy", 88.7)]
