@@ -369,3 +369,10 @@ def test_a_metric_with_a_reported_value_enters_the_graph(tiny_nlp):
     assert scores["recognition accuracy"] == (0.75, "ner+result")
     assert scores["Recall errors"][0] < 0.5
     assert [(r.metric, r.value) for r in rec.results] == [("metric:recognitionaccuracy", 88.7)]
+
+
+def test_a_one_word_model_task_needs_a_task_head_to_enter_the_graph(tiny_nlp):
+    doc = _doc_with_ents(tiny_nlp, "Fast inference for segmentation and scene parsing.",
+                         [("inference", "Task"), ("segmentation", "Task"), ("scene parsing", "Task")])
+    scores = {c.span.text: c.score for c in doc._.kg_mentions}
+    assert scores["inference"] < 0.5 <= scores["segmentation"] and scores["scene parsing"] >= 0.5
