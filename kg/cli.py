@@ -181,12 +181,15 @@ def eval_(
     no_model: Annotated[
         bool, typer.Option("--no-model", help="Score rules + gazetteer only")
     ] = False,
+    errors: Annotated[
+        int, typer.Option("--errors", help="Also list missed and spurious mentions of the first N documents with any")
+    ] = 0,
 ) -> None:
     """Score extraction against gold data: P/R/F1 per label, exact spans and unique mentions.
 
     Example: kg eval --gold ../shared/data/tdmsci/train_1500_v2.conll --heldout --labels Task,Dataset,Metric
     """
-    from kg.evaluate import format_table, score
+    from kg.evaluate import format_errors, format_table, mention_errors, score
     from kg.extract import predict_mentions
     from kg.gold import read_gold
     from kg.nlp.pipeline import load_pipeline
@@ -204,7 +207,11 @@ def eval_(
     wanted = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     predicted = predict_mentions(nlp, [d.text for d in docs], min_score=min_score)
     scores = score(docs, predicted, wanted)
-    typer.echo(json.dumps(scores, indent=2) if as_json else format_table(scores))
+    wrong = mention_errors(docs, predicted, wanted)[: max(errors, 0)]
+    if as_json:
+        typer.echo(json.dumps({**scores, "errors": wrong} if errors else scores, indent=2))
+    else:
+        typer.echo(format_table(scores) + (f"\n\n{format_errors(wrong)}" if wrong else ""))
 
 
 @app.command()

@@ -27,7 +27,7 @@ from typing import Any
 
 from kg.gold import GoldDoc, normalize_mention, read_gold
 
-__all__ = ["Prediction", "prf", "score", "format_table", "evaluate", "MEASURES"]
+__all__ = ["Prediction", "prf", "score", "mention_errors", "format_errors", "format_table", "evaluate", "MEASURES"]
 
 #: one predicted mention: (start, end, label, text), character offsets into the doc text
 Prediction = tuple[int, int, str, str]
@@ -83,10 +83,7 @@ def score(
             f"{len(predicted)} predictions for {len(gold_docs)} gold documents; "
             "pass one list of mentions per gold document, in order"
         )
-    if labels is None:
-        labs = sorted(set().union(*(d.labels() for d in gold_docs))) if gold_docs else []
-    else:
-        labs = list(dict.fromkeys(labels))
+    labs = _scored_labels(gold_docs, labels)
     keep = set(labs)
 
     span_pairs = []
@@ -107,6 +104,47 @@ def score(
         "span": _count(span_pairs, labs, lambda x: x[2]) if span_pairs else None,
         "mention": _count(mention_pairs, labs, lambda x: x[0]),
     }
+
+
+def _scored_labels(gold_docs: Sequence[GoldDoc], labels: Iterable[str] | None) -> list[str]:
+    if labels is None:
+        return sorted(set().union(*(d.labels() for d in gold_docs))) if gold_docs else []
+    return list(dict.fromkeys(labels))
+
+
+def mention_errors(
+    gold_docs: Sequence[GoldDoc],
+    predicted: Sequence[Sequence[Prediction]],
+    labels: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Per document with errors, by the mention measure: the gold mentions the prediction
+    missed and the predicted ones the gold lacks, as ``(label, text)`` in document order.
+
+    >>> gold = [GoldDoc("d1", "BERT on SQuAD", ((0, 4, "Method"), (8, 13, "Dataset")))]
+    >>> mention_errors(gold, [[(0, 4, "Method", "BERT"), (0, 13, "Dataset", "BERT on SQuAD")]])
+    [{'id': 'd1', 'missed': [('Dataset', 'SQuAD')], 'spurious': [('Dataset', 'BERT on SQuAD')]}]
+    """
+    keep = set(_scored_labels(gold_docs, labels))
+    out = []
+    for doc, preds in zip(gold_docs, predicted, strict=True):
+        gold_texts = [(lab, doc.text[s:e]) for s, e, lab in doc.spans] + list(doc.mentions)
+        gold = {(lab, normalize_mention(t)) for lab, t in gold_texts if lab in keep}
+        pred = {(lab, normalize_mention(t)) for _, _, lab, t in preds if lab in keep}
+        missed = [(lab, t) for lab, t in gold_texts if lab in keep and (lab, normalize_mention(t)) not in pred]
+        spurious = [(lab, t) for _, _, lab, t in preds if lab in keep and (lab, normalize_mention(t)) not in gold]
+        if missed or spurious:
+            out.append({"id": doc.id, "missed": list(dict.fromkeys(missed)), "spurious": list(dict.fromkeys(spurious))})
+    return out
+
+
+def format_errors(errors: Sequence[dict[str, Any]]) -> str:
+    """The missed and spurious mentions of each document, one per line."""
+    lines = []
+    for err in errors:
+        lines.append(f"== {err['id']}")
+        lines += [f"  missed    {lab:<8} {text}" for lab, text in err["missed"]]
+        lines += [f"  spurious  {lab:<8} {text}" for lab, text in err["spurious"]]
+    return "\n".join(lines)
 
 
 def format_table(scores: dict[str, Any]) -> str:

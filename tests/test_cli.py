@@ -133,6 +133,18 @@ def test_eval_prints_both_measures(monkeypatch, capsys):
     assert code == 1 and "no such gold file" in err
 
 
+def test_eval_lists_the_errors_of_each_document(monkeypatch, capsys, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "d1", "title": "", "abstract": "We train on CIFAR-10 and the Foo corpus.",
+                                "entities": [{"text": "Foo corpus", "label": "Dataset"},
+                                             {"text": "CIFAR-10", "label": "Dataset"}]}) + "\n")
+    code, out, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--errors", "5")
+    assert code == 0, err
+    assert "== d1\n  missed    Dataset  Foo corpus" in out and "CIFAR-10" not in out.split("== d1")[1]
+    code, out, _ = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--errors", "5", "--json")
+    assert json.loads(out)["errors"] == [{"id": "d1", "missed": [["Dataset", "Foo corpus"]], "spurious": []}]
+
+
 @pytest.mark.slow
 def test_seeds_build_is_shacl_valid(seeds_build):
     from kg.validate import validate
