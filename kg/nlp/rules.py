@@ -211,9 +211,7 @@ def rule_spans(doc: Doc) -> list[Span]:
             (s, lf) for s, lf in pairs
             if cue.end() <= lf.start_char and s.end_char <= clause_end and _coined(doc, s, lf)
         ]
-        m = None
-        if not near and not to_clause:
-            m = _name_after_cue(clause)
+        m = None if near or to_clause else _name_after_cue(clause)  # a name right after the cue wins
         if near or (coined and not m):
             short, long = (near or coined)[0]
             after = long.text + text[short.end_char : short.end_char + 40]
@@ -289,7 +287,7 @@ def _name_after_cue(clause: str) -> re.Match[str] | None:
 
 def _coined(doc: Doc, short: Span, long: Span) -> bool:
     """An acronym defined in a proposal that looks coined for it (inner lower case, a hyphen or a
-    digit: "Mowst", "ADC-GAN"), whose long form nothing calls a task, dataset or metric."""
+    digit: "GraphDiT", "LS-GAN"), whose long form nothing calls a task, dataset or metric."""
     core = short.text.rstrip("s")
     if not ("-" in core or any(c.isdigit() for c in core) or any(c.islower() for c in core[1:])):
         return False
