@@ -220,11 +220,7 @@ def _collect(doc: Doc) -> list[Candidate]:
         own = (ent.start > 0 and doc[ent.start - 1].lower_ == "our" or ent[0].lower_ == "our") \
             and (span.start, span.end) not in established
         role = "proposed" if own and ent.label_ == "Method" else ""
-        score = SCORES["descriptive"] if is_descriptive(span) else NER_SCORES.get(ent.label_, SCORES["ner"])
-        if ent.label_ == "Task" and score > SCORES["descriptive"] and len(span) == 1 and span[0].is_lower \
-                and span[0].lower_ not in TASK_HEADS:
-            score = NER_UNHEADED_TASK
-        cands.append(Candidate(span, ent.label_, "ner", score, role=role))
+        cands.append(Candidate(span, ent.label_, "ner", _ner_score(span, ent.label_), role=role))
     cands.extend(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_) for span in known)
     cands = [c for c in map(_metric_sense, cands) if c is not None]
     typed = sorted((c for c in cands if c.score >= 0.5), key=lambda c: _PRIORITY[c.source])
@@ -244,6 +240,15 @@ def _collect(doc: Doc) -> list[Candidate]:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
     cands = [_with_head(c) for c in cands]
     return [c if span is c.span else replace(c, span=span) for c in cands if (span := _balanced(c.span)) is not None]
+
+
+def _ner_score(span: Span, label: str) -> float:
+    """The confidence of a mention only the NER found (NER_SCORES, NER_UNHEADED_TASK)."""
+    if is_descriptive(span):
+        return SCORES["descriptive"]
+    if label == "Task" and len(span) == 1 and span[0].is_lower and span[0].lower_ not in TASK_HEADS:
+        return NER_UNHEADED_TASK
+    return NER_SCORES.get(label, SCORES["ner"])
 
 
 def _established_names(doc: Doc, known: list[Span]) -> set[tuple[int, int]]:
