@@ -207,7 +207,7 @@ def eval_(
     wanted = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     predicted = predict_mentions(nlp, [d.text for d in docs], min_score=min_score)
     scores = score(docs, predicted, wanted)
-    wrong = mention_errors(docs, predicted, wanted)[: max(errors, 0)]
+    wrong = mention_errors(docs, predicted, wanted)[:errors] if errors > 0 else []
     if as_json:
         typer.echo(json.dumps({**scores, "errors": wrong} if errors else scores, indent=2))
     else:

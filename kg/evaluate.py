@@ -93,9 +93,7 @@ def score(
         if doc.has_offsets:
             g = {(s, e, lab) for s, e, lab in doc.spans if lab in keep}
             span_pairs.append((g, {(s, e, lab) for s, e, lab, _ in pred}))
-        gm = doc.mention_set(keep)
-        pm = {(lab, normalize_mention(t)) for _, _, lab, t in pred if normalize_mention(t)}
-        mention_pairs.append((gm, pm))
+        mention_pairs.append((doc.mention_set(keep), _predicted_mentions(pred, keep)))
 
     return {
         "labels": labs,
@@ -104,6 +102,11 @@ def score(
         "span": _count(span_pairs, labs, lambda x: x[2]) if span_pairs else None,
         "mention": _count(mention_pairs, labs, lambda x: x[0]),
     }
+
+
+def _predicted_mentions(preds: Iterable[Prediction], keep: set[str]) -> set[tuple[str, str]]:
+    """The ``(label, normalized text)`` set of predictions, as :meth:`GoldDoc.mention_set` for gold."""
+    return {(lab, normalize_mention(t)) for _, _, lab, t in preds if lab in keep and normalize_mention(t)}
 
 
 def _scored_labels(gold_docs: Sequence[GoldDoc], labels: Iterable[str] | None) -> list[str]:
@@ -127,11 +130,10 @@ def mention_errors(
     keep = set(_scored_labels(gold_docs, labels))
     out = []
     for doc, preds in zip(gold_docs, predicted, strict=True):
+        gold, pred = doc.mention_set(keep), _predicted_mentions(preds, keep)
         gold_texts = [(lab, doc.text[s:e]) for s, e, lab in doc.spans] + list(doc.mentions)
-        gold = {(lab, normalize_mention(t)) for lab, t in gold_texts if lab in keep}
-        pred = {(lab, normalize_mention(t)) for _, _, lab, t in preds if lab in keep}
-        missed = [(lab, t) for lab, t in gold_texts if lab in keep and (lab, normalize_mention(t)) not in pred]
-        spurious = [(lab, t) for _, _, lab, t in preds if lab in keep and (lab, normalize_mention(t)) not in gold]
+        missed = [(lab, t) for lab, t in gold_texts if (lab, normalize_mention(t)) in gold - pred]
+        spurious = [(lab, t) for _, _, lab, t in preds if (lab, normalize_mention(t)) in pred - gold]
         if missed or spurious:
             out.append({"id": doc.id, "missed": list(dict.fromkeys(missed)), "spurious": list(dict.fromkeys(spurious))})
     return out

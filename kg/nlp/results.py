@@ -65,7 +65,7 @@ def _value(raw: str) -> float | None:
         return None
 
 
-def _value_after(text: str, metric: Mention) -> tuple[re.Match[str], int, int, int] | None:
+def _stated_value(text: str, metric: Mention) -> tuple[re.Match[str], int, int, int] | None:
     """The number stated for `metric`, where its window starts, and the (start, end) of the
     whole statement."""
     window = max(0, metric.start - 40)
@@ -95,7 +95,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
     proposed = next((m for m in kept if m.role == "proposed" and m.label == "Method"), None)
     claimed: dict[int, tuple[int, Result]] = {}  # number position -> (metric length, result)
     for metric in (m for m in inside if m.label == "Metric"):
-        found = _value_after(text, metric)
+        found = _stated_value(text, metric)
         if found is None:
             continue
         match, window, start, end = found

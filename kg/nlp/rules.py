@@ -207,12 +207,12 @@ def rule_spans(doc: Doc) -> list[Span]:
         near = [] if to_clause else [
             (s, lf) for s, lf in pairs if cue.end() <= lf.start_char < min(clause_end, cue.end() + 40)
         ]
-        coined = [
+        m = None if near or to_clause else _name_after_cue(clause)  # a name right after the cue wins
+        coined = [] if near or m else [
             (s, lf) for s, lf in pairs
             if cue.end() <= lf.start_char and s.end_char <= clause_end and _coined(doc, s, lf)
         ]
-        m = None if near or to_clause else _name_after_cue(clause)  # a name right after the cue wins
-        if near or (coined and not m):
+        if near or coined:
             short, long = (near or coined)[0]
             after = long.text + text[short.end_char : short.end_char + 40]
             label = _proposed_label(text[cue.end() : long.start_char], after)
