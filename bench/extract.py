@@ -27,19 +27,22 @@ sys.path.insert(0, str(ROOT))
 
 
 def measure(inputs: list[str], limit: int | None, use_model: bool, gazetteer: str | None,
-            repeat: int = 1) -> dict:
+            repeat: int = 1, model: str | None = None) -> dict:
     import spacy
 
     from kg.distributed import PipelineSpec
     from kg.extract import SEPARATOR, extract_papers
     from kg.ingest import read_papers
+    from kg.nlp.pipeline import build_pipeline
 
     papers = list(itertools.islice(read_papers(inputs), limit))
     texts = [p.title + SEPARATOR + p.abstract if p.title and p.abstract else p.title or p.abstract
              for p in papers]
-    spec = PipelineSpec(use_model=use_model, gazetteer_path=gazetteer)
     t0 = time.perf_counter()
-    nlp = spec.load()
+    if model is None:
+        nlp = PipelineSpec(use_model=use_model, gazetteer_path=gazetteer).load()
+    else:
+        nlp = build_pipeline(model_path=Path(model), **({"gazetteer_path": Path(gazetteer)} if gazetteer else {}))
     load_s = time.perf_counter() - t0
     best_tok = best_ext = float("inf")
     tokens = mentions = 0
@@ -74,10 +77,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N papers only")
     ap.add_argument("--no-model", action="store_true", help="rules + gazetteer only")
     ap.add_argument("--gazetteer", default=None, help="gazetteer directory (default: the shipped one)")
+    ap.add_argument("--model", default=None, help="NER model: a spaCy pipeline or a directory of member* ones")
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
-    res = measure(args.inputs, args.limit, not args.no_model, args.gazetteer, args.repeat)
+    res = measure(args.inputs, args.limit, not args.no_model, args.gazetteer, args.repeat, args.model)
     if args.json:
         print(json.dumps(res))
         return

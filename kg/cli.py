@@ -184,6 +184,10 @@ def eval_(
     errors: Annotated[
         int, typer.Option("--errors", help="Also list missed and spurious mentions of the first N documents with any")
     ] = 0,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Score this NER model (a spaCy pipeline or a directory of member* ones)"),
+    ] = None,
 ) -> None:
     """Score extraction against gold data: P/R/F1 per label, exact spans and unique mentions.
 
@@ -192,7 +196,8 @@ def eval_(
     from kg.evaluate import format_errors, format_table, mention_errors, score
     from kg.extract import predict_mentions
     from kg.gold import read_gold
-    from kg.nlp.pipeline import load_pipeline
+    from kg.nlp.pipeline import build_pipeline, load_pipeline
+    from kg.nlp.vote import member_paths
     from kg.train import split_heldout
 
     if not gold.exists():
@@ -203,7 +208,9 @@ def eval_(
         raise KGError(f"{gold}: cannot read gold data ({exc}); check --format") from None
     if heldout:
         docs = split_heldout(docs)[1]
-    nlp = load_pipeline(not no_model)
+    if model is not None and not member_paths(model):
+        raise KGError(f"{model}: not a spaCy pipeline or a directory of member* pipelines; check --model")
+    nlp = build_pipeline(model_path=model) if model is not None and not no_model else load_pipeline(not no_model)
     wanted = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     predicted = predict_mentions(nlp, [d.text for d in docs], min_score=min_score)
     scores = score(docs, predicted, wanted)

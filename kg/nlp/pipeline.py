@@ -11,6 +11,7 @@ import functools
 import hashlib
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.language import Language
 from thinc.api import NumpyOps
@@ -19,8 +20,10 @@ from threadpoolctl import threadpool_limits
 import kg.nlp.abbrev  # noqa: F401 - registers the component
 import kg.nlp.merge  # noqa: F401 - registers the component
 import kg.nlp.rules  # noqa: F401 - registers the component
+import kg.nlp.vote  # noqa: F401 - registers the component
 from kg.nlp.gazetteer import DEFAULT_PATH as GAZETTEER_PATH
 from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.vote import NerVote, member_paths
 
 __all__ = ["build_pipeline", "load_pipeline", "pipeline_version", "MODEL_PATH", "COMPONENTS"]
 
@@ -30,7 +33,7 @@ _CODE_FILES = ("abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py"
 
 
 def _has_model(path: Path) -> bool:
-    return (path / "meta.json").exists()
+    return bool(member_paths(path))
 
 
 def build_pipeline(
@@ -38,12 +41,15 @@ def build_pipeline(
     model_path: Path = MODEL_PATH,
     gazetteer_path: Path = GAZETTEER_PATH,
 ) -> Language:
-    """A fresh pipeline: the shipped NER model when present (and wanted), then our components."""
+    """A fresh pipeline: the vote of the shipped NER models when present (and wanted), then
+    our components. `model_path` is one spaCy pipeline or a directory of ``member*`` ones."""
+    nlp = spacy.blank("en")
     if use_model and _has_model(model_path):
-        nlp = spacy.load(model_path, exclude=["parser", "tagger", "lemmatizer"])
-        _use_numpy_blas(nlp)
-    else:
-        nlp = spacy.blank("en")
+        vote: NerVote = nlp.add_pipe(  # type: ignore[assignment]
+            "kg_ner_vote_v1", config={"members": [str(p) for p in member_paths(model_path)]}
+        )
+        for member in vote.members:
+            _use_numpy_blas(member)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     gazetteer: Gazetteer = nlp.get_pipe("kg_gazetteer_v1")  # type: ignore[assignment]
@@ -61,12 +67,21 @@ def _use_numpy_blas(nlp: Language) -> None:
     second BLAS thread only competes with them (measured: 1.16x instead of 1.67x).
     """
     threadpool_limits(limits=1, user_api="blas")
-    ops = NumpyOps(use_blis=False)
+    ops = InferenceOps(use_blis=False)
     for _, pipe in nlp.pipeline:
         model = getattr(pipe, "model", None)
         if model is not None:
             for node in model.walk():
                 node.ops = ops
+
+
+class InferenceOps(NumpyOps):
+    """thinc's numpy ops with a 4x faster maxout for prediction: the element-wise maximum
+    of the pieces, without the arg-max indices only backpropagation needs (calling
+    backprop_maxout with them fails). Identical outputs; a quarter of tok2vec's time."""
+
+    def maxout(self, X):  # type: ignore[no-untyped-def, override]
+        return functools.reduce(numpy.maximum, (X[..., i] for i in range(X.shape[-1]))), None
 
 
 @functools.lru_cache(maxsize=2)
