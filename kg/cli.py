@@ -226,19 +226,22 @@ def train(
     output: Annotated[Path, typer.Argument(help="Where training writes its corpora and models")],
     shared: Annotated[Path, typer.Option("--shared", help="Folder holding data/")] = Path("../shared"),
     ship: Annotated[
-        bool, typer.Option("--ship", help="Copy the trained model into kg/data/ner_model")
+        bool, typer.Option("--ship", help="Install the trained members as kg/data/ner_model")
     ] = False,
 ) -> None:
-    """Train the NER model on the gold corpora in SHARED/data, the shipped model's recipe.
+    """Train the NER ensemble on the gold corpora in SHARED/data, the shipped recipe.
 
-    Two runs (see kg/data/ner_model/MODEL.md): a silver model on SciERC + SciREX (which
-    also trains the floret vectors), then the model on SciERC + SciREX + TDMSci with
-    labels a corpus does not annotate marked missing where the silver model finds them.
+    See kg/data/ner_model/MODEL.md: a silver model on SciERC + SciREX (which also trains
+    the floret vectors), then one member per training seed (width-64 tok2vec) on SciERC +
+    SciREX + TDMSci with labels a corpus does not annotate marked missing where the silver
+    model finds them. The pipeline keeps the spans most members agree on.
 
     Example: kg train /tmp/kg-train --shared ../shared --ship
     """
     from kg.nlp.pipeline import MODEL_PATH
+    from kg.train import MEMBER_OVERRIDES, MEMBER_SEEDS
     from kg.train import main as train_main
+    from kg.train import ship as ship_members
 
     if not (shared / "data").is_dir() and not shared.name == "data":
         raise KGError(f"{shared}: no data/ folder inside; pass --shared pointing at the shared folder")
@@ -246,15 +249,20 @@ def train(
     code = train_main([str(silver), "--shared", str(shared), "--corpora", "scierc,scirex"])
     if code:
         raise typer.Exit(code)
-    argv = [
-        str(output / "model"), "--shared", str(shared), "--corpora", "scierc,scirex,tdmsci",
-        "--no-vectors", "--silver", str(silver / "model-best"),
-    ]
+    members = []
+    for seed in MEMBER_SEEDS:
+        member = output / f"member{seed}"
+        settings = {**MEMBER_OVERRIDES, "system.seed": seed}
+        code = train_main([
+            str(member), "--shared", str(shared), "--corpora", "scierc,scirex,tdmsci",
+            "--no-vectors", "--silver", str(silver / "model-best"),
+            *(arg for key, value in settings.items() for arg in ("--set", f"{key}={json.dumps(value)}")),
+        ])
+        if code:
+            raise typer.Exit(code)
+        members.append(member / "model-best")
     if ship:
-        argv += ["--ship", str(MODEL_PATH)]
-    code = train_main(argv)
-    if code:
-        raise typer.Exit(code)
+        typer.echo(f"shipped to {ship_members(members, MODEL_PATH)}", err=True)
 
 
 @app.command()

@@ -15,7 +15,10 @@
    neither taught nor penalized there;
 4. runs ``spacy train`` (``kg/data/ner.cfg``) with SciERC dev + the TDMSci held-out
    split as dev set, then scores ``model-best`` with :func:`kg.evaluate.score` and
-   writes ``scores.json``; ``--ship DIR`` copies the pipeline there.
+   writes ``scores.json``; ``--ship DIR`` installs it there as a one-member ensemble.
+
+``kg train`` runs the shipped recipe: a silver model, then one member per seed of
+:data:`MEMBER_SEEDS` (see kg/data/ner_model/MODEL.md).
 
 Data: SciERC train (Luan et al. 2018), TDMSci train minus held-out (Hou et al. 2021,
 Apache-2.0), SciREX train abstracts (Jain et al. 2020, Apache-2.0), optionally CS-NER
@@ -42,6 +45,8 @@ from kg.gold import GoldDoc, read_conll, read_scierc, read_scirex
 __all__ = [
     "CORPUS_LABELS",
     "DEFAULT_CONFIG",
+    "MEMBER_SEEDS",
+    "MEMBER_OVERRIDES",
     "split_heldout",
     "load_corpora",
     "to_spacy_doc",
@@ -57,6 +62,9 @@ __all__ = [
 
 LABELS = ("Method", "Dataset", "Metric", "Task")
 DEFAULT_CONFIG = Path(__file__).parent / "data" / "ner.cfg"
+#: the shipped ensemble: one member per training seed, each DEFAULT_CONFIG with these overrides
+MEMBER_SEEDS = (0, 1, 2)
+MEMBER_OVERRIDES = {"components.tok2vec.model.encode.width": 64}
 
 #: which of our labels each corpus annotates exhaustively (others become "missing")
 CORPUS_LABELS: dict[str, frozenset[str]] = {
@@ -388,40 +396,48 @@ def train(
     return best
 
 
-def ship(model_dir: str | Path, dest: str | Path) -> Path:
-    """Copy a trained pipeline (tok2vec + ner, vocab, vectors) to `dest`, replacing it.
-
-    Drops training-only files; keeps a ``MODEL.md`` already in `dest`.
+def ship(model_dirs: Sequence[str | Path], dest: str | Path) -> Path:
+    """Install trained pipelines (tok2vec + ner, vocab) as ``dest/member0``, ``member1`` …,
+    the ensemble :mod:`kg.nlp.vote` runs. Replaces what `dest` held except its
+    ``MODEL.md``; the new directory is assembled beside `dest` and swapped in at the end,
+    so a failure leaves the old model whole. Drops training-only paths from the configs.
     """
-    src, dst = Path(model_dir), Path(dest)
-    keep_md = (dst / "MODEL.md").read_text(encoding="utf-8") if (dst / "MODEL.md").exists() else None
-    if dst.exists():
-        shutil.rmtree(dst)
-    shutil.copytree(src, dst)
-    if keep_md is not None:
-        (dst / "MODEL.md").write_text(keep_md, encoding="utf-8")
-    # drop machine-specific training paths from the shipped config; name the pipeline
     from thinc.api import Config
 
-    cfg = Config().from_disk(dst / "config.cfg", interpolate=False)
-    for key in list(cfg.get("paths", {})):
-        cfg["paths"][key] = None
-    cfg.to_disk(dst / "config.cfg")
-    meta = json.loads((dst / "meta.json").read_text(encoding="utf-8"))
-    meta.update(
-        name="kg_ner",
-        version="0.1.0",
-        description="kg NER (Method, Dataset, Metric, Task); data, scores and licences: MODEL.md",
-    )
-    (dst / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    dst = Path(dest)
+    stage = dst.with_name(f".{dst.name}.new")
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    if (dst / "MODEL.md").exists():
+        shutil.copy2(dst / "MODEL.md", stage / "MODEL.md")
+    for i, src in enumerate(model_dirs):
+        member = stage / f"member{i}"
+        shutil.copytree(src, member)
+        cfg = Config().from_disk(member / "config.cfg", interpolate=False)
+        for key in list(cfg.get("paths", {})):
+            cfg["paths"][key] = None
+        cfg.to_disk(member / "config.cfg")
+        meta = json.loads((member / "meta.json").read_text(encoding="utf-8"))
+        meta.update(
+            name=f"kg_ner_member{i}",
+            version="0.2.0",
+            description="kg NER (Method, Dataset, Metric, Task), one member of a vote; data, scores: ../MODEL.md",
+        )
+        (member / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    old = dst.with_name(f".{dst.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if dst.exists():
+        dst.rename(old)
+    stage.rename(dst)
+    shutil.rmtree(old, ignore_errors=True)
     return dst
 
 
 def _evaluate_only(model: str | Path, shared_dir: str | Path, seed: int = 0) -> int:
     """Print dev-set score tables and one-process throughput of `model` as JSON + tables."""
-    import spacy
+    from kg.nlp.pipeline import load_ner
 
-    nlp = spacy.load(model)
+    nlp = load_ner(Path(model))
     corpora = load_corpora(shared_dir, seed=seed)
     scores = dev_scores(nlp, corpora)
     for name, s in scores.items():
@@ -448,13 +464,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--silver", default=None, help="model whose predictions mark missing labels")
     ap.add_argument("--max-steps", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--ship", default=None, help="copy model-best to this dir (kg/data/ner_model)")
+    ap.add_argument("--ship", default=None, help="install model-best as the one member of this dir (kg/data/ner_model)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="config override")
     ap.add_argument(
         "--evaluate",
         default=None,
         metavar="MODEL",
-        help="only score MODEL on the dev sets and measure its speed (no training)",
+        help="only score MODEL (a pipeline or a directory of member* ones) on the dev sets and time it",
     )
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -484,7 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides=overrides,
     )
     if args.ship:
-        print(f"shipped to {ship(best, args.ship)}", file=sys.stderr)
+        print(f"shipped to {ship([best], args.ship)}", file=sys.stderr)
     return 0
 
 

@@ -10,7 +10,6 @@ from kg.evaluate import evaluate, format_table, prf, score
 from kg.gold import GoldDoc
 
 FIX = Path(__file__).parent / "fixtures" / "gold"
-MODEL = Path(__file__).resolve().parents[1] / "kg" / "data" / "ner_model"
 
 TEXT = "BERT beats ELMo. BERT on SQuAD."
 GOLD = [
@@ -92,16 +91,3 @@ def test_evaluate_jsonl_without_offsets_and_table() -> None:
     table = format_table(s)
     assert table.splitlines()[0].startswith("label")
     assert "micro" in table.splitlines()[-1]
-
-
-@pytest.mark.skipif(not (MODEL / "meta.json").exists(), reason="no shipped NER model")
-def test_shipped_model_loads_and_tags() -> None:
-    import spacy
-
-    nlp = spacy.load(MODEL)
-    assert "ner" in nlp.pipe_names
-    assert set(nlp.get_pipe("ner").labels) <= {"Method", "Dataset", "Metric", "Task"}
-    doc = nlp("We propose a graph neural network for machine translation and report BLEU on the WMT14 dataset.")
-    labels = {e.label_ for e in doc.ents}
-    assert labels, "the model tags nothing"
-    assert labels <= {"Method", "Dataset", "Metric", "Task"}
