@@ -25,7 +25,7 @@ from kg.nlp.gazetteer import DEFAULT_PATH as GAZETTEER_PATH
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.vote import NerVote, member_paths
 
-__all__ = ["build_pipeline", "load_pipeline", "pipeline_version", "MODEL_PATH", "COMPONENTS"]
+__all__ = ["build_pipeline", "load_ner", "load_pipeline", "pipeline_version", "MODEL_PATH", "COMPONENTS"]
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "ner_model"
 COMPONENTS = ("kg_abbreviations_v1", "kg_gazetteer_v1", "kg_rules_v1", "kg_merge_v1")
@@ -43,18 +43,23 @@ def build_pipeline(
 ) -> Language:
     """A fresh pipeline: the vote of the shipped NER models when present (and wanted), then
     our components. `model_path` is one spaCy pipeline or a directory of ``member*`` ones."""
-    nlp = spacy.blank("en")
-    if use_model and _has_model(model_path):
-        vote: NerVote = nlp.add_pipe(  # type: ignore[assignment]
-            "kg_ner_vote_v1", config={"members": [str(p) for p in member_paths(model_path)]}
-        )
-        for member in vote.members:
-            _use_numpy_blas(member)
+    nlp = load_ner(model_path) if use_model and _has_model(model_path) else spacy.blank("en")
     for name in COMPONENTS:
         nlp.add_pipe(name)
     gazetteer: Gazetteer = nlp.get_pipe("kg_gazetteer_v1")  # type: ignore[assignment]
     gazetteer.initialize(path=gazetteer_path)
     nlp.max_length = 50_000_000
+    return nlp
+
+
+def load_ner(model_path: Path = MODEL_PATH) -> Language:
+    """The NER alone: a blank English pipeline with the vote of `model_path`'s members."""
+    nlp = spacy.blank("en")
+    vote: NerVote = nlp.add_pipe(  # type: ignore[assignment]
+        "kg_ner_vote_v1", config={"members": [str(p) for p in member_paths(model_path)]}
+    )
+    for member in vote.members:
+        _use_numpy_blas(member)
     return nlp
 
 
