@@ -193,10 +193,12 @@ def test_loss_sentence_is_not_a_metric(tiny_nlp):
     assert [(c.span.text, c.label) for c in doc._.kg_mentions] == [("FID", "Method"), ("FID", "Metric")]
 
 
-def _doc_with_ents(nlp, text, ents):
-    """`text` through the no-model pipeline with `ents` ((substring, label)) set as NER output."""
+def _doc_with_ents(nlp, text, ents, shares=None):
+    """`text` through the no-model pipeline with `ents` ((substring, label)) set as NER output,
+    found by `shares` (substring → share) of the vote's members (default: all)."""
     doc = nlp.make_doc(text)
     doc.ents = [doc.char_span(text.index(sub), text.index(sub) + len(sub), label=lab) for sub, lab in ents]
+    doc._.kg_ner_votes = {(e.start, e.end): (shares or {}).get(e.text, 1.0) for e in doc.ents}
     for _, pipe in nlp.pipeline:
         doc = pipe(doc)
     return doc
@@ -376,3 +378,17 @@ def test_a_one_word_model_task_needs_a_task_head_to_enter_the_graph(tiny_nlp):
                          [("inference", "Task"), ("segmentation", "Task"), ("scene parsing", "Task")])
     scores = {c.span.text: c.score for c in doc._.kg_mentions}
     assert scores["inference"] < 0.5 <= scores["segmentation"] and scores["scene parsing"] >= 0.5
+
+
+def test_model_confidence_follows_the_vote(tiny_nlp):
+    """A task every member of the vote found enters the graph, one only a majority found does
+    not; a metric only the model found never does."""
+    from kg.graph import MIN_SCORE
+
+    text = "We apply scene parsing and object tracking with DeepLab, measured by parsing quality."
+    ents = [("scene parsing", "Task"), ("object tracking", "Task"), ("DeepLab", "Method"),
+            ("parsing quality", "Metric")]
+    doc = _doc_with_ents(tiny_nlp, text, ents, {"object tracking": 2 / 3, "parsing quality": 2 / 3})
+    scores = {c.span.text: c.score for c in doc._.kg_mentions}
+    assert scores["scene parsing"] >= MIN_SCORE > scores["object tracking"]
+    assert scores["DeepLab"] > scores["parsing quality"] and scores["parsing quality"] < MIN_SCORE
