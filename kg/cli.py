@@ -232,7 +232,7 @@ def train(
     """Train the NER ensemble on the gold corpora in SHARED/data, the shipped recipe.
 
     See kg/data/ner_model/MODEL.md: a silver model on SciERC + SciREX (which also trains
-    the floret vectors), then one member per training seed (width-64 tok2vec) on SciERC +
+    the floret vectors), then one member per training seed (width-48 tok2vec) on SciERC +
     SciREX + TDMSci with labels a corpus does not annotate marked missing where the silver
     model finds them. The pipeline keeps the spans most members agree on.
 

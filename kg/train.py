@@ -64,7 +64,7 @@ LABELS = ("Method", "Dataset", "Metric", "Task")
 DEFAULT_CONFIG = Path(__file__).parent / "data" / "ner.cfg"
 #: the shipped ensemble: one member per training seed, each DEFAULT_CONFIG with these overrides
 MEMBER_SEEDS = (0, 1, 2)
-MEMBER_OVERRIDES = {"components.tok2vec.model.encode.width": 64}
+MEMBER_OVERRIDES = {"components.tok2vec.model.encode.width": 48}
 
 #: which of our labels each corpus annotates exhaustively (others become "missing")
 CORPUS_LABELS: dict[str, frozenset[str]] = {
