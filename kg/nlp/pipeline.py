@@ -29,7 +29,7 @@ __all__ = ["build_pipeline", "load_ner", "load_pipeline", "pipeline_version", "M
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "ner_model"
 COMPONENTS = ("kg_abbreviations_v1", "kg_gazetteer_v1", "kg_rules_v1", "kg_merge_v1")
-_CODE_FILES = ("abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py", "urls.py")
+_CODE_FILES = ("abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py", "urls.py", "vote.py", "pipeline.py")
 
 
 def _has_model(path: Path) -> bool:

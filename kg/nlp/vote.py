@@ -51,7 +51,7 @@ class NerVote:
     def __init__(self, nlp: Language, members: Sequence[Path], batch_size: int = 32) -> None:
         if not members:
             raise ValueError("kg_ner_vote_v1 needs at least one member model")
-        # Members share the host's vocab, so a Doc copy is valid input for each of them.
+        # Members share the host's vocab, so the host's Docs are valid input for each of them.
         self.members = [spacy.load(p, vocab=nlp.vocab, exclude=["parser", "tagger", "lemmatizer"]) for p in members]
         self.batch_size = batch_size
 
