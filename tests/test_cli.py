@@ -1,4 +1,5 @@
 import json
+import shutil
 import sys
 
 import pytest
@@ -143,6 +144,28 @@ def test_eval_lists_the_errors_of_each_document(monkeypatch, capsys, tmp_path):
     assert "== d1\n  missed    Dataset  Foo corpus" in out and "CIFAR-10" not in out.split("== d1")[1]
     code, out, _ = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--errors", "5", "--json")
     assert json.loads(out)["errors"] == [{"id": "d1", "missed": [["Dataset", "Foo corpus"]], "spurious": []}]
+
+
+def test_eval_scores_another_model_and_refuses_a_non_model(monkeypatch, capsys, tmp_path):
+    from kg.nlp.pipeline import MODEL_PATH
+    from kg.nlp.vote import member_paths
+
+    gold = tmp_path / "gold.jsonl"
+    text = "We evaluate BERT on SQuAD for question answering."
+    gold.write_text(json.dumps({"id": "d1", "title": "", "abstract": text,
+                                "entities": [{"text": "question answering", "label": "Task"}]}) + "\n")
+    one = member_paths(MODEL_PATH)[0]
+    code, out, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--model", one, "--json")
+    assert code == 0, err
+    assert json.loads(out)["mention"]["Task"]["tp"] == 1
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--model", tmp_path / "empty")
+    assert code == 1 and "not a spaCy pipeline or a directory of member* pipelines" in err
+    broken = tmp_path / "broken" / "member0"
+    shutil.copytree(one, broken)
+    (broken / "ner" / "model").write_bytes(b"not a model")
+    code, _, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--model", broken.parent)
+    assert code == 1 and "cannot load NER model" in err and "Traceback" not in err
 
 
 @pytest.mark.slow

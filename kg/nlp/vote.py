@@ -22,6 +22,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from kg.errors import KGError
+
 __all__ = ["NerVote", "majority", "member_paths"]
 
 if not Doc.has_extension("kg_ner_votes"):
@@ -45,14 +47,24 @@ def majority(member_spans: Sequence[Iterable[tuple[int, int, str]]]) -> list[Vot
     return sorted((s, e, label, n / len(member_spans)) for (s, e, label), n in counts.items() if n >= need)
 
 
+def _load_member(path: Path, host: Language) -> Language:
+    """A member pipeline on the host's vocab, so the host's Docs are valid input for it."""
+    try:
+        return spacy.load(path, vocab=host.vocab, exclude=["parser", "tagger", "lemmatizer"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise KGError(
+            f"{path}: cannot load NER model ({type(exc).__name__}: {exc}); "
+            "reinstall kg, or retrain it with kg train"
+        ) from None
+
+
 class NerVote:
     """Sets ``doc.ents`` to the majority vote of the member models' entities."""
 
     def __init__(self, nlp: Language, members: Sequence[Path], batch_size: int = 32) -> None:
         if not members:
             raise ValueError("kg_ner_vote_v1 needs at least one member model")
-        # Members share the host's vocab, so the host's Docs are valid input for each of them.
-        self.members = [spacy.load(p, vocab=nlp.vocab, exclude=["parser", "tagger", "lemmatizer"]) for p in members]
+        self.members = [_load_member(p, nlp) for p in members]
         self.batch_size = batch_size
 
     def __call__(self, doc: Doc) -> Doc:
