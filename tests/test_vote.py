@@ -82,3 +82,15 @@ def majority_of(model_dir: Path, text: str) -> list[spacy.tokens.Span]:
     docs = [spacy.load(p)(text) for p in member_paths(model_dir)]
     voted = majority([[(e.start, e.end, e.label_) for e in d.ents] for d in docs])
     return [docs[0][s:e] for s, e, _, _ in voted]
+
+
+def test_inference_maxout_equals_thincs() -> None:
+    import numpy
+    from thinc.api import NumpyOps
+
+    from kg.nlp.pipeline import InferenceOps
+
+    rng = numpy.random.default_rng(0)
+    for pieces in (2, 3, 4):
+        X = rng.standard_normal((50, 16, pieces)).astype("f")
+        assert numpy.array_equal(InferenceOps().maxout(X)[0], NumpyOps().maxout(X)[0])
