@@ -33,6 +33,7 @@ def measure(inputs: list[str], limit: int | None, use_model: bool, gazetteer: st
     from kg.distributed import PipelineSpec
     from kg.extract import SEPARATOR, extract_papers
     from kg.ingest import read_papers
+    from kg.nlp.gazetteer import DEFAULT_PATH as GAZETTEER_PATH
     from kg.nlp.pipeline import build_pipeline
 
     papers = list(itertools.islice(read_papers(inputs), limit))
@@ -42,7 +43,7 @@ def measure(inputs: list[str], limit: int | None, use_model: bool, gazetteer: st
     if model is None:
         nlp = PipelineSpec(use_model=use_model, gazetteer_path=gazetteer).load()
     else:
-        nlp = build_pipeline(model_path=Path(model), **({"gazetteer_path": Path(gazetteer)} if gazetteer else {}))
+        nlp = build_pipeline(model_path=Path(model), gazetteer_path=Path(gazetteer) if gazetteer else GAZETTEER_PATH)
     load_s = time.perf_counter() - t0
     best_tok = best_ext = float("inf")
     tokens = mentions = 0

@@ -404,6 +404,8 @@ def ship(model_dirs: Sequence[str | Path], dest: str | Path) -> Path:
     """
     from thinc.api import Config
 
+    from kg.atomic import replace_path
+
     dst = Path(dest)
     stage = dst.with_name(f".{dst.name}.new")
     shutil.rmtree(stage, ignore_errors=True)
@@ -424,12 +426,7 @@ def ship(model_dirs: Sequence[str | Path], dest: str | Path) -> Path:
             description="kg NER (Method, Dataset, Metric, Task), one member of a vote; data, scores: ../MODEL.md",
         )
         (member / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    old = dst.with_name(f".{dst.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if dst.exists():
-        dst.rename(old)
-    stage.rename(dst)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_path(stage, dst)
     return dst
 
 
