@@ -392,3 +392,24 @@ def test_model_confidence_follows_the_vote(tiny_nlp):
     scores = {c.span.text: c.score for c in doc._.kg_mentions}
     assert scores["scene parsing"] >= MIN_SCORE > scores["object tracking"]
     assert scores["DeepLab"] > scores["parsing quality"] and scores["parsing quality"] < MIN_SCORE
+
+
+def test_one_name_has_one_type_per_paper(tiny_nlp):
+    """A name the paper proposes as a method is not a dataset where the model alone says so;
+    of two model-only types the more confident one wins."""
+    text = "On COCO, FooNet reaches 41.2 mAP. Scene parsing helps. We propose FooNet for scene parsing."
+    ents = [("FooNet", "Dataset"), ("Scene parsing", "Method"), ("scene parsing", "Task")]
+    doc = _doc_with_ents(tiny_nlp, text, ents, {"Scene parsing": 2 / 3})
+    found = {(c.span.start_char, c.span.text): (c.label, c.role, c.score) for c in doc._.kg_mentions}
+    assert found[(text.index("FooNet"), "FooNet")] == ("Method", "proposed", 0.9)
+    assert found[(text.index("Scene"), "Scene parsing")] == ("Task", "", 0.7)
+
+
+def test_a_result_links_the_dataset_the_graph_keeps(tiny_nlp):
+    """Of two datasets in the sentence, a confident one beats a nearer model-only guess."""
+    from kg.extract import doc_to_extraction
+
+    text = "On the CIFAR-10 benchmark, a Transformer with FooBar reaches 99.1% top-1 accuracy."
+    doc = _doc_with_ents(tiny_nlp, text, [("FooBar", "Dataset")], {"FooBar": 2 / 3})
+    rec = doc_to_extraction(doc, Paper(id="p", abstract=text), tiny_nlp.get_pipe("kg_gazetteer_v1"))
+    assert [(r.dataset, r.value) for r in rec.results] == [("dataset:cifar10", 99.1)]

@@ -25,7 +25,10 @@ from spacy.tokens import Doc, Span
 import kg.nlp.vote  # noqa: F401 - registers doc._.kg_ner_votes
 from kg.resolve import entity_key
 
-__all__ = ["Candidate", "merge_candidates", "is_descriptive", "SCORES", "NER_SCORES", "NER_MAJORITY_SCORES"]
+__all__ = [
+    "Candidate", "merge_candidates", "consistent_labels", "is_descriptive", "SCORES", "NER_SCORES",
+    "NER_MAJORITY_SCORES",
+]
 
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
@@ -389,8 +392,29 @@ def _shares_head(typed: Span, form: Span) -> bool:
     return typed.end == form.end and typed.start >= form.start
 
 
+def consistent_labels(candidates: list[Candidate]) -> list[Candidate]:
+    """One name, one type per paper: a mention only the NER found takes the type (and the
+    confidence, canonical name and role) of the paper's most confident mention of the same
+    name when that one is more confident and typed otherwise. "SORSA" is the proposed
+    Method wherever it appears, not once a Dataset."""
+    best: dict[str, Candidate] = {}
+    for cand in candidates:
+        key = entity_key(cand.span.text)
+        if key not in best or cand.score > best[key].score:
+            best[key] = cand
+    out = []
+    for cand in candidates:
+        top = best[entity_key(cand.span.text)]
+        if cand.source == "ner" and top.label != cand.label and top.score > cand.score:
+            source = top.source if top.source.startswith("ner") else f"ner+{top.source}"
+            cand = replace(cand, label=top.label, source=source, score=top.score, canonical=top.canonical,
+                           role=top.role)
+        out.append(cand)
+    return out
+
+
 @Language.component("kg_merge_v1")
 def merge_component(doc: Doc) -> Doc:
     """Combine the gazetteer, rules, abbreviations and NER into ``doc._.kg_mentions``."""
-    doc._.kg_mentions = merge_candidates(_collect(doc))
+    doc._.kg_mentions = consistent_labels(merge_candidates(_collect(doc)))
     return doc

@@ -6,7 +6,8 @@ Works on the final mentions: a Metric mention with a number right before it
 F1 by 2.5", "a 10% error rate reduction", "15% higher accuracy", "4x speed") and numbers
 inside a metric's name ("Rank-1 accuracy") are not results, and one number is one result
 (the longest metric mention claims it). Descriptive mentions ("our framework") take no
-part. The dataset is the nearest Dataset mention in the same sentence; the method is the
+part. The dataset is the nearest Dataset mention in the same sentence (one the graph keeps
+if any); the method is the
 paper's proposed method when the sentence names it or speaks of "our"/"the proposed" work,
 else the last Method mention before the value in that sentence, else the proposed one.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from kg.graph import MIN_SCORE
 from kg.nlp.merge import SCORES
 from kg.records import Mention, Result
 
@@ -107,7 +109,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         s_start, s_end = _sentence_bounds(text, metric.start)
         same = [m for m in inside if s_start <= m.start < s_end]
         datasets = [m for m in same if m.label == "Dataset"]
-        dataset = min(datasets, key=lambda m: abs(m.start - metric.start), default=None)
+        dataset = min(datasets, key=lambda m: (m.score < MIN_SCORE, abs(m.start - metric.start)), default=None)
         methods = [m for m in same if m.label == "Method" and m.start < metric.start]
         ours = proposed is not None and (
             any(m.id == proposed.id for m in same) or _OURS.search(text[s_start:s_end]) is not None
