@@ -49,6 +49,26 @@ def test_title_colon_rule_and_propose_rule(tiny_nlp):
     assert {m.name for m in rec.entities if m.role == "proposed"} == {"QuantNAS"}
 
 
+def test_a_title_case_name_before_a_subtitle_is_proposed(tiny_nlp):
+    for title, name, label in [
+        ("Flag Aggregator: Scalable Distributed Training under Failures", "Flag Aggregator", "Method"),
+        ("The Monge Gap: A Regularizer to Learn All Transport Maps", "Monge Gap", "Method"),
+        ("Long Range Arena: A Benchmark for Efficient Transformers", "Long Range Arena", "Dataset"),
+    ]:
+        rec = run(tiny_nlp, title=title, abstract="Text.")
+        assert {(m.name, m.label) for m in rec.entities if m.role == "proposed"} == {(name, label)}, title
+    for title in [
+        "Diffusion Models: A Comprehensive Survey of Methods",  # a survey
+        "Graph Neural Networks: An Empirical Study",  # a study
+        "Layer-wise Importance Matters: Less Memory for Better Performance",  # a sentence
+        "Batch Normalization Revisited: What Changes",  # a revisit
+        "Revisiting Dropout: Lessons",  # a starter word
+        "Neural networks: learning fast",  # not a Title Case name
+    ]:
+        rec = run(tiny_nlp, title=title, abstract="Text.")
+        assert not [m for m in rec.entities if m.role == "proposed"], title
+
+
 def test_title_rule_skips_ordinary_words(tiny_nlp):
     rec = run(tiny_nlp, title="Beyond Accuracy: What Data Quality Means", abstract="Text.")
     assert not [m for m in rec.entities if m.role == "proposed"]
