@@ -209,11 +209,11 @@ def rule_spans(doc: Doc) -> list[Span]:
                 head = re.match(r"(.+?)\s+(?:for|with|via|in|on|of)\s", m.group(1))
                 end = m.start(1) + head.end(1) if head and is_name_like(head.group(1)) else m.end(1)
                 spans.append(_span(doc, m.start(1), end, "Method", "proposed"))
-            elif (title_name or first == "The") and (name := _TITLE_CASE_PREFIX.fullmatch(m.group(1))) \
-                    and _introduces(name.group(1), subtitle):
+            elif (title_name or first == "The") and (prefix := _TITLE_CASE_PREFIX.fullmatch(m.group(1))) \
+                    and _introduces(prefix.group(1), subtitle):
                 # "Flag Aggregator: Scalable Distributed Training ...", "The Monge Gap: A Regularizer ..."
                 label = _proposed_label("", re.split(r"\s(?:for|with|of|to|via|in|on|from|using)\s", subtitle)[0])
-                spans.append(_span(doc, m.start(1) + name.start(1), m.start(1) + name.end(1), label, "proposed"))
+                spans.append(_span(doc, m.start(1) + prefix.start(1), m.start(1) + prefix.end(1), label, "proposed"))
     if title_len and title_name is None:
         spans.append(_title_as_name(doc, text, title_len))
     pairs = doc._.kg_abbreviations or ()
