@@ -368,6 +368,13 @@ def test_more_proposal_cues_name_the_proposed_method(tiny_nlp):
         "the weak expert is an MLP.": "Mixture of weak and strong experts",
         "We propose a generative model for molecules that runs a Graph Diffusion Transformer (GraphDiT) on "
         "atoms.": "Graph Diffusion Transformer",
+        # a coined name no long form spells, a name that spells the words before it, "for short"
+        "We propose a novel conditional GAN with an auxiliary discriminative classifier (ADC-GAN) to fix it.":
+            "ADC-GAN",
+        "We propose to decouple them by Mixture of weak and strong experts (Mowst), where one is an MLP.": "Mowst",
+        "We propose a new pre-training method based on Leave-One-Out K-Nearest-Neighbor, or LOOK for short.":
+            "LOOK",
+        "We introduce a simple variant of the model, RETRO++, which improves QA.": "RETRO++",
     }
     for text, name in cases.items():
         rec = run(tiny_nlp, abstract=text)
@@ -376,7 +383,9 @@ def test_more_proposal_cues_name_the_proposed_method(tiny_nlp):
               abstract="In this paper we consider Multi-Objective GFlowNets (MOGFNs) for drug design.")
     assert {m.id for m in rec.entities if m.role == "proposed"} == {"method:multiobjectivegflownet"}
     for text in ["We propose to study question answering (QA) with retrieval.",
-                 "We propose a new view of the training dynamics of large networks (LNs)."]:
+                 "We propose a new view of the training dynamics of large networks (LNs).",
+                 "We propose a dataset of questions in a low-resource language (Swahili) for readers.",
+                 "We propose a bound of O(1-lambda) (NER) on the error."]:
         rec = run(tiny_nlp, abstract=text)
         assert not [m for m in rec.entities if m.role == "proposed"], text
 

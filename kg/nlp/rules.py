@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.abbrev import doc_text  # also registers doc._.kg_abbreviations
+from kg.nlp.abbrev import best_long_form, doc_text  # also registers doc._.kg_abbreviations
 
 __all__ = ["is_name_like", "rule_spans"]
 
@@ -77,11 +77,14 @@ _OUR_NAMED = re.compile(
 # "a generic framework W2PGNN", "a new method in this paper, Stable Diffusion Reference Only,":
 # the name right after the kind of thing proposed (group 2: a comma closes a Title Case name)
 _KIND_THEN_NAME = re.compile(
-    r"\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?(?:method|approach|framework|model|algorithm|architecture|network|"
+    r"\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,4}?(?:method|approach|framework|model|algorithm|architecture|network|"
     r"system|technique|pipeline|module|benchmark|dataset|corpus|metric|loss|strategy|scheme)"
     r"(?:\s+in\s+this\s+(?:paper|work))?(?:,\s+|\s+)"
-    r"((?:[A-Z][\w\-]*\s){0,4}[A-Z0-9][\w\-]*)(?=\s(?:to|that|which|for|with)\s|\s\(|(,)|\.)"
+    r"((?:[A-Z][\w\-]*\s){0,4}[A-Z0-9][\w\-]*\+*)(?=\s(?:to|that|which|for|with)\s|\s\(|(,)|\.)"
 )
+# "a novel conditional GAN with an auxiliary discriminative classifier (ADC-GAN)", "..., or LOOK
+# for short": the name a proposal gives itself where no long form spells it
+_NAME_GIVEN = re.compile(r"(?<=\s)\(([A-Za-z][\w.+]*(?:-[\w.+]+)*)\)|,?\s+or\s+(" + _NAME + r")\s+for\s+short\b")
 # "Pointer Networks", "Multi-Objective GFlowNets": a short title of capitalized words only
 _TITLE_CASE_NAME = re.compile(r"\s*((?:[A-Z0-9][\w\-]*\s+){0,4}[A-Z0-9][\w\-]*)\s*\.?\s*")
 # "Neural Production Systems", "The Monge Gap" (group 1 leaves "The" out): capitalized words only
@@ -229,6 +232,7 @@ def rule_spans(doc: Doc) -> list[Span]:
             (s, lf) for s, lf in pairs
             if cue.end() <= lf.start_char and s.end_char <= clause_end and _coined(doc, s, lf)
         ]
+        given = None if near or m or coined else _NAME_GIVEN.search(clause)
         if near or coined:
             short, long = (near or coined)[0]
             after = long.text + text[short.end_char : short.end_char + 40]
@@ -239,6 +243,11 @@ def rule_spans(doc: Doc) -> list[Span]:
             label = _proposed_label(clause[: m.start(1)], clause[m.end(1) : m.end(1) + 60])
             start = cue.end() + m.start(1)
             spans.append(_span(doc, start, start + len(m.group(1).rstrip(".")), label, "proposed"))
+        elif given and _gives_name(given, clause):
+            group = 1 if given.group(1) else 2
+            start = cue.end() + given.start(group)
+            label = _proposed_label(clause[: given.start()], "")
+            spans.append(_span(doc, start, start + len(given.group(group)), label, "proposed"))
     for cue in _NAMED.finditer(text):
         defined = [(s, lf) for s, lf in pairs if cue.end() <= lf.start_char <= cue.end() + 1]
         if defined:
@@ -309,11 +318,27 @@ def _name_after_cue(clause: str) -> re.Match[str] | None:
     return None
 
 
+def _gives_name(given: re.Match[str], clause: str) -> bool:
+    """True when a `_NAME_GIVEN` match in a proposal clause names the proposal: "for short"
+    always does; a bracketed name must look coined and be a name ("ADC-GAN") or spell the
+    words before it ("Mixture of weak and strong experts (Mowst)")."""
+    if given.group(2):
+        return True
+    name = given.group(1)
+    return _is_coined(name) and (is_name_like(name) or best_long_form(name, clause[: given.start()]) is not None)
+
+
+def _is_coined(name: str) -> bool:
+    """A name that looks coined (inner lower case, a hyphen or a digit: "GraphDiT", "LS-GAN"),
+    not a plain acronym of a known term ("NER", "CNNs")."""
+    core = name.rstrip("s")
+    return "-" in core or any(c.isdigit() for c in core) or any(c.islower() for c in core[1:])
+
+
 def _coined(doc: Doc, short: Span, long: Span) -> bool:
-    """An acronym defined in a proposal that looks coined for it (inner lower case, a hyphen or a
-    digit: "GraphDiT", "LS-GAN"), whose long form nothing calls a task, dataset or metric."""
-    core = short.text.rstrip("s")
-    if not ("-" in core or any(c.isdigit() for c in core) or any(c.islower() for c in core[1:])):
+    """An acronym defined in a proposal that looks coined for it, whose long form nothing
+    calls a task, dataset or metric."""
+    if not _is_coined(short.text):
         return False
     typed = [*doc.ents, *doc.spans.get("kg_gazetteer", [])]
     return all(t.label_ == "Method" for t in typed if t.start < long.end and long.start < t.end)
