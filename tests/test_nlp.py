@@ -60,6 +60,7 @@ def test_a_title_case_name_before_a_subtitle_is_proposed(tiny_nlp):
     for title in [
         "Diffusion Models: A Comprehensive Survey of Methods",  # a survey
         "Graph Neural Networks: An Empirical Study",  # a study
+        "Pre-Trained Models: Past, Present and Future",  # a survey by another name
         "Layer-wise Importance Matters: Less Memory for Better Performance",  # a sentence
         "Batch Normalization Revisited: What Changes",  # a revisit
         "Revisiting Dropout: Lessons",  # a starter word

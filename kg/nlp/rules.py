@@ -93,10 +93,11 @@ _TITLE_CASE_PREFIX = re.compile(r"(?:The\s+)?((?:[A-Z0-9][\w\-&]*\s+){0,3}[A-Z0-
 _NOT_INTRODUCED = re.compile(
     r"\b(?:matters?|revisited|reloaded|redux|returns?|back|helps?|works?|fails?|explained|demystified|"
     r"unleashed|rescued?|meets|is|are|does|do|can)$", re.I)
-# a subtitle that announces a survey or a study, not a contribution
+# a subtitle that announces a survey or a study, not a contribution ("Past, Present and Future")
 _STUDY = re.compile(
     r"(?:an?\s+)?(?:[\w\-]+\s+){0,2}(?:survey|review|overview|tutorial|study|studies|primer|perspective|"
-    r"position|analysis|comparison|retrospective|critique|introduction|investigation|evaluation|lessons)\b",
+    r"position|analysis|comparison|retrospective|critique|introduction|investigation|evaluation|lessons|"
+    r"past|present|future|challenges|opportunities|trends|advances|progress|directions|prospects|frontiers)\b",
     re.I)
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
 _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.I)
