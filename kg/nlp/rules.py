@@ -89,7 +89,7 @@ _NAME_GIVEN = re.compile(r"(?<=\s)\(([A-Za-z][\w.+]*(?:-[\w.+]+)*)\)|,?\s+or\s+(
 _TITLE_CASE_NAME = re.compile(r"\s*((?:[A-Z0-9][\w\-]*\s+){0,4}[A-Z0-9][\w\-]*)\s*\.?\s*")
 # "Neural Production Systems", "The Monge Gap" (group 1 leaves "The" out): capitalized words only
 _TITLE_CASE_PREFIX = re.compile(r"(?:The\s+)?((?:[A-Z0-9][\w\-&]*\s+){0,3}[A-Z0-9][\w\-&]*)")
-# a title's last word that makes it a sentence or a revisit, not a name
+# a title's last word that makes it a sentence or a revisit, not a name ("Layer-wise Importance Matters")
 _NOT_INTRODUCED = re.compile(
     r"\b(?:matters?|revisited|reloaded|redux|returns?|back|helps?|works?|fails?|explained|demystified|"
     r"unleashed|rescued?|meets|is|are|does|do|can)$", re.I)
@@ -204,8 +204,9 @@ def rule_spans(doc: Doc) -> list[Span]:
     title_name = None  # "Regularized Mask Tuning: ..." -> the name, if the title starts with one
     if title_len:
         m = re.match(r"\s*([^:]{2,60}?)\s*:\s", text[:title_len])
-        if m and len(m.group(1).split()) <= 4 and not _COMPARISON.search(m.group(1)):
-            subtitle, first = text[m.end() : title_len], m.group(1).split()[0]
+        subtitle = text[m.end() : title_len] if m else ""
+        if m and len(m.group(1).split()) <= 4 and not _COMPARISON.search(m.group(1)) and not _STUDY.match(subtitle):
+            first = m.group(1).split()[0]
             if first.lower() not in _TITLE_STARTERS:
                 title_name = m
             if title_name and (is_name_like(m.group(1)) or _used_as_name(m.group(1), text[title_len:])):
@@ -214,7 +215,7 @@ def rule_spans(doc: Doc) -> list[Span]:
                 end = m.start(1) + head.end(1) if head and is_name_like(head.group(1)) else m.end(1)
                 spans.append(_span(doc, m.start(1), end, "Method", "proposed"))
             elif (title_name or first == "The") and (prefix := _TITLE_CASE_PREFIX.fullmatch(m.group(1))) \
-                    and _introduces(prefix.group(1), subtitle):
+                    and not _NOT_INTRODUCED.search(prefix.group(1)):
                 # "Flag Aggregator: Scalable Distributed Training ...", "The Monge Gap: A Regularizer ..."
                 label = _proposed_label("", re.split(r"\s(?:for|with|of|to|via|in|on|from|using)\s", subtitle)[0])
                 spans.append(_span(doc, m.start(1) + prefix.start(1), m.start(1) + prefix.end(1), label, "proposed"))
@@ -292,13 +293,6 @@ def rule_spans(doc: Doc) -> list[Span]:
         ):
             spans.append(_span(doc, m.start(1), m.end(1), "Metric"))
     return [s for s in spans if s is not None]
-
-
-def _introduces(name: str, subtitle: str) -> bool:
-    """True when a title "NAME: SUBTITLE" introduces NAME: not a survey or study of it
-    ("Diffusion Models: A Survey"), and NAME is not a sentence ("Layer-wise Importance
-    Matters: ...", "Batch Normalization Revisited: ...")."""
-    return not _NOT_INTRODUCED.search(name) and not _STUDY.match(subtitle)
 
 
 def _name_after_cue(clause: str) -> re.Match[str] | None:
