@@ -303,6 +303,10 @@ def test_a_title_that_is_a_name_is_the_proposed_method(tiny_nlp):
     assert {m.name for m in rec.entities if m.role == "proposed"} == {"Pointer Networks"}
     rec = run(tiny_nlp, title="Long Range Arena", abstract="We propose a new benchmark suite for models.")
     assert {(m.name, m.label) for m in rec.entities if m.role == "proposed"} == {("Long Range Arena", "Dataset")}
+    rec = run(tiny_nlp, title="Policy Gradient-Driven Noise Mask",
+              abstract="We propose a novel pretraining pipeline that improves performance on multi-organ datasets.")
+    assert {(m.name, m.label) for m in rec.entities if m.role == "proposed"} == {
+        ("Policy Gradient-Driven Noise Mask", "Method")}
     for title, abstract in [
         ("Pointer Networks", "We present results of prior models."),  # proposes nothing new
         ("Understanding Contrastive Learning", "We propose a new view."),  # a starter word

@@ -365,7 +365,9 @@ def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
     for cue in _PROPOSE.finditer(text, title_len):
         clause = _clause_after(text, cue)
         if re.search(r"\b(?:new|novel)\b", clause) or not re.search(r"present|release|contribute", cue.group(), re.I):
-            return _span(doc, m.start(1), m.end(1), _proposed_label(clause, name), "proposed")
+            # what is proposed: the clause up to its first preposition or relative pronoun
+            kind = re.split(r"\s(?:for|to|that|which|of|on|in|with|from|by|using|based)\s", clause)[0]
+            return _span(doc, m.start(1), m.end(1), _proposed_label(kind, name), "proposed")
     # the abstract gives the title's name an acronym: "we consider Multi-Objective GFlowNets (MOGFNs)"
     if any(long.text.lower() == name.lower() for _, long in doc._.kg_abbreviations or ()):
         return _span(doc, m.start(1), m.end(1), "Method", "proposed")
