@@ -37,7 +37,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.records import Extraction, Mention
+from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key
 
 __all__ = [
@@ -69,7 +69,6 @@ LABEL_PREDICATE = {
     "Task": "addresses",
     "Method": "uses",
 }
-MIN_SCORE = 0.5
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 
 

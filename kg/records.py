@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 __all__ = [
     "LABELS",
+    "MIN_SCORE",
     "Paper",
     "Mention",
     "Repo",
@@ -24,6 +25,8 @@ __all__ = [
 ]
 
 LABELS = ("Method", "Dataset", "Metric", "Task")
+MIN_SCORE = 0.5
+"""Mentions scored below this stay in the records but make no node or edge of the graph."""
 Field = Literal["title", "abstract"]
 
 

@@ -59,7 +59,11 @@ def singular(word: str) -> str:
 
 
 def entity_key(name: str) -> str:
-    """Normalized key of a name: NFKC, lower case, separators dropped, last word singular."""
+    """Normalized key of a name: NFKC, lower case, separators dropped, last word singular.
+
+    >>> [entity_key(n) for n in ["Graph Neural Networks", "GNNs", "CIFAR-10 dataset", "NIDS", "BraTS"]]
+    ['graphneuralnetwork', 'gnn', 'cifar10', 'nids', 'brats']
+    """
     text = unicodedata.normalize("NFKC", name).lower().strip()
     text = text.replace("’", "'")
     words = [w for w in _SEPARATORS.split(text) if w]
@@ -67,7 +71,9 @@ def entity_key(name: str) -> str:
         return ""
     if len(words) > 1 and words[-1] in _TYPE_WORDS and _is_name(name.split()[:-1]):
         words = words[:-1]
-    words[-1] = singular(words[-1])
+    last = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", name).strip()) if w][len(words) - 1]
+    if not last.endswith("S"):  # an "S" that ends an acronym (NIDS, BraTS) is no plural
+        words[-1] = singular(words[-1])
     joined = "".join(words)
     if joined.endswith("'s") or joined.endswith("'"):
         joined = joined.rstrip("'s").rstrip("'") or joined

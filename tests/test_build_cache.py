@@ -147,3 +147,21 @@ def test_extract_chunk_runs_in_order():
     papers = [Paper.from_dict(p) for p in _papers(5)]
     out = extract_chunk(SPEC, papers)
     assert len(out) == 5 and all(json.loads(x).keys() >= {"entities", "relations"} for x in out)
+
+
+def test_the_cache_key_covers_every_module_extraction_runs():
+    """Editing any kg module that extraction imports must change `pipeline_version`, or
+    builds would reuse records the old code made (resolve.py was once left out: entity IDs
+    changed, cached records kept the old ones)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kg.nlp.pipeline import extraction_files
+
+    code = ("import sys, kg.extract, kg.nlp.pipeline; "
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('kg.')))")
+    loaded = {Path(f).resolve() for f in subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()}
+    exempt = {"__init__.py", "errors.py"}  # packages' markers and error classes decide no output
+    assert {p for p in loaded if p.name not in exempt} <= {p.resolve() for p in extraction_files(False)}

@@ -25,6 +25,8 @@ def test_variants_share_a_key(a, b):
         ("ImageNet", "ImageNet-21k"),
         ("ImageNet", "Tiny-ImageNet"),
         ("BERT", "RoBERTa"),
+        ("NIDS", "NID"),
+        ("BraTS", "Brat"),
     ],
 )
 def test_different_things_keep_different_keys(a, b):

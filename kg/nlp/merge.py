@@ -10,7 +10,7 @@ dataset": source ``ner+gazetteer``, the name's confidence and canonical name), o
 names stay as *nested* mentions ("speech synthesis" in "HMM-based speech synthesis
 system") that the graph keeps and flat scoring skips. Descriptive phrases from the NER
 ("our framework", "distributed training methods") are scored 0.3: they stay in the
-records but out of the graph (`kg.graph.MIN_SCORE`). The result is
+records but out of the graph (`kg.records.MIN_SCORE`). The result is
 ``doc._.kg_mentions``: a list of `Candidate`.
 """
 
@@ -69,7 +69,7 @@ TASK_HEADS = frozenset({
     "synthesis", "relations", "questions", "completion", "localization", "boundaries",
     "categorization", "similarity", "denoising", "unification",
 })
-NER_UNHEADED_TASK = 0.45  # below kg.graph.MIN_SCORE
+NER_UNHEADED_TASK = 0.45  # below kg.records.MIN_SCORE
 _PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
 _LEADING = {
     "the", "a", "an", "our", "their", "its", "this", "these", "those", "such", "each", "any",

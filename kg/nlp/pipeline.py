@@ -26,11 +26,14 @@ from kg.nlp.gazetteer import DEFAULT_PATH as GAZETTEER_PATH
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.vote import NerVote, member_paths
 
-__all__ = ["build_pipeline", "load_ner", "load_pipeline", "pipeline_version", "MODEL_PATH", "COMPONENTS"]
+__all__ = [
+    "build_pipeline", "load_ner", "load_pipeline", "pipeline_version", "extraction_files", "MODEL_PATH", "COMPONENTS",
+]
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "ner_model"
 COMPONENTS = ("kg_abbreviations_v1", "kg_gazetteer_v1", "kg_rules_v1", "kg_merge_v1")
 _CODE_FILES = ("abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py", "urls.py", "vote.py", "pipeline.py")
+_KG_CODE_FILES = ("extract.py", "graph.py", "resolve.py", "records.py")  # predicates, entity IDs, records
 
 
 def _has_model(path: Path) -> bool:
@@ -96,15 +99,20 @@ def load_pipeline(use_model: bool = True) -> Language:
     return build_pipeline(use_model=use_model)
 
 
-def pipeline_version(use_model: bool = True) -> str:
-    """Hash of everything that decides extraction output: code, gazetteer and model."""
-    digest = hashlib.sha256()
+def extraction_files(use_model: bool = True) -> list[Path]:
+    """Every file that decides extraction output: code, gazetteer and model."""
     here = Path(__file__).resolve().parent
-    files = [here / name for name in _CODE_FILES] + [here.parent / "extract.py"]
+    files = [here / name for name in _CODE_FILES] + [here.parent / name for name in _KG_CODE_FILES]
     files += sorted(GAZETTEER_PATH.glob("*.jsonl"))
     if use_model and _has_model(MODEL_PATH):
         files += sorted(p for p in MODEL_PATH.rglob("*") if p.is_file() and p.suffix != ".md")  # not its notes
-    for path in files:
+    return files
+
+
+def pipeline_version(use_model: bool = True) -> str:
+    """Hash of `extraction_files`, which key the extraction cache."""
+    digest = hashlib.sha256()
+    for path in extraction_files(use_model):
         if path.exists():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())

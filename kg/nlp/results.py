@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import re
 
-from kg.graph import MIN_SCORE
 from kg.nlp.merge import SCORES
-from kg.records import Mention, Result
+from kg.records import MIN_SCORE, Mention, Result
 
 __all__ = ["find_results"]
 
