@@ -417,7 +417,7 @@ def test_a_one_word_model_task_needs_a_task_head_to_enter_the_graph(tiny_nlp):
 def test_model_confidence_follows_the_vote(tiny_nlp):
     """A task every member of the vote found enters the graph, one only a majority found does
     not; a metric only the model found never does."""
-    from kg.graph import MIN_SCORE
+    from kg.records import MIN_SCORE
 
     text = "We apply scene parsing and object tracking with DeepLab, measured by parsing quality."
     ents = [("scene parsing", "Task"), ("object tracking", "Task"), ("DeepLab", "Method"),
@@ -447,3 +447,13 @@ def test_a_result_links_the_dataset_the_graph_keeps(tiny_nlp):
     doc = _doc_with_ents(tiny_nlp, text, [("FooBar", "Dataset")], {"FooBar": 2 / 3})
     rec = doc_to_extraction(doc, Paper(id="p", abstract=text), tiny_nlp.get_pipe("kg_gazetteer_v1"))
     assert [(r.dataset, r.value) for r in rec.results] == [("dataset:cifar10", 99.1)]
+
+
+def test_hardware_and_boasts_are_no_methods(tiny_nlp):
+    from kg.records import MIN_SCORE
+
+    text = "We train DeepLab on 8 GPUs with PyTorch and beat SOTA."
+    doc = _doc_with_ents(tiny_nlp, text, [("DeepLab", "Method"), ("GPUs", "Method"), ("PyTorch", "Method"),
+                                          ("SOTA", "Method")])
+    scores = {c.span.text: c.score for c in doc._.kg_mentions}
+    assert scores["DeepLab"] >= MIN_SCORE > max(scores["GPUs"], scores["PyTorch"], scores["SOTA"])

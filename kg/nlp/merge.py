@@ -69,6 +69,12 @@ TASK_HEADS = frozenset({
     "synthesis", "relations", "questions", "completion", "localization", "boundaries",
     "categorization", "similarity", "denoising", "unification",
 })
+# What the model takes for a method or dataset on our users' abstracts but names none: hardware,
+# software to run things on, and boasts ("GPUs", "PyTorch", "SOTA"); keys of kg.resolve.entity_key
+_NO_ENTITY = frozenset({
+    "gpu", "cpu", "tpu", "npu", "hardware", "accelerator", "pytorch", "tensorflow", "jax", "numpy", "cuda",
+    "sota", "stateoftheart", "stateoftheartmethod",
+})
 NER_UNHEADED_TASK = 0.45  # below kg.records.MIN_SCORE
 _PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
 _LEADING = {
@@ -260,7 +266,7 @@ def _collect(doc: Doc) -> list[Candidate]:
 def _ner_score(span: Span, label: str, share: float = 1.0) -> float:
     """The confidence of a mention only the NER found, `share` of the vote's members agreeing
     (NER_SCORES, NER_MAJORITY_SCORES, NER_UNHEADED_TASK)."""
-    if is_descriptive(span):
+    if is_descriptive(span) or entity_key(span.text) in _NO_ENTITY:
         return SCORES["descriptive"]
     if label == "Task" and len(span) == 1 and span[0].is_lower and span[0].lower_ not in TASK_HEADS:
         return NER_UNHEADED_TASK
