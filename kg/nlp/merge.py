@@ -72,7 +72,8 @@ TASK_HEADS = frozenset({
 # What the model takes for a method or dataset on our users' abstracts but names none: hardware,
 # software to run things on, and boasts ("GPUs", "PyTorch", "SOTA"); keys of kg.resolve.entity_key
 _NO_ENTITY = frozenset({
-    "gpu", "cpu", "tpu", "npu", "hardware", "accelerator", "pytorch", "tensorflow", "jax", "numpy", "cuda",
+    "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "npus", "hardware", "accelerator",
+    "pytorch", "tensorflow", "jax", "numpy", "cuda",
     "sota", "stateoftheart", "stateoftheartmethod",
 })
 NER_UNHEADED_TASK = 0.45  # below kg.records.MIN_SCORE
