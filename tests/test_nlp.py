@@ -457,3 +457,15 @@ def test_hardware_and_boasts_are_no_methods(tiny_nlp):
                                           ("SOTA", "Method")])
     scores = {c.span.text: c.score for c in doc._.kg_mentions}
     assert scores["DeepLab"] >= MIN_SCORE > max(scores["GPUs"], scores["PyTorch"], scores["SOTA"])
+
+
+def test_a_result_takes_the_dataset_it_names_and_a_setting_is_no_result(tiny_nlp):
+    from kg.extract import doc_to_extraction
+
+    text = ("FooNet has 1.9% top-1 accuracy on CIFAR-10 and 5.5% top-1 accuracy (5.8+/-0.3) on the new CIFAR-100 "
+            "test set. A net on CIFAR-10 (4.6% top-1 accuracy) and on CIFAR-100. It keeps 80.1% top-1 accuracy at 70% "
+            "weight sparsity and scores at 17.3% top-1 accuracy.")
+    doc = _doc_with_ents(tiny_nlp, text, [("weight sparsity", "Metric")])
+    rec = doc_to_extraction(doc, Paper(id="p", abstract=text), tiny_nlp.get_pipe("kg_gazetteer_v1"))
+    assert [(r.value, r.dataset) for r in rec.results] == [
+        (1.9, "dataset:cifar10"), (5.5, "dataset:cifar100"), (4.6, "dataset:cifar10"), (80.1, ""), (17.3, "")]

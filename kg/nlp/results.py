@@ -6,8 +6,9 @@ Works on the final mentions: a Metric mention with a number right before it
 F1 by 2.5", "a 10% error rate reduction", "15% higher accuracy", "4x speed") and numbers
 inside a metric's name ("Rank-1 accuracy") are not results, and one number is one result
 (the longest metric mention claims it). Descriptive mentions ("our framework") take no
-part. The dataset is the nearest Dataset mention in the same sentence (one the graph keeps
-if any); the method is the
+part, and neither do settings ("at 70% sparsity"). The dataset is the one the statement
+goes on to name ("... on CIFAR-10"), else the nearest Dataset mention in the same sentence
+(one the graph keeps if any); the method is the
 paper's proposed method when the sentence names it or speaks of "our"/"the proposed" work,
 else the last Method mention before the value in that sentence, else the proposed one.
 
@@ -45,6 +46,12 @@ _CHANGE_AFTER = re.compile(r"^\s*(?:higher|lower|better|worse|more|fewer|less|fa
                            + _CHANGE_WORDS + r")\b", re.I)
 _CHANGE_METRIC = re.compile(r"\b" + _CHANGE_WORDS + r"$", re.I)
 _SPEED_UNITS = {"x", "×", "times"}
+# "at 70% sparsity", "under 40% label noise": a setting of the experiment, not its result
+_CONDITION_BEFORE = re.compile(r"\b(?:at|under|with)\s+(?:an?\s+)?$", re.I)
+_SETTING_WORDS = re.compile(r"\b(?:sparsity|compression|pruning|noise|density|bits?|budget)\b", re.I)
+# "5.5% error on the CIFAR-10.1 test set": the dataset the statement goes on to name
+_ON_DATASET = re.compile(
+    r"(?:\([^()]{0,30}\)|[^.;,()]|(?<=\d)\.(?=\d)){0,40}?\b(?:on|in)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _OURS = re.compile(r"\b(?:our|we|the proposed)\b", re.I)
 
 
@@ -80,13 +87,28 @@ def _stated_value(text: str, metric: Mention) -> tuple[re.Match[str], int, int, 
 
 
 def _is_change(text: str, number: tuple[int, int], statement_end: int, unit: str, metric: Mention) -> bool:
-    """True for a change rather than a value: "by 2.5 F1", "2.3% mAP boost", "4x"."""
+    """True for a change or a condition rather than a value: "by 2.5 F1", "2.3% mAP boost",
+    "4x", "at 70% sparsity"."""
     return (
         unit.lower() in _SPEED_UNITS
+        or _CONDITION_BEFORE.search(text[max(0, number[0] - 12) : number[0]]) is not None
+        and _SETTING_WORDS.search(metric.text) is not None
         or _CHANGE_METRIC.search(metric.text) is not None
         or _CHANGE_BEFORE.search(text[max(0, number[0] - 30) : number[0]]) is not None
         or any(_CHANGE_AFTER.match(text[end : end + 20]) for end in (number[1], statement_end))
     )
+
+
+def _dataset_of(text: str, statement: tuple[int, int], datasets: list[Mention]) -> Mention | None:
+    """The dataset of a statement: the one it goes on to name ("... error on CIFAR-10.1"), else
+    the nearest ("CIFAR-10 (4.62% error) and CIFAR-100"); one the graph keeps before a
+    model-only guess."""
+    start, end = statement
+    kept = [m for m in datasets if m.score >= MIN_SCORE] or datasets
+    after = min((m for m in kept if m.start >= end), key=lambda m: m.start, default=None)
+    if after is not None and _ON_DATASET.fullmatch(text[end : after.start]):
+        return after
+    return min(kept, key=lambda m: m.start - end if m.start >= end else max(0, start - m.end), default=None)
 
 
 def find_results(text: str, mentions: list[Mention], field: str = "abstract") -> list[Result]:
@@ -108,7 +130,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         s_start, s_end = _sentence_bounds(text, metric.start)
         same = [m for m in inside if s_start <= m.start < s_end]
         datasets = [m for m in same if m.label == "Dataset"]
-        dataset = min(datasets, key=lambda m: (m.score < MIN_SCORE, abs(m.start - metric.start)), default=None)
+        dataset = _dataset_of(text, (start, end), datasets)
         methods = [m for m in same if m.label == "Method" and m.start < metric.start]
         ours = proposed is not None and (
             any(m.id == proposed.id for m in same) or _OURS.search(text[s_start:s_end]) is not None
