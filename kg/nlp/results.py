@@ -106,7 +106,7 @@ def _dataset_of(text: str, statement: tuple[int, int], datasets: list[Mention]) 
     start, end = statement
     kept = [m for m in datasets if m.score >= MIN_SCORE] or datasets
     after = min((m for m in kept if m.start >= end), key=lambda m: m.start, default=None)
-    if after is not None and _ON_DATASET.fullmatch(text[end : after.start]):
+    if after is not None and after.start - end <= 80 and _ON_DATASET.fullmatch(text[end : after.start]):
         return after
     return min(kept, key=lambda m: m.start - end if m.start >= end else max(0, start - m.end), default=None)
 
