@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["entity_key", "entity_id", "canonical_name", "singular"]
 
@@ -58,6 +59,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_key(name: str) -> str:
     """Normalized key of a name: NFKC, lower case, separators dropped, last word singular.
 

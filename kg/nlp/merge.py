@@ -404,14 +404,14 @@ def consistent_labels(candidates: list[Candidate]) -> list[Candidate]:
     confidence, canonical name and role) of the paper's most confident mention of the same
     name when that one is more confident and typed otherwise. "SORSA" is the proposed
     Method wherever it appears, not once a Dataset."""
+    keys = [entity_key(cand.span.text) for cand in candidates]
     best: dict[str, Candidate] = {}
-    for cand in candidates:
-        key = entity_key(cand.span.text)
+    for key, cand in zip(keys, candidates, strict=True):
         if key not in best or cand.score > best[key].score:
             best[key] = cand
     out = []
-    for cand in candidates:
-        top = best[entity_key(cand.span.text)]
+    for key, cand in zip(keys, candidates, strict=True):
+        top = best[key]
         if cand.source == "ner" and top.label != cand.label and top.score > cand.score:
             source = top.source if top.source.startswith("ner") else f"ner+{top.source}"
             cand = replace(cand, label=top.label, source=source, score=top.score, canonical=top.canonical,
