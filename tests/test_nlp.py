@@ -37,6 +37,9 @@ def test_gazetteer_variants_merge_but_different_things_do_not(tiny_nlp):
 def test_gazetteer_case_sensitive_entries(tiny_nlp):
     assert ("FID", "Metric") in names(run(tiny_nlp, abstract="We report FID scores."))
     assert names(run(tiny_nlp, abstract="The fid was set."), "Metric") == set()
+    # an acronym alias matches its plural too, and names its entry
+    found = names(run(tiny_nlp, abstract="We compare PEFTs."), "Method")
+    assert found == {("parameter-efficient fine-tuning", "Method")}
 
 
 def test_title_colon_rule_and_propose_rule(tiny_nlp):

@@ -110,7 +110,7 @@ class Gazetteer:
                 if len(alias) <= 2 and entry.label != "Metric":
                     continue
                 sensitive = entry.case_sensitive or len(alias) <= 2 or _is_ambiguous(entry, alias)
-                for form in variants(alias) if not sensitive else {alias}:
+                for form in variants(alias) if not sensitive else {alias, *_acronym_plural(alias)}:
                     key = (entry.label, form if sensitive else form.lower(), sensitive)
                     if key not in chosen or rank < chosen[key][0]:
                         chosen[key] = (rank, entry.name)
@@ -145,6 +145,15 @@ class Gazetteer:
                 spans.append(Span(doc, start, end, label=label, kb_id=canonical))
         doc.spans["kg_gazetteer"] = filter_spans(spans)
         return doc
+
+
+def _acronym_plural(form: str) -> set[str]:
+    """The plural an acronym takes in text: "PEFT" -> "PEFTs" (none for other names).
+
+    >>> _acronym_plural("PEFT"), _acronym_plural("BERT-base"), _acronym_plural("SQuAD")
+    ({'PEFTs'}, set(), set())
+    """
+    return {form + "s"} if len(form) >= 3 and form.isalpha() and form.isupper() and not form.endswith("S") else set()
 
 
 def _short_acronym(form: str) -> bool:
