@@ -99,6 +99,7 @@ _STUDY = re.compile(
     r"position|analysis|comparison|retrospective|critique|introduction|investigation|evaluation|lessons|"
     r"past|present|future|challenges|opportunities|trends|advances|progress|directions|prospects|frontiers)\b",
     re.I)
+_PHRASE_END = re.compile(r"\s(?:for|to|that|which|of|on|in|with|via|from|by|using|based)\s")
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
 _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.I)
 _METRIC_VALUE = re.compile(
@@ -217,7 +218,7 @@ def rule_spans(doc: Doc) -> list[Span]:
             elif (title_name or first == "The") and (prefix := _TITLE_CASE_PREFIX.fullmatch(m.group(1))) \
                     and not _NOT_INTRODUCED.search(prefix.group(1)):
                 # "Flag Aggregator: Scalable Distributed Training ...", "The Monge Gap: A Regularizer ..."
-                label = _proposed_label("", re.split(r"\s(?:for|with|of|to|via|in|on|from|using)\s", subtitle)[0])
+                label = _proposed_label("", _head_phrase(subtitle))
                 spans.append(_span(doc, m.start(1) + prefix.start(1), m.start(1) + prefix.end(1), label, "proposed"))
     if title_len and title_name is None:
         spans.append(_title_as_name(doc, text, title_len))
@@ -248,7 +249,7 @@ def rule_spans(doc: Doc) -> list[Span]:
         elif given and _gives_name(given, clause):
             group = 1 if given.group(1) else 2
             start = cue.end() + given.start(group)
-            label = _proposed_label(clause[: given.start()], "")
+            label = _proposed_label(_head_phrase(clause[: given.start()]), "")
             spans.append(_span(doc, start, start + len(given.group(group)), label, "proposed"))
     for cue in _NAMED.finditer(text):
         defined = [(s, lf) for s, lf in pairs if cue.end() <= lf.start_char <= cue.end() + 1]
@@ -313,6 +314,12 @@ def _name_after_cue(clause: str) -> re.Match[str] | None:
     return None
 
 
+def _head_phrase(text: str) -> str:
+    """What is proposed or named: `text` up to its first preposition or relative pronoun
+    ("a novel pretraining pipeline" of "a novel pretraining pipeline that ... on datasets")."""
+    return _PHRASE_END.split(text, maxsplit=1)[0]
+
+
 def _gives_name(given: re.Match[str], clause: str) -> bool:
     """True when a `_NAME_GIVEN` match in a proposal clause names the proposal: "for short"
     always does; a bracketed name must look coined and be a name ("ADC-GAN") or spell the
@@ -365,9 +372,7 @@ def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
     for cue in _PROPOSE.finditer(text, title_len):
         clause = _clause_after(text, cue)
         if re.search(r"\b(?:new|novel)\b", clause) or not re.search(r"present|release|contribute", cue.group(), re.I):
-            # what is proposed: the clause up to its first preposition or relative pronoun
-            kind = re.split(r"\s(?:for|to|that|which|of|on|in|with|from|by|using|based)\s", clause)[0]
-            return _span(doc, m.start(1), m.end(1), _proposed_label(kind, name), "proposed")
+            return _span(doc, m.start(1), m.end(1), _proposed_label(_head_phrase(clause), name), "proposed")
     # the abstract gives the title's name an acronym: "we consider Multi-Objective GFlowNets (MOGFNs)"
     if any(long.text.lower() == name.lower() for _, long in doc._.kg_abbreviations or ()):
         return _span(doc, m.start(1), m.end(1), "Method", "proposed")
