@@ -51,6 +51,9 @@ _PROPOSE = re.compile(
     r"(?:propose|introduce|present|develop|design|devise|put forward|contribute|release)[sd]?\b",
     re.I,
 )
+# "we enable ... by developing X", "we study X and propose Y": a proposal later in a sentence about us
+_PROPOSE_LATER = re.compile(r"\b(?:by|and)\s+(?:propos|introduc|develop|design|devis)(?:e|ing)\b", re.I)
+_WE_BEFORE = re.compile(r"\bwe\b[^.]*$", re.I)
 _NAMED = re.compile(
     r"\b(?:(?:called|named|dubbed|termed(?:\s+as)?|coined|entitled|referred\s+to\s+as)"
     r"|we\s+(?:(?:call|dub|name|term|coin)(?:\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))?"
@@ -223,7 +226,7 @@ def rule_spans(doc: Doc) -> list[Span]:
     if title_len and title_name is None:
         spans.append(_title_as_name(doc, text, title_len))
     pairs = doc._.kg_abbreviations or ()
-    for cue in _PROPOSE.finditer(text):
+    for cue in _proposal_cues(text):
         clause = _clause_after(text, cue)
         clause_end = cue.end() + len(clause)
         to_clause = re.match(r"\s+to\s", clause)  # "we propose to ...": a plan, named only by an acronym
@@ -294,6 +297,13 @@ def rule_spans(doc: Doc) -> list[Span]:
         ):
             spans.append(_span(doc, m.start(1), m.end(1), "Metric"))
     return [s for s in spans if s is not None]
+
+
+def _proposal_cues(text: str) -> list[re.Match[str]]:
+    """The proposal cues of `text` in order: "we propose", and "by developing" / "and
+    propose" in a sentence whose subject is "we"."""
+    later = [m for m in _PROPOSE_LATER.finditer(text) if _WE_BEFORE.search(text, max(0, m.start() - 150), m.start())]
+    return sorted([*_PROPOSE.finditer(text), *later], key=lambda m: m.start())
 
 
 def _name_after_cue(clause: str) -> re.Match[str] | None:
