@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import kg.nlp.vote  # noqa: F401 - registers doc._.kg_ner_votes
+from kg.nlp.abbrev import doc_text
 from kg.resolve import entity_key
 
 __all__ = [
@@ -70,12 +71,14 @@ TASK_HEADS = frozenset({
     "categorization", "similarity", "denoising", "unification",
 })
 # What the model takes for a method or dataset on our users' abstracts but names none: hardware,
-# software to run things on, and boasts ("GPUs", "PyTorch", "SOTA"); keys of kg.resolve.entity_key
-_NO_ENTITY = frozenset({
-    "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "npus", "hardware", "accelerator",
+# software to run things on, and boasts ("GPUs", "PyTorch", "SOTA"); lower-case words, punctuation
+# left out ("state-of-the-art")
+_NO_ENTITY = frozenset(tuple(name.split()) for name in (
+    "gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "npu", "npus", "hardware", "accelerator", "accelerators",
     "pytorch", "tensorflow", "jax", "numpy", "cuda",
-    "sota", "stateoftheart", "stateoftheartmethod",
-})
+    "sota", "state of the art", "state of the art method", "state of the art methods",
+))
+_NO_ENTITY_FIRST = frozenset(words[0] for words in _NO_ENTITY)  # a cheap test before the whole one
 NER_UNHEADED_TASK = 0.45  # below kg.records.MIN_SCORE
 _PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
 _LEADING = {
@@ -267,11 +270,16 @@ def _collect(doc: Doc) -> list[Candidate]:
 def _ner_score(span: Span, label: str, share: float = 1.0) -> float:
     """The confidence of a mention only the NER found, `share` of the vote's members agreeing
     (NER_SCORES, NER_MAJORITY_SCORES, NER_UNHEADED_TASK)."""
-    if is_descriptive(span) or entity_key(span.text) in _NO_ENTITY:
+    if is_descriptive(span) or _names_nothing(span):
         return SCORES["descriptive"]
     if label == "Task" and len(span) == 1 and span[0].is_lower and span[0].lower_ not in TASK_HEADS:
         return NER_UNHEADED_TASK
     return (NER_SCORES if share >= 1.0 else NER_MAJORITY_SCORES).get(label, SCORES["ner"])
+
+
+def _names_nothing(span: Span) -> bool:
+    """True for hardware, software and boasts (`_NO_ENTITY`)."""
+    return span[0].lower_ in _NO_ENTITY_FIRST and tuple(t.lower_ for t in span if not t.is_punct) in _NO_ENTITY
 
 
 def _established_names(doc: Doc, known: list[Span]) -> set[tuple[int, int]]:
@@ -404,7 +412,8 @@ def consistent_labels(candidates: list[Candidate]) -> list[Candidate]:
     confidence, canonical name and role) of the paper's most confident mention of the same
     name when that one is more confident and typed otherwise. "SORSA" is the proposed
     Method wherever it appears, not once a Dataset."""
-    keys = [entity_key(cand.span.text) for cand in candidates]
+    text = doc_text(candidates[0].span.doc) if candidates else ""
+    keys = [entity_key(text[cand.span.start_char : cand.span.end_char]) for cand in candidates]
     best: dict[str, Candidate] = {}
     for key, cand in zip(keys, candidates, strict=True):
         if key not in best or cand.score > best[key].score:
