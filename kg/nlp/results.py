@@ -8,9 +8,9 @@ inside a metric's name ("Rank-1 accuracy") are not results, and one number is on
 (the longest metric mention claims it). Descriptive mentions ("our framework") take no
 part, and neither do settings ("at 70% sparsity"). The dataset is the one the statement
 goes on to name ("... on CIFAR-10"), else the nearest Dataset mention in the same sentence
-(one the graph keeps if any); the method is the
-paper's proposed method when the sentence names it or speaks of "our"/"the proposed" work,
-else the last Method mention before the value in that sentence, else the proposed one.
+(one the graph keeps if any); the method is the paper's proposed method when the sentence
+names it or speaks of "our"/"the proposed" work, else the last Method mention before the
+value in that sentence, else the proposed one.
 
 On SciREX train (title + first section of 306 papers) this keeps 91 of 123 results, and
 all 25 whose value is one of the paper's annotated result tuples.
@@ -91,8 +91,8 @@ def _is_change(text: str, number: tuple[int, int], statement_end: int, unit: str
     "4x", "at 70% sparsity"."""
     return (
         unit.lower() in _SPEED_UNITS
-        or _CONDITION_BEFORE.search(text[max(0, number[0] - 12) : number[0]]) is not None
-        and _SETTING_WORDS.search(metric.text) is not None
+        or (_CONDITION_BEFORE.search(text[max(0, number[0] - 12) : number[0]]) is not None
+            and _SETTING_WORDS.search(metric.text) is not None)
         or _CHANGE_METRIC.search(metric.text) is not None
         or _CHANGE_BEFORE.search(text[max(0, number[0] - 30) : number[0]]) is not None
         or any(_CHANGE_AFTER.match(text[end : end + 20]) for end in (number[1], statement_end))
