@@ -73,6 +73,15 @@ def test_a_title_case_name_before_a_subtitle_is_proposed(tiny_nlp):
         assert not [m for m in rec.entities if m.role == "proposed"], title
 
 
+def test_a_title_that_opens_with_a_name_the_abstract_defines_is_proposed(tiny_nlp):
+    rec = run(tiny_nlp, title="Model-tuning Via Prompts Makes NLP Models Robust",
+              abstract="We study Model-tuning Via Prompts (MVP), which adapts models.")
+    assert {m.name for m in rec.entities if m.role == "proposed"} == {"Model-tuning Via Prompts"}
+    for title in ["Model-tuning Via Prompts for Robust NLP", "Understanding Model-tuning Via Prompts Helps"]:
+        rec = run(tiny_nlp, title=title, abstract="We study Model-tuning Via Prompts (MVP), which adapts models.")
+        assert not [m for m in rec.entities if m.role == "proposed"], title
+
+
 def test_title_rule_skips_ordinary_words(tiny_nlp):
     rec = run(tiny_nlp, title="Beyond Accuracy: What Data Quality Means", abstract="Text.")
     assert not [m for m in rec.entities if m.role == "proposed"]

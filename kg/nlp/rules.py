@@ -103,6 +103,7 @@ _STUDY = re.compile(
     r"past|present|future|challenges|opportunities|trends|advances|progress|directions|prospects|frontiers)\b",
     re.I)
 _PHRASE_END = re.compile(r"\s(?:for|to|that|which|of|on|in|with|via|from|by|using|based)\s")
+_TITLE_VERB = re.compile(r"\s+[A-Z][a-z]+s\s")  # "... Prevents Memorization": a verb in -s after the subject
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
 _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.I)
 _METRIC_VALUE = re.compile(
@@ -224,7 +225,7 @@ def rule_spans(doc: Doc) -> list[Span]:
                 label = _proposed_label("", _head_phrase(subtitle))
                 spans.append(_span(doc, m.start(1) + prefix.start(1), m.start(1) + prefix.end(1), label, "proposed"))
     if title_len and title_name is None:
-        spans.append(_title_as_name(doc, text, title_len))
+        spans.append(_title_as_name(doc, text, title_len) or _title_subject(doc, text, title_len))
     pairs = doc._.kg_abbreviations or ()
     for cue in _proposal_cues(text):
         clause = _clause_after(text, cue)
@@ -359,6 +360,18 @@ def _coined(doc: Doc, short: Span, long: Span) -> bool:
 def _clause_after(text: str, cue: re.Match[str]) -> str:
     """What follows a proposal cue up to the end of its clause (160 characters at most)."""
     return re.split(r"[.;:]\s", text[cue.end() : cue.end() + 160], maxsplit=1)[0]
+
+
+def _title_subject(doc: Doc, text: str, title_len: int) -> Span | None:
+    """The name a title opens with as the subject of a verb ("Early-Learning Regularization
+    Prevents Memorization ...", "Model-tuning Via Prompts Makes ..."), when the abstract
+    gives that very name an acronym: the paper's own method."""
+    for _, long in doc._.kg_abbreviations or ():
+        end = len(long.text)
+        if long.start_char >= title_len and text[:end].lower() == long.text.lower() \
+                and _TITLE_VERB.match(text, end, title_len) and long.text.split()[0].lower() not in _TITLE_STARTERS:
+            return _span(doc, 0, end, "Method", "proposed")
+    return None
 
 
 def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
