@@ -66,15 +66,13 @@ def entity_key(name: str) -> str:
     >>> [entity_key(n) for n in ["Graph Neural Networks", "GNNs", "CIFAR-10 dataset", "NIDS", "BraTS"]]
     ['graphneuralnetwork', 'gnn', 'cifar10', 'nids', 'brats']
     """
-    text = unicodedata.normalize("NFKC", name).lower().strip()
-    text = text.replace("’", "'")
-    words = [w for w in _SEPARATORS.split(text) if w]
+    original = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", name).strip()) if w]
+    words = [w.lower().replace("’", "'") for w in original]
     if not words:
         return ""
     if len(words) > 1 and words[-1] in _TYPE_WORDS and _is_name(name.split()[:-1]):
         words = words[:-1]
-    last = [w for w in _SEPARATORS.split(unicodedata.normalize("NFKC", name).strip()) if w][len(words) - 1]
-    if not last.endswith("S"):  # an "S" that ends an acronym (NIDS, BraTS) is no plural
+    if not original[len(words) - 1].endswith("S"):  # an "S" that ends an acronym (NIDS, BraTS) is no plural
         words[-1] = singular(words[-1])
     joined = "".join(words)
     if joined.endswith("'s") or joined.endswith("'"):

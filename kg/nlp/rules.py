@@ -87,7 +87,7 @@ _KIND_THEN_NAME = re.compile(
 )
 # "a novel conditional GAN with an auxiliary discriminative classifier (ADC-GAN)", "..., or LOOK
 # for short": the name a proposal gives itself where no long form spells it
-_NAME_GIVEN = re.compile(r"(?<=\s)\(([A-Za-z][\w.+]*(?:-[\w.+]+)*)\)|,?\s+or\s+(" + _NAME + r")\s+for\s+short\b")
+_NAME_GIVEN = re.compile(r"(?<=\s)\(((?=[A-Za-z])" + _NAME + r")\)|,?\s+or\s+(" + _NAME + r")\s+for\s+short\b")
 # "Pointer Networks", "Multi-Objective GFlowNets": a short title of capitalized words only
 _TITLE_CASE_NAME = re.compile(r"\s*((?:[A-Z0-9][\w\-]*\s+){0,4}[A-Z0-9][\w\-]*)\s*\.?\s*")
 # "Neural Production Systems", "The Monge Gap" (group 1 leaves "The" out): capitalized words only
