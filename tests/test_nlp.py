@@ -486,3 +486,44 @@ def test_a_result_takes_the_dataset_it_names_and_a_setting_is_no_result(tiny_nlp
     rec = doc_to_extraction(doc, Paper(id="p", abstract=text), tiny_nlp.get_pipe("kg_gazetteer_v1"))
     assert [(r.value, r.dataset) for r in rec.results] == [
         (1.9, "dataset:cifar10"), (5.5, "dataset:cifar100"), (4.6, "dataset:cifar10"), (80.1, ""), (17.3, "")]
+
+
+def test_a_statement_with_values_on_several_datasets_gives_one_result_each(tiny_nlp):
+    rec = run(tiny_nlp, title="FooNet: a thing",
+              abstract="FooNet reaches an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet. It has 85.3% top-1 accuracy "
+                       "on ImageNet, 91.2% on CIFAR-10, and 70.5% on CIFAR-100. Its FID of 4.0 on CIFAR-100 and 2x "
+                       "on ImageNet.")
+    assert [(r.metric, r.value, r.dataset) for r in rec.results] == [
+        ("metric:fid", 2.1, "dataset:cifar10"), ("metric:fid", 3.4, "dataset:imagenet"),
+        ("metric:top1accuracy", 85.3, "dataset:imagenet"), ("metric:top1accuracy", 91.2, "dataset:cifar10"),
+        ("metric:top1accuracy", 70.5, "dataset:cifar100"), ("metric:fid", 4.0, "dataset:cifar100")]
+    assert {r.method for r in rec.results} == {"method:foonet"}
+
+
+def test_a_names_final_period_is_a_token_and_case_does_not_change_a_gazetteer_match(tiny_nlp):
+    """spaCy keeps the period of "ImageNet-1K." (a digit, then a capital) inside the name, and
+    splits "ImageNet-1K" but not "ImageNet-1k" (the tiny gazetteer's alias) in two."""
+    assert [t.text for t in tiny_nlp.make_doc("We use T5-3B. It is in 3D. U.S. law")] == [
+        "We", "use", "T5", "-", "3B", ".", "It", "is", "in", "3D", ".", "U.S.", "law"]
+    for text in ["We train on ImageNet-1K. Then we test.", "We train on ImageNet-1K, then test."]:
+        assert ("ImageNet", "Dataset") in names(run(tiny_nlp, abstract=text)), text
+
+
+def test_benchmark_names_are_datasets(tiny_nlp):
+    rec = run(tiny_nlp, abstract="Results on AgentBench, MT-bench and SWE-bench hold. A Workbench is a tool.")
+    assert names(rec, "Dataset") == {("AgentBench", "Dataset"), ("MT-bench", "Dataset"), ("SWE-bench", "Dataset")}
+
+
+def test_a_naming_cue_in_a_proposal_names_it_and_our_method_in_brackets(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We propose a semi-autoregressive (semi-AR) framework, called Next-Block Prediction "
+                                 "(NBP), for video generation.")
+    assert {m.text for m in rec.entities if m.role == "proposed"} == {"Next-Block Prediction", "NBP"}
+    rec = run(tiny_nlp, abstract="To measure it, we propose a novel variance-based metric called "
+                                 "Operating-Point-Inconsistency-Score (OPIS) that quantifies variance.")
+    assert {(m.text, m.label) for m in rec.entities if m.role == "proposed"} == {
+        ("Operating-Point-Inconsistency-Score", "Metric"), ("OPIS", "Metric")}
+    rec = run(tiny_nlp, abstract="Our method (TESLA) achieves 27.9% top-1 accuracy on ImageNet.")
+    assert {m.text for m in rec.entities if m.role == "proposed"} == {"TESLA"}
+    assert [r.method for r in rec.results] == ["method:tesla"]
+    rec = run(tiny_nlp, abstract="Our model (see Fig. 2) is fast.")
+    assert not [m for m in rec.entities if m.role == "proposed"]

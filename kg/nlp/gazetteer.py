@@ -125,9 +125,19 @@ class Gazetteer:
             for matcher, chosen_forms in ((self.exact if sensitive else self.lower, plain),
                                           (self.ambiguous, risky)):
                 if chosen_forms:
-                    matcher.add(match_id, [self.nlp.make_doc(f) for f in chosen_forms])
+                    matcher.add(match_id, [doc for f in chosen_forms for doc in self._patterns(f, sensitive)])
         self.size = len(chosen)
         self.names = {(label, form.lower()): name for (label, form, _), (_, name) in chosen.items()}
+
+    def _patterns(self, form: str, sensitive: bool) -> list[Doc]:
+        """`form` as token patterns. A case-insensitive form also gets its upper-case
+        tokenization when that differs: spaCy splits a unit off a number in "ImageNet-1K"
+        ("ImageNet-1", "K") but not in "ImageNet-1k"."""
+        doc = self.nlp.make_doc(form)
+        if sensitive:
+            return [doc]
+        upper = self.nlp.make_doc(form.upper())
+        return [doc] if len(upper) == len(doc) else [doc, upper]
 
     def lookup(self, label: str, text: str) -> str | None:
         """Canonical name of `text` as an entity of type `label`, when the gazetteer knows it."""

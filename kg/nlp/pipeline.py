@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
@@ -48,12 +49,22 @@ def build_pipeline(
     """A fresh pipeline: the vote of the shipped NER models when present (and wanted), then
     our components. `model_path` is one spaCy pipeline or a directory of ``member*`` ones."""
     nlp = load_ner(model_path) if use_model and _has_model(model_path) else spacy.blank("en")
+    _split_final_period(nlp)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     gazetteer: Gazetteer = nlp.get_pipe("kg_gazetteer_v1")  # type: ignore[assignment]
     gazetteer.initialize(path=gazetteer_path)
     nlp.max_length = 50_000_000
     return nlp
+
+
+def _split_final_period(nlp: Language) -> None:
+    """Make a sentence's final period a token after a digit and a capital: spaCy's English
+    suffixes keep it in "ImageNet-1K.", "LAION-5B.", "in 3D.", where it hides the name from
+    the gazetteer and lets a model's span run into the next sentence."""
+    suffixes = [*(nlp.Defaults.suffixes or ()), r"(?<=[0-9][A-Z])\."]
+    tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
+    tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
 
 
 def load_ner(model_path: Path = MODEL_PATH) -> Language:

@@ -8,9 +8,10 @@ inside a metric's name ("Rank-1 accuracy") are not results, and one number is on
 (the longest metric mention claims it). Descriptive mentions ("our framework") take no
 part, and neither do settings ("at 70% sparsity"). The dataset is the one the statement
 goes on to name ("... on CIFAR-10"), else the nearest Dataset mention in the same sentence
-(one the graph keeps if any); the method is the paper's proposed method when the sentence
-names it or speaks of "our"/"the proposed" work, else the last Method mention before the
-value in that sentence, else the proposed one.
+(one the graph keeps if any); a statement that goes on with values on other datasets ("an
+FVD of 103.3 on UCF101 and 25.5 on K600") gives one result each. The method is the paper's
+proposed method when the sentence names it or speaks of "our"/"the proposed" work, else the
+last Method mention before the value in that sentence, else the proposed one.
 
 On SciREX train (title + first section of 306 papers) this keeps 91 of 123 results, and
 all 25 whose value is one of the paper's annotated result tuples.
@@ -19,6 +20,8 @@ all 25 whose value is one of the paper's annotated result tuples.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import replace
 
 from kg.nlp.merge import SCORES
 from kg.records import MIN_SCORE, Mention, Result
@@ -53,6 +56,8 @@ _SETTING_WORDS = re.compile(r"\b(?:sparsity|compression|pruning|noise|density|bi
 _ON_DATASET = re.compile(
     r"(?:\([^()]{0,30}\)|[^.;,()]|(?<=\d)\.(?=\d)){0,40}?\b(?:on|in)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _OURS = re.compile(r"\b(?:our|we|the proposed)\b", re.I)
+# "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
+_NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -71,6 +76,10 @@ def _value(raw: str) -> float | None:
         return float(raw.replace(",", "."))
     except ValueError:
         return None
+
+
+def _unit(raw: str) -> str:
+    return "%" if raw.lower() in ("%", "percent") else raw
 
 
 def _stated_value(text: str, metric: Mention) -> tuple[re.Match[str], int, int, int] | None:
@@ -111,6 +120,18 @@ def _dataset_of(text: str, statement: tuple[int, int], datasets: list[Mention]) 
     return min(kept, key=lambda m: m.start - end if m.start >= end else max(0, start - m.end), default=None)
 
 
+def _more_values(text: str, dataset: Mention, datasets: list[Mention]) -> Iterator[tuple[re.Match[str], Mention]]:
+    """The values a statement goes on to give on other datasets, each with its dataset:
+    "25.5 on K600" of "FVD scores of 103.3 on UCF101 and 25.5 on K600"."""
+    pos = dataset.end
+    while (m := _NEXT_VALUE.match(text, pos)) is not None:
+        following = next((d for d in datasets if d.start == m.end()), None)
+        if following is None or (m.group(2) or "").lower() in _SPEED_UNITS:
+            return
+        yield m, following
+        pos = following.end
+
+
 def find_results(text: str, mentions: list[Mention], field: str = "abstract") -> list[Result]:
     """Results stated in `text` (one field), linked to the mentions of that field."""
     kept = [m for m in mentions if m.score > SCORES["descriptive"]]
@@ -139,7 +160,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         result = Result(
             metric=metric.id,
             value=value,
-            unit="%" if unit.lower() in ("%", "percent") else unit,
+            unit=_unit(unit),
             method=method.id if method else "",
             dataset=dataset.id if dataset else "",
             text=text[start:end].strip(),
@@ -150,4 +171,13 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         length = metric.end - metric.start
         if n_start not in claimed or claimed[n_start][0] < length:
             claimed[n_start] = (length, result)
+        if dataset is None or dataset.start < end:
+            continue
+        for more, other in _more_values(text, dataset, datasets):
+            more_start = more.start(1)
+            more_value = _value(more.group(1))
+            if more_value is not None and (more_start not in claimed or claimed[more_start][0] < length):
+                claimed[more_start] = (length, replace(
+                    result, value=more_value, unit=_unit(more.group(2) or ""), dataset=other.id,
+                    text=text[more_start : other.end], start=more_start, end=other.end))
     return [result for _, (_, result) in sorted(claimed.items())]

@@ -70,13 +70,15 @@ _CAPITALIZED = re.compile(
 _APPOSITION = re.compile(r",?\s*(?:i\.e\.|namely|that is|viz\.|--|—|–)\s*,?\s*(" + _NAME + r"(?:\s+[A-Z][\w\-]*){0,3})")
 # "StableMax, a new activation function": a name introduced as new
 _INTRODUCED_AS_NEW = re.compile(r"(?<![\w-])(" + _NAME + r"),\s+(?:an?|the\s+first)\s+(?:new|novel)\b")
-# "our proposed approach, Loki, gains ...", "Our approach, Warm-start RL (WSRL), ...": the name
-# in apposition to "our method"
+# "our proposed approach, Loki, gains ...", "Our approach, Warm-start RL (WSRL), ...", "Our method
+# (TESLA) achieves ...": the name in apposition to "our method"
 _OUR_NAMED = re.compile(
     r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?((?:method|approach|model|framework|algorithm|architecture|"
-    r"system|technique|network|pipeline|dataset|benchmark|corpus|metric|measure)s?),\s+"
-    r"([A-Z][\w\-]*(?:\s[A-Z][\w\-]*){0,3})(?=,|\s\()"
+    r"system|technique|network|pipeline|dataset|benchmark|corpus|metric|measure)s?)(?:,\s+|\s+\((?=[^()]+\)))"
+    r"([A-Z][\w\-]*(?:\s[A-Z][\w\-]*){0,3})(?=,|\s\(|\))"
 )
+# "AgentBench", "MT-Bench", "SWE-bench": a name ending in Bench is a benchmark
+_BENCH_NAME = re.compile(r"(?<![\w-])([A-Za-z][\w]*?-?[Bb]ench(?:-[A-Za-z0-9]+)?)(?![\w-])")
 # "a generic framework W2PGNN", "a new method in this paper, Stable Diffusion Reference Only,":
 # the name right after the kind of thing proposed (group 2: a comma closes a Title Case name)
 _KIND_THEN_NAME = re.compile(
@@ -231,15 +233,19 @@ def rule_spans(doc: Doc) -> list[Span]:
         clause = _clause_after(text, cue)
         clause_end = cue.end() + len(clause)
         to_clause = re.match(r"\s+to\s", clause)  # "we propose to ...": a plan, named only by an acronym
-        near = [] if to_clause else [
+        # "we propose a semi-autoregressive (semi-AR) framework, called Next-Block Prediction": the
+        # naming cue gives the name (below), not an acronym of the description
+        naming = _NAMED.search(clause)
+        named_later = naming is not None and clause[naming.end() : naming.end() + 1].isupper()
+        near = [] if to_clause or named_later else [
             (s, lf) for s, lf in pairs if cue.end() <= lf.start_char < min(clause_end, cue.end() + 40)
         ]
         m = None if near or to_clause else _name_after_cue(clause)  # a name right after the cue wins
-        coined = [] if near or m else [
+        coined = [] if near or m or named_later else [
             (s, lf) for s, lf in pairs
             if cue.end() <= lf.start_char and s.end_char <= clause_end and _coined(doc, s, lf)
         ]
-        given = None if near or m or coined else _NAME_GIVEN.search(clause)
+        given = None if near or m or coined or named_later else _NAME_GIVEN.search(clause)
         if near or coined:
             short, long = (near or coined)[0]
             after = long.text + text[short.end_char : short.end_char + 40]
@@ -257,10 +263,12 @@ def rule_spans(doc: Doc) -> list[Span]:
             spans.append(_span(doc, start, start + len(given.group(group)), label, "proposed"))
     for cue in _NAMED.finditer(text):
         defined = [(s, lf) for s, lf in pairs if cue.end() <= lf.start_char <= cue.end() + 1]
+        kind = text[max(0, cue.start() - 40) : cue.start()]  # "a novel variance-based metric called ..."
         if defined:
             short, long = defined[0]
-            spans.append(_span(doc, long.start_char, long.end_char, "Method", "proposed"))
-            spans.append(_span(doc, short.start_char, short.end_char, "Method", "proposed"))
+            label = _proposed_label(kind, "")
+            spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
+            spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
             continue
         if title_name and text[cue.end() : cue.end() + len(title_name.group(1))].lower() == title_name.group(1).lower():
             # "..., termed as regularized mask tuning" in a paper titled "Regularized Mask Tuning: ..."
@@ -273,7 +281,7 @@ def rule_spans(doc: Doc) -> list[Span]:
         if titled and len(titled.group(1)) > len(text[named[0][0]:named[0][1]] if named else ""):
             named = [(titled.start(1), titled.end(1))]
         for s, e in named:
-            label = _proposed_label(text[max(0, cue.start() - 40) : cue.start()], text[e : e + 40])
+            label = _proposed_label(kind, text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
     for m in _OUR_NAMED.finditer(text):
         spans.append(_span(doc, m.start(2), m.end(2), _proposed_label(m.group(1), ""), "proposed"))
@@ -289,6 +297,9 @@ def rule_spans(doc: Doc) -> list[Span]:
         if after:
             for s, e in _names_at(text, after.end()):
                 spans.append(_span(doc, s, e, "Dataset"))
+    for m in _BENCH_NAME.finditer(text):
+        if is_name_like(m.group(1)):
+            spans.append(_span(doc, m.start(1), m.end(1), "Dataset"))
     for cue in _TERMS_OF.finditer(text):
         for s, e in _names_at(text, cue.end()):
             spans.append(_span(doc, s, e, "Metric"))
