@@ -527,3 +527,15 @@ def test_a_naming_cue_in_a_proposal_names_it_and_our_method_in_brackets(tiny_nlp
     assert [r.method for r in rec.results] == ["method:tesla"]
     rec = run(tiny_nlp, abstract="Our model (see Fig. 2) is fast.")
     assert not [m for m in rec.entities if m.role == "proposed"]
+
+
+def test_a_name_right_after_the_cue_beats_an_acronym_defined_later_in_the_clause(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We propose G3, a novel framework based on Retrieval-Augmented Generation (RAG).")
+    assert {m.text for m in rec.entities if m.role == "proposed"} == {"G3"}
+    rec = run(tiny_nlp, abstract="Second, we propose a Position-Aware Training Paradigm. It is fast.")
+    assert {m.text for m in rec.entities if m.role == "proposed"} == {"Position-Aware Training Paradigm"}
+    rec = run(tiny_nlp, abstract="We propose Multi-Objective GFlowNets (MOGFNs) for design.")
+    assert {m.text for m in rec.entities if m.role == "proposed"} == {"Multi-Objective GFlowNets", "MOGFNs"}
+    rec = run(tiny_nlp, abstract="We propose CollaboNet. Keywords: NER Deep Learning Named Entity Recognition "
+                                 "Text Mining")
+    assert {m.text for m in rec.entities if m.role == "proposed"} == {"CollaboNet"}

@@ -55,7 +55,7 @@ _PROPOSE = re.compile(
 _PROPOSE_LATER = re.compile(r"\b(?:by|and)\s+(?:propos|introduc|develop|design|devis)(?:e|ing)\b", re.I)
 _WE_BEFORE = re.compile(r"\bwe\b[^.]*$", re.I)
 _NAMED = re.compile(
-    r"\b(?:(?:called|named|dubbed|termed(?:\s+as)?|coined|entitled|referred\s+to\s+as)"
+    r"\b(?:(?-i:called|named|dubbed|termed(?:\s+as)?|coined|entitled|referred\s+to\s+as)"  # not "Named Entity"
     r"|we\s+(?:(?:call|dub|name|term|coin)(?:\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))?"
     r"|refer\s+to\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))"
     r"(?:\s+as)?(?:\s+(?:an?|the))?)\s+",
@@ -64,7 +64,7 @@ _NAMED = re.compile(
 # "we propose (a novel) Conditional Cross-Attention Network that ...": a Title Case name
 _CAPITALIZED = re.compile(
     r"\s+(?:(?:a|an|the)\s+)?(?:(?:novel|new)\s+)?((?:[A-Z][\w\-]*\s){0,3}[A-Z][\w\-]*)"
-    r"(?=,|\s\(|\s(?:to|that|which|for|as|with)\s|\.)"
+    r"(?=,|\s\(|\s(?:to|that|which|for|as|with)\s|\.|$)"
 )
 # "a novel GAN model, i.e., AU-GAN": the name in apposition after a proposal cue
 _APPOSITION = re.compile(r",?\s*(?:i\.e\.|namely|that is|viz\.|--|—|–)\s*,?\s*(" + _NAME + r"(?:\s+[A-Z][\w\-]*){0,3})")
@@ -237,10 +237,14 @@ def rule_spans(doc: Doc) -> list[Span]:
         # naming cue gives the name (below), not an acronym of the description
         naming = _NAMED.search(clause)
         named_later = naming is not None and clause[naming.end() : naming.end() + 1].isupper()
+        m = None if to_clause else _name_after_cue(clause)  # a name right after the cue wins
+        # an acronym defined right after the cue, unless a name comes first ("we propose G3, a
+        # framework based on Retrieval-Augmented Generation (RAG)")
         near = [] if to_clause or named_later else [
             (s, lf) for s, lf in pairs if cue.end() <= lf.start_char < min(clause_end, cue.end() + 40)
+            and (m is None or lf.start_char <= cue.end() + m.start(1))
         ]
-        m = None if near or to_clause else _name_after_cue(clause)  # a name right after the cue wins
+        m = None if near else m
         coined = [] if near or m or named_later else [
             (s, lf) for s, lf in pairs
             if cue.end() <= lf.start_char and s.end_char <= clause_end and _coined(doc, s, lf)
