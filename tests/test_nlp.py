@@ -396,6 +396,8 @@ def test_more_proposal_cues_name_the_proposed_method(tiny_nlp):
         "We enable this analysis by developing an efficient Graphlet Orbit Counter (GOC), which is fast.":
             "Graphlet Orbit Counter",
         "We study replay and propose Gradient-Aligned Replay (GAR) for pre-training.": "Gradient-Aligned Replay",
+        "This work addresses both factors by proposing an Improved Test-Time Adaptation (ITTA) method.":
+            "Improved Test-Time Adaptation",
     }
     for text, name in cases.items():
         rec = run(tiny_nlp, abstract=text)

@@ -51,9 +51,10 @@ _PROPOSE = re.compile(
     r"(?:propose|introduce|present|develop|design|devise|put forward|contribute|release)[sd]?\b",
     re.I,
 )
-# "we enable ... by developing X", "we study X and propose Y": a proposal later in a sentence about us
+# "we enable ... by developing X", "we study X and propose Y", "this work addresses ... by proposing X":
+# a proposal later in a sentence about us
 _PROPOSE_LATER = re.compile(r"\b(?:by|and)\s+(?:propos|introduc|develop|design|devis)(?:e|ing)\b", re.I)
-_WE_BEFORE = re.compile(r"\bwe\b[^.]*$", re.I)
+_WE_BEFORE = re.compile(r"\b(?:we|this (?:paper|work|study|article))\b[^.]*$", re.I)
 _NAMED = re.compile(
     r"\b(?:(?-i:called|named|dubbed|termed(?:\s+as)?|coined|entitled|referred\s+to\s+as)"  # not "Named Entity"
     r"|we\s+(?:(?:call|dub|name|term|coin)(?:\s+(?:this\s+\w+|these\s+\w+|our\s+\w+|it|this|them))?"
