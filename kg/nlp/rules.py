@@ -78,8 +78,8 @@ _OUR_NAMED = re.compile(
     r"system|technique|network|pipeline|dataset|benchmark|corpus|metric|measure)s?)(?:,\s+|\s+\((?=[^()]+\)))"
     r"([A-Z][\w\-]*(?:\s[A-Z][\w\-]*){0,3})(?=,|\s\(|\))"
 )
-# "AgentBench", "MT-Bench", "SWE-bench": a name ending in Bench is a benchmark
-_BENCH_NAME = re.compile(r"(?<![\w-])([A-Za-z][\w]*?-?[Bb]ench(?:-[A-Za-z0-9]+)?)(?![\w-])")
+# the end of a benchmark's name: "AgentBench", "MT-Bench", "SWE-bench-Lite" (see _benchmark_names)
+_BENCH_END = re.compile(r"[Bb]ench(?:-[A-Za-z0-9]+)?(?![\w-])")
 # "a generic framework W2PGNN", "a new method in this paper, Stable Diffusion Reference Only,":
 # the name right after the kind of thing proposed (group 2: a comma closes a Title Case name)
 _KIND_THEN_NAME = re.compile(
@@ -302,9 +302,8 @@ def rule_spans(doc: Doc) -> list[Span]:
         if after:
             for s, e in _names_at(text, after.end()):
                 spans.append(_span(doc, s, e, "Dataset"))
-    for m in _BENCH_NAME.finditer(text):
-        if is_name_like(m.group(1)):
-            spans.append(_span(doc, m.start(1), m.end(1), "Dataset"))
+    for start, end in _benchmark_names(text):
+        spans.append(_span(doc, start, end, "Dataset"))
     for cue in _TERMS_OF.finditer(text):
         for s, e in _names_at(text, cue.end()):
             spans.append(_span(doc, s, e, "Metric"))
@@ -314,6 +313,17 @@ def rule_spans(doc: Doc) -> list[Span]:
         ):
             spans.append(_span(doc, m.start(1), m.end(1), "Metric"))
     return [s for s in spans if s is not None]
+
+
+def _benchmark_names(text: str) -> Iterator[tuple[int, int]]:
+    """Names ending in Bench, which name benchmarks: "AgentBench", "MT-bench", not "Workbench".
+    (A search for the literal end first: a pattern for the whole word costs 0.7% of extraction.)"""
+    for m in _BENCH_END.finditer(text):
+        start = m.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+            start -= 1
+        if start < m.start() and text[start].isalpha() and is_name_like(text[start : m.end()]):
+            yield start, m.end()
 
 
 def _proposal_cues(text: str) -> list[re.Match[str]]:
