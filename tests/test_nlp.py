@@ -500,6 +500,15 @@ def test_a_statement_with_values_on_several_datasets_gives_one_result_each(tiny_
         ("metric:top1accuracy", 85.3, "dataset:imagenet"), ("metric:top1accuracy", 91.2, "dataset:cifar10"),
         ("metric:top1accuracy", 70.5, "dataset:cifar100"), ("metric:fid", 4.0, "dataset:cifar100")]
     assert {r.method for r in rec.results} == {"method:foonet"}
+    rec = run(tiny_nlp, title="FooNet: a thing",
+              abstract="FooNet reaches FID scores of 2.51 and 3.25 on CIFAR-10 and ImageNet, respectively. On "
+                       "CIFAR-10, CIFAR-100 and ImageNet, it gets 91.2%, 70.5% and 80.1% top-1 accuracy, "
+                       "respectively. It improves top-1 accuracy by 2% and 3% on CIFAR-10 and ImageNet, respectively.")
+    assert [(r.metric, r.value, r.dataset) for r in rec.results] == [
+        ("metric:fid", 2.51, "dataset:cifar10"), ("metric:fid", 3.25, "dataset:imagenet"),
+        ("metric:top1accuracy", 91.2, "dataset:cifar10"), ("metric:top1accuracy", 70.5, "dataset:cifar100"),
+        ("metric:top1accuracy", 80.1, "dataset:imagenet")]
+    assert rec.results[0].text == "FID scores of 2.51 and 3.25"
 
 
 def test_a_names_final_period_is_a_token_and_case_does_not_change_a_gazetteer_match(tiny_nlp):

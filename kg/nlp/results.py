@@ -9,12 +9,14 @@ inside a metric's name ("Rank-1 accuracy") are not results, and one number is on
 part, and neither do settings ("at 70% sparsity"). The dataset is the one the statement
 goes on to name ("... on CIFAR-10"), else the nearest Dataset mention in the same sentence
 (one the graph keeps if any); a statement that goes on with values on other datasets ("an
-FVD of 103.3 on UCF101 and 25.5 on K600") gives one result each. The method is the paper's
+FVD of 103.3 on UCF101 and 25.5 on K600", "FID scores of 2.51 and 3.25 on CIFAR-10 and
+ImageNet, respectively") gives one result each. The method is the paper's
 proposed method when the sentence names it or speaks of "our"/"the proposed" work, else the
 last Method mention before the value in that sentence, else the proposed one.
 
-On SciREX train (title + first section of 306 papers) this keeps 91 of 123 results, and
-all 25 whose value is one of the paper's annotated result tuples.
+On SciREX train (title + first section of 306 papers) this keeps 94 results (91 of the 123
+single-value statements, and 3 further values of them), and all 25 whose value is one of
+the paper's annotated result tuples.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ _ON_DATASET = re.compile(
     r"(?:\([^()]{0,30}\)|[^.;,()]|(?<=\d)\.(?=\d)){0,40}?\b(?:on|in)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _OURS = re.compile(r"\b(?:our|we|the proposed)\b", re.I)
 # "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
+# "FID scores of 2.51 and 3.25 on CIFAR-10 and ImageNet, respectively": values paired in order
+# with the sentence's datasets
+_VALUE_LIST = re.compile(_NUMBER + r"(?:\s*,\s*" + _NUMBER + r")*\s*,?\s+and\s+" + _NUMBER)
+_NUMBER_RE = re.compile(_NUMBER)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
 
 
@@ -132,6 +139,25 @@ def _more_values(text: str, dataset: Mention, datasets: list[Mention]) -> Iterat
         pos = following.end
 
 
+def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
+                       datasets: list[Mention]) -> list[tuple[re.Match[str], Mention]]:
+    """Each value of a list that holds the stated number, paired with the sentence's datasets
+    in order, when the sentence says "respectively" and names as many datasets as values."""
+    start, end = sentence
+    if not _RESPECTIVELY.search(text, start, end):
+        return []
+    values = next((m for m in _VALUE_LIST.finditer(text, start, end) if m.start() <= number_start < m.end()), None)
+    if values is None:
+        return []
+    numbers = list(_NUMBER_RE.finditer(text, values.start(), values.end()))
+    named: dict[str, Mention] = {}
+    for d in sorted(datasets, key=lambda m: m.start):
+        named.setdefault(d.id, d)
+    if len(numbers) != len(named) or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
+        return []
+    return list(zip(numbers, named.values(), strict=True))
+
+
 def find_results(text: str, mentions: list[Mention], field: str = "abstract") -> list[Result]:
     """Results stated in `text` (one field), linked to the mentions of that field."""
     kept = [m for m in mentions if m.score > SCORES["descriptive"]]
@@ -171,13 +197,21 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         length = metric.end - metric.start
         if n_start not in claimed or claimed[n_start][0] < length:
             claimed[n_start] = (length, result)
-        if dataset is None or dataset.start < end:
+        kept = [m for m in datasets if m.score >= MIN_SCORE]
+        respective = _respective_values(text, (s_start, s_end), n_start, kept)
+        if respective:  # the statement, from the metric to the last value, for each of them
+            bounds = (min(start, respective[0][0].start()), max(end, respective[-1][0].end()))
+            further = [(more, other, bounds) for more, other in respective]
+        elif dataset is not None and dataset.start >= end:  # "... on UCF101 and 25.5 on K600"
+            more_values = _more_values(text, dataset, datasets)
+            further = [(more, other, (more.start(1), other.end)) for more, other in more_values]
+        else:
             continue
-        for more, other in _more_values(text, dataset, datasets):
-            more_start = more.start(1)
-            more_value = _value(more.group(1))
-            if more_value is not None and (more_start not in claimed or claimed[more_start][0] < length):
+        for more, other, (first, last) in further:
+            more_start, more_value = more.start(1), _value(more.group(1))
+            held = claimed.get(more_start)
+            if more_value is not None and (held is None or held[1] is result or held[0] < length):
                 claimed[more_start] = (length, replace(
                     result, value=more_value, unit=_unit(more.group(2) or ""), dataset=other.id,
-                    text=text[more_start : other.end], start=more_start, end=other.end))
+                    text=text[first:last].strip(), start=first, end=last))
     return [result for _, (_, result) in sorted(claimed.items())]
