@@ -136,7 +136,7 @@ class Gazetteer:
         ("ImageNet-1", "K") but not in "ImageNet-1k"."""
         doc = self.nlp.make_doc(form)
         if sensitive or not _DIGIT_LETTER.search(form):  # only a digit's unit can split differently
-            return [doc]  # (and tokenizing 10k upper-case forms slows all later tokenization by 10%)
+            return [doc]  # (tokenizing every form twice would crowd the tokenizer's cache)
         upper = self.nlp.make_doc(form.upper())
         return [doc] if len(upper) == len(doc) else [doc, upper]
 

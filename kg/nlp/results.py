@@ -58,12 +58,12 @@ _SETTING_WORDS = re.compile(r"\b(?:sparsity|compression|pruning|noise|density|bi
 _ON_DATASET = re.compile(
     r"(?:\([^()]{0,30}\)|[^.;,()]|(?<=\d)\.(?=\d)){0,40}?\b(?:on|in)\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _OURS = re.compile(r"\b(?:our|we|the proposed)\b", re.I)
-# "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
 # "FID scores of 2.51 and 3.25 on CIFAR-10 and ImageNet, respectively": values paired in order
 # with the sentence's datasets
 _VALUE_LIST = re.compile(_NUMBER + r"(?:\s*,\s*" + _NUMBER + r")*\s*,?\s+and\s+" + _NUMBER)
 _NUMBER_RE = re.compile(_NUMBER)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
 _NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
 
 
@@ -197,8 +197,8 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         length = metric.end - metric.start
         if n_start not in claimed or claimed[n_start][0] < length:
             claimed[n_start] = (length, result)
-        kept = [m for m in datasets if m.score >= MIN_SCORE]
-        respective = _respective_values(text, (s_start, s_end), n_start, kept)
+        in_graph = [m for m in datasets if m.score >= MIN_SCORE]
+        respective = _respective_values(text, (s_start, s_end), n_start, in_graph)
         if respective:  # the statement, from the metric to the last value, for each of them
             bounds = (min(start, respective[0][0].start()), max(end, respective[-1][0].end()))
             further = [(more, other, bounds) for more, other in respective]

@@ -328,7 +328,7 @@ def _benchmark_names(text: str) -> Iterator[tuple[int, int]]:
 
 def _proposal_cues(text: str) -> list[re.Match[str]]:
     """The proposal cues of `text` in order: "we propose", and "by developing" / "and
-    propose" in a sentence whose subject is "we"."""
+    propose" in a sentence whose subject is "we" or "this work"."""
     later = [m for m in _PROPOSE_LATER.finditer(text) if _WE_BEFORE.search(text, max(0, m.start() - 150), m.start())]
     return sorted([*_PROPOSE.finditer(text), *later], key=lambda m: m.start())
 
