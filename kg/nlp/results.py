@@ -62,6 +62,7 @@ _OURS = re.compile(r"\b(?:our|we|the proposed)\b", re.I)
 # with the sentence's datasets
 _VALUE_LIST = re.compile(_NUMBER + r"(?:\s*,\s*" + _NUMBER + r")*\s*,?\s+and\s+" + _NUMBER)
 _NUMBER_RE = re.compile(_NUMBER)
+_LIST_REACH = 200  # characters a list of values may reach on either side of the stated one
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
 _NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
@@ -146,7 +147,9 @@ def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
     start, end = sentence
     if not _RESPECTIVELY.search(text, start, end):
         return []
-    values = next((m for m in _VALUE_LIST.finditer(text, start, end) if m.start() <= number_start < m.end()), None)
+    # a window around the number: the list pattern backtracks, quadratic in a sentence of numbers
+    window = (max(start, number_start - _LIST_REACH), min(end, number_start + _LIST_REACH))
+    values = next((m for m in _VALUE_LIST.finditer(text, *window) if m.start() <= number_start < m.end()), None)
     if values is None:
         return []
     numbers = list(_NUMBER_RE.finditer(text, values.start(), values.end()))

@@ -123,6 +123,14 @@ def _raw_controls_jsonl() -> bytes:
     return b'{"id": "raw-ctrl", "title": "Tab\tand\x01ctrl", "abstract": "Bell\x07 and escape\x1b."}\n'
 
 
+def _number_list_abstract() -> bytes:
+    """One 200 kB sentence of values "..., respectively": a list pattern that backtracks would
+    take minutes on it (it did, before results.py bounded the list's reach)."""
+    values = ", ".join(str(i) for i in range(30_000))
+    abstract = f"FooNet gets a top-1 accuracy of {values} on CIFAR-10 and ImageNet, respectively."
+    return _jsonl([{"id": "numbers", "title": "FooNet: a thing", "abstract": abstract}]).encode()
+
+
 def _long_abstract() -> bytes:
     words = "gradient flow network transformer dataset accuracy benchmark ImageNet ".split()
     rng = random.Random(3)
@@ -393,6 +401,7 @@ CASES: list[Case] = [
     Case("long-listing-line-10mb", "longline.txt", _long_listing_line, "ok", heavy=True),
     Case("million-lines", "million.txt", _million_lines, "ok", heavy=True),
     Case("million-line-csv-field", "million.csv", _million_line_field, "ok", heavy=True),
+    Case("respectively-number-list", "numbers.jsonl", _number_list_abstract, "ok", heavy=True),
 ]
 
 
