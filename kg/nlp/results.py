@@ -21,6 +21,7 @@ the paper's annotated result tuples.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -68,15 +69,18 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start, end = 0, len(text)
-    for m in _SENTENCE.finditer(text):
-        if m.end() <= pos:
-            start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
-    return start, end
+class _Sentences:
+    """The sentences of a text, split once: the (start, end) of the one holding a position.
+    (Splitting again for every metric was quadratic on a long text of statements.)"""
+
+    def __init__(self, text: str) -> None:
+        splits = list(_SENTENCE.finditer(text))
+        self.starts = [0] + [m.end() for m in splits]
+        self.ends = [m.start() for m in splits] + [len(text)]
+
+    def bounds(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return self.starts[i], self.ends[i]
 
 
 def _value(raw: str) -> float | None:
@@ -143,10 +147,8 @@ def _more_values(text: str, dataset: Mention, datasets: list[Mention]) -> Iterat
 def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
                        datasets: list[Mention]) -> list[tuple[re.Match[str], Mention]]:
     """Each value of a list that holds the stated number, paired with the sentence's datasets
-    in order, when the sentence says "respectively" and names as many datasets as values."""
+    in order, when the sentence (which says "respectively") names as many datasets as values."""
     start, end = sentence
-    if not _RESPECTIVELY.search(text, start, end):
-        return []
     # a window around the number: the list pattern backtracks, quadratic in a sentence of numbers
     window = (max(start, number_start - _LIST_REACH), min(end, number_start + _LIST_REACH))
     values = next((m for m in _VALUE_LIST.finditer(text, *window) if m.start() <= number_start < m.end()), None)
@@ -167,6 +169,8 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
     inside = [m for m in kept if m.field == field]
     proposed = next((m for m in kept if m.role == "proposed" and m.label == "Method"), None)
     claimed: dict[int, tuple[int, Result]] = {}  # number position -> (metric length, result)
+    sentences = _Sentences(text)
+    facts: dict[tuple[int, int], tuple[list[Mention], bool, bool]] = {}  # sentence -> (mentions, ours, respectively)
     for metric in (m for m in inside if m.label == "Metric"):
         found = _stated_value(text, metric)
         if found is None:
@@ -177,14 +181,17 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         value = _value(number)
         if value is None or _is_change(text, (n_start, n_end), end, unit, metric):
             continue
-        s_start, s_end = _sentence_bounds(text, metric.start)
-        same = [m for m in inside if s_start <= m.start < s_end]
+        s_start, s_end = sentences.bounds(metric.start)
+        if (s_start, s_end) not in facts:
+            same = [m for m in inside if s_start <= m.start < s_end]
+            ours = proposed is not None and (
+                any(m.id == proposed.id for m in same) or _OURS.search(text, s_start, s_end) is not None
+            )
+            facts[s_start, s_end] = same, ours, _RESPECTIVELY.search(text, s_start, s_end) is not None
+        same, ours, respectively = facts[s_start, s_end]
         datasets = [m for m in same if m.label == "Dataset"]
         dataset = _dataset_of(text, (start, end), datasets)
         methods = [m for m in same if m.label == "Method" and m.start < metric.start]
-        ours = proposed is not None and (
-            any(m.id == proposed.id for m in same) or _OURS.search(text[s_start:s_end]) is not None
-        )
         method = proposed if ours or not methods else methods[-1]
         result = Result(
             metric=metric.id,
@@ -201,7 +208,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         if n_start not in claimed or claimed[n_start][0] < length:
             claimed[n_start] = (length, result)
         in_graph = [m for m in datasets if m.score >= MIN_SCORE]
-        respective = _respective_values(text, (s_start, s_end), n_start, in_graph)
+        respective = _respective_values(text, (s_start, s_end), n_start, in_graph) if respectively else []
         if respective:  # the statement, from the metric to the last value, for each of them
             bounds = (min(start, respective[0][0].start()), max(end, respective[-1][0].end()))
             further = [(more, other, bounds) for more, other in respective]
