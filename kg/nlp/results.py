@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.nlp.merge import SCORES
 from kg.records import MIN_SCORE, Mention, Result
@@ -67,6 +67,17 @@ _LIST_REACH = 200  # characters a list of values may reach on either side of the
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 # "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
 _NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
+
+
+@dataclass(frozen=True)
+class _SentenceFacts:
+    """What the results of one sentence draw on, found once for all its metrics."""
+
+    datasets: list[Mention]
+    in_graph: list[Mention]  # the datasets the graph keeps
+    methods: list[Mention]
+    ours: bool  # names the proposed method or speaks of "our"/"the proposed" work
+    respectively: bool
 
 
 class _Sentences:
@@ -120,12 +131,10 @@ def _is_change(text: str, number: tuple[int, int], statement_end: int, unit: str
     )
 
 
-def _dataset_of(text: str, statement: tuple[int, int], datasets: list[Mention]) -> Mention | None:
-    """The dataset of a statement: the one it goes on to name ("... error on CIFAR-10.1"), else
-    the nearest ("CIFAR-10 (4.62% error) and CIFAR-100"); one the graph keeps before a
-    model-only guess."""
+def _dataset_of(text: str, statement: tuple[int, int], kept: list[Mention]) -> Mention | None:
+    """The dataset of a statement among `kept`: the one it goes on to name ("... error on
+    CIFAR-10.1"), else the nearest ("CIFAR-10 (4.62% error) and CIFAR-100")."""
     start, end = statement
-    kept = [m for m in datasets if m.score >= MIN_SCORE] or datasets
     after = min((m for m in kept if m.start >= end), key=lambda m: m.start, default=None)
     if after is not None and after.start - end <= 80 and _ON_DATASET.fullmatch(text[end : after.start]):
         return after
@@ -163,6 +172,23 @@ def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
     return list(zip(numbers, named.values(), strict=True))
 
 
+def _sentence_facts(text: str, sentence: tuple[int, int], mentions: list[Mention],
+                    proposed: Mention | None) -> _SentenceFacts:
+    start, end = sentence
+    same = [m for m in mentions if start <= m.start < end]
+    datasets = [m for m in same if m.label == "Dataset"]
+    ours = proposed is not None and (
+        any(m.id == proposed.id for m in same) or _OURS.search(text, start, end) is not None
+    )
+    return _SentenceFacts(
+        datasets=datasets,
+        in_graph=[m for m in datasets if m.score >= MIN_SCORE],
+        methods=[m for m in same if m.label == "Method"],
+        ours=ours,
+        respectively=_RESPECTIVELY.search(text, start, end) is not None,
+    )
+
+
 def find_results(text: str, mentions: list[Mention], field: str = "abstract") -> list[Result]:
     """Results stated in `text` (one field), linked to the mentions of that field."""
     kept = [m for m in mentions if m.score > SCORES["descriptive"]]
@@ -170,7 +196,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
     proposed = next((m for m in kept if m.role == "proposed" and m.label == "Method"), None)
     claimed: dict[int, tuple[int, Result]] = {}  # number position -> (metric length, result)
     sentences = _Sentences(text)
-    facts: dict[tuple[int, int], tuple[list[Mention], bool, bool]] = {}  # sentence -> (mentions, ours, respectively)
+    facts: dict[tuple[int, int], _SentenceFacts] = {}
     for metric in (m for m in inside if m.label == "Metric"):
         found = _stated_value(text, metric)
         if found is None:
@@ -183,16 +209,12 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
             continue
         s_start, s_end = sentences.bounds(metric.start)
         if (s_start, s_end) not in facts:
-            same = [m for m in inside if s_start <= m.start < s_end]
-            ours = proposed is not None and (
-                any(m.id == proposed.id for m in same) or _OURS.search(text, s_start, s_end) is not None
-            )
-            facts[s_start, s_end] = same, ours, _RESPECTIVELY.search(text, s_start, s_end) is not None
-        same, ours, respectively = facts[s_start, s_end]
-        datasets = [m for m in same if m.label == "Dataset"]
-        dataset = _dataset_of(text, (start, end), datasets)
-        methods = [m for m in same if m.label == "Method" and m.start < metric.start]
-        method = proposed if ours or not methods else methods[-1]
+            facts[s_start, s_end] = _sentence_facts(text, (s_start, s_end), inside, proposed)
+        sentence = facts[s_start, s_end]
+        # a dataset the graph keeps before a model-only guess
+        dataset = _dataset_of(text, (start, end), sentence.in_graph or sentence.datasets)
+        methods = [m for m in sentence.methods if m.start < metric.start]
+        method = proposed if sentence.ours or not methods else methods[-1]
         result = Result(
             metric=metric.id,
             value=value,
@@ -207,13 +229,13 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         length = metric.end - metric.start
         if n_start not in claimed or claimed[n_start][0] < length:
             claimed[n_start] = (length, result)
-        in_graph = [m for m in datasets if m.score >= MIN_SCORE]
-        respective = _respective_values(text, (s_start, s_end), n_start, in_graph) if respectively else []
+        respective = _respective_values(text, (s_start, s_end), n_start, sentence.in_graph) \
+            if sentence.respectively else []
         if respective:  # the statement, from the metric to the last value, for each of them
             bounds = (min(start, respective[0][0].start()), max(end, respective[-1][0].end()))
             further = [(more, other, bounds) for more, other in respective]
         elif dataset is not None and dataset.start >= end:  # "... on UCF101 and 25.5 on K600"
-            more_values = _more_values(text, dataset, datasets)
+            more_values = _more_values(text, dataset, sentence.datasets)
             further = [(more, other, (more.start(1), other.end)) for more, other in more_values]
         else:
             continue
