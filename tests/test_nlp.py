@@ -352,6 +352,16 @@ def test_a_name_in_apposition_to_our_method_is_proposed(tiny_nlp):
     assert not [m for m in rec.entities if m.role == "proposed"]
 
 
+def test_a_quoted_name_of_our_method_is_proposed(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We show our proposed method 'robust mean teacher' (RMT) on X. RMT wins.")
+    assert {(m.text, m.id) for m in rec.entities if m.role == "proposed"} >= {
+        ("robust mean teacher", "method:robustmeanteacher"), ("RMT", "method:robustmeanteacher")}
+    rec = run(tiny_nlp, abstract="Our proposed two-stage method, known as 'Adapt-then-Unlearn,' excels at it.")
+    assert {m.name for m in rec.entities if m.role == "proposed"} == {"Adapt-then-Unlearn"}
+    rec = run(tiny_nlp, abstract="We find that our method 'works' on graphs.")
+    assert not [m for m in rec.entities if m.role == "proposed"]
+
+
 def test_a_phenomenon_we_refer_to_is_not_a_proposed_method(tiny_nlp):
     rec = run(tiny_nlp, abstract="Errors grow, which we refer to as Softmax Collapse. BERT, a popular model, is used. "
                                  "It follows a chain, namely the Self-Repellent Random Walk (SRRW).")

@@ -72,11 +72,15 @@ _APPOSITION = re.compile(r",?\s*(?:i\.e\.|namely|that is|viz\.|--|—|–)\s*,?\
 # "StableMax, a new activation function": a name introduced as new
 _INTRODUCED_AS_NEW = re.compile(r"(?<![\w-])(" + _NAME + r"),\s+(?:an?|the\s+first)\s+(?:new|novel)\b")
 # "our proposed approach, Loki, gains ...", "Our approach, Warm-start RL (WSRL), ...", "Our method
-# (TESLA) achieves ...": the name in apposition to "our method"
+# (TESLA) achieves ...", "our proposed method 'robust mean teacher' (RMT)", "Our proposed two-stage
+# method, known as 'Adapt-then-Unlearn,' ...": the name in apposition to "our method" (group 2 a
+# capitalized name, group 3 a quoted one)
 _OUR_NAMED = re.compile(
-    r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?((?:method|approach|model|framework|algorithm|architecture|"
-    r"system|technique|network|pipeline|dataset|benchmark|corpus|metric|measure)s?)(?:,\s+|\s+\((?=[^()]+\)))"
-    r"([A-Z][\w\-]*(?:\s[A-Z][\w\-]*){0,3})(?=,|\s\(|\))"
+    r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?(?:[\w]+-[\w\-]+\s+)?((?:method|approach|model|framework|"
+    r"algorithm|architecture|system|technique|network|pipeline|dataset|benchmark|corpus|metric|measure)s?)"
+    r"(?:,\s+(?:(?:known\s+as|called|named|dubbed|termed)\s+)?|\s+\((?=[^()]+\))|\s+(?=['\"‘“]))"
+    r"(?:([A-Z][\w\-]*(?:\s[A-Z][\w\-]*){0,3})(?=,|\s\(|\))"
+    r"|['\"‘“]([A-Za-z][\w\-]*(?:\s[\w\-]+){0,4}?),?['\"’”])"
 )
 # the end of a benchmark's name: "AgentBench", "MT-Bench", "SWE-bench-Lite" (see _benchmark_names)
 _BENCH_END = re.compile(r"[Bb]ench(?:-[A-Za-z0-9]+)?(?![\w-])")
@@ -289,7 +293,10 @@ def rule_spans(doc: Doc) -> list[Span]:
             label = _proposed_label(kind, text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
     for m in _OUR_NAMED.finditer(text):
-        spans.append(_span(doc, m.start(2), m.end(2), _proposed_label(m.group(1), ""), "proposed"))
+        group = 2 if m.group(2) else 3
+        if group == 3 and " " not in m.group(3) and m.group(3).islower():
+            continue  # scare quotes: "our method 'works'"
+        spans.append(_span(doc, m.start(group), m.end(group), _proposed_label(m.group(1), ""), "proposed"))
     for m in _INTRODUCED_AS_NEW.finditer(text):
         name = m.group(1).rstrip(".")
         if is_name_like(name):
