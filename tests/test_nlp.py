@@ -362,6 +362,17 @@ def test_a_quoted_name_of_our_method_is_proposed(tiny_nlp):
     assert not [m for m in rec.entities if m.role == "proposed"]
 
 
+def test_a_title_phrase_the_proposal_repeats_is_proposed(tiny_nlp):
+    rec = run(tiny_nlp, title="Local Augmentation for Graph Neural Networks",
+              abstract="We propose a simple data augmentation strategy, local augmentation, to learn features.")
+    assert {m.text for m in rec.entities if m.role == "proposed"} == {"Local Augmentation", "local augmentation"}
+    for title, abstract in [("Flow Matching in Latent Space", "We propose to apply flow matching in latent space."),
+                            ("Matrix Completion on Graphs", "We introduce a novel matrix completion model."),
+                            ("Improved Techniques for Training", "We present improved techniques for training.")]:
+        rec = run(tiny_nlp, title=title, abstract=abstract)
+        assert not [m for m in rec.entities if m.role == "proposed"], title
+
+
 def test_a_phenomenon_we_refer_to_is_not_a_proposed_method(tiny_nlp):
     rec = run(tiny_nlp, abstract="Errors grow, which we refer to as Softmax Collapse. BERT, a popular model, is used. "
                                  "It follows a chain, namely the Self-Repellent Random Walk (SRRW).")

@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.abbrev import best_long_form, doc_text  # also registers doc._.kg_abbreviations
+from kg.nlp.merge import is_descriptive
 
 __all__ = ["is_name_like", "rule_spans"]
 
@@ -292,6 +293,8 @@ def rule_spans(doc: Doc) -> list[Span]:
         for s, e in named:
             label = _proposed_label(kind, text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
+    if title_len and title_name is None and not any(s is not None and s.kb_id_ == "proposed" for s in spans):
+        spans.extend(_title_echo(doc, text, title_len))
     for m in _OUR_NAMED.finditer(text):
         group = 2 if m.group(2) else 3
         if group == 3 and " " not in m.group(3) and m.group(3).islower():
@@ -433,6 +436,43 @@ def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
     if any(long.text.lower() == name.lower() for _, long in doc._.kg_abbreviations or ()):
         return _span(doc, m.start(1), m.end(1), "Method", "proposed")
     return None
+
+
+_KIND_NOUN = re.compile(
+    r"\s+(?:method|approach|framework|model|algorithm|architecture|network|system|technique|pipeline|module|"
+    r"procedure|strategy|scheme|loss|objective)s?\b")
+
+
+def _title_echo(doc: Doc, text: str, title_len: int) -> list[Span | None]:
+    """The title's opening phrase when a proposal clause of the abstract opens with it or sets
+    it in apposition: "Local Augmentation for Graph Neural Networks" with "we propose a simple
+    and efficient data augmentation strategy, local augmentation, to learn ...". Both mentions,
+    as proposed. Not for a plan ("we propose to apply flow matching"), a descriptive phrase
+    ("Improved Techniques for ...") or a modifier ("we introduce a novel matrix completion model"
+    in "Matrix Completion on Graphs")."""
+    head = _PHRASE_END.split(text[:title_len], maxsplit=1)[0].strip()
+    words = head.lower().split()
+    if not 2 <= len(words) <= 5 or words[0] in _TITLE_STARTERS or _TITLE_FUNCTION_WORDS.intersection(words):
+        return []
+    title = _span(doc, 0, len(head), "Method", "proposed")
+    if title is None or is_descriptive(title):
+        return []
+    spelled = re.compile(r"(?<![\w-])" + r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", head))) + r"s?(?![\w-])",
+                         re.I)
+    for cue in _proposal_cues(text):
+        clause = _clause_after(text, cue)
+        found = spelled.search(clause)
+        if cue.start() < title_len or not found or re.match(r"\s+to\s", clause):
+            continue
+        opening = re.match(r"\s+(?:(?:a|an|the)\s+)?(?:(?:novel|new)\s+)?", clause)
+        apposed = clause[: found.start()].rstrip().endswith(",") and clause[found.end() :].lstrip()[:1] in (",", "(")
+        modifier = _KIND_NOUN.match(clause, found.end())  # "a novel matrix completion model": a model for it
+        if ((opening and opening.end() == found.start()) or apposed) and not modifier:
+            start = cue.end() + found.start()
+            label = _proposed_label(_head_phrase(text[cue.end() : start]), "")
+            return [Span(doc, title.start, title.end, label=label, kb_id="proposed"),
+                    _span(doc, start, cue.end() + found.end(), label, "proposed")]
+    return []
 
 
 @Language.component("kg_rules_v1")
