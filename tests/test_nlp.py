@@ -541,6 +541,25 @@ def test_a_names_final_period_is_a_token_and_case_does_not_change_a_gazetteer_ma
         assert ("ImageNet", "Dataset") in names(run(tiny_nlp, abstract=text)), text
 
 
+def test_a_slash_list_of_numbers_names_each_dataset(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We test on CIFAR-10/100, on CIFAR10/CIFAR-100 and on ImageNet/CIFAR-10-LT.")
+    assert {(m.text, m.id) for m in rec.entities} == {
+        ("CIFAR-10", "dataset:cifar10"), ("100", "dataset:cifar100"), ("CIFAR10", "dataset:cifar10"),
+        ("CIFAR-100", "dataset:cifar100"), ("ImageNet", "dataset:imagenet")}
+    assert [t.text for t in tiny_nlp.make_doc("a 1/2 split")] == ["a", "1", "/", "2", "split"]
+    rec = run(tiny_nlp, abstract="We test on CIFAR-10/100-LT, the long-tailed versions.")
+    assert not rec.entities  # neither CIFAR-10 nor CIFAR-100
+
+
+def test_values_and_datasets_written_a_slash_b_pair_in_order(tiny_nlp):
+    rec = run(tiny_nlp, title="FooNet: a thing",
+              abstract="FooNet reaches 82.9%/84.8% top-1 accuracy on ImageNet/CIFAR-10. On CIFAR-10/100 it has FID "
+                       "scores of 1.91/2.43 and 3x/4x speed.")
+    assert [(r.metric, r.value, r.dataset) for r in rec.results] == [
+        ("metric:top1accuracy", 82.9, "dataset:imagenet"), ("metric:top1accuracy", 84.8, "dataset:cifar10"),
+        ("metric:fid", 1.91, "dataset:cifar10"), ("metric:fid", 2.43, "dataset:cifar100")]
+
+
 def test_benchmark_names_are_datasets(tiny_nlp):
     rec = run(tiny_nlp, abstract="Results on AgentBench, MT-bench and SWE-bench hold. A Workbench is a tool.")
     assert names(rec, "Dataset") == {("AgentBench", "Dataset"), ("MT-bench", "Dataset"), ("SWE-bench", "Dataset")}

@@ -154,8 +154,32 @@ class Gazetteer:
                     continue
                 label, canonical = self.nlp.vocab.strings[match_id].split("|", 1)
                 spans.append(Span(doc, start, end, label=label, kb_id=canonical))
-        doc.spans["kg_gazetteer"] = filter_spans(spans)
+        named = []
+        for span in spans:
+            siblings = self._siblings(doc, span)
+            if siblings is not None:
+                named += [span, *siblings]
+        doc.spans["kg_gazetteer"] = filter_spans(named)
         return doc
+
+    def _siblings(self, doc: Doc, span: Span) -> list[Span] | None:
+        """The names a matched name's number shares its stem with: "CIFAR-10/100" names CIFAR-100
+        too, "NAS-Bench-101/201" NAS-Bench-201, "VOT2017/18" VOT2018, when the gazetteer knows them.
+        The mention is the number ("100"), the name its canonical one. A list glued to a suffix
+        ("CIFAR-10/100-LT": the long-tailed versions) names none of them, nor `span` (None)."""
+        stem = _TRAILING_NUMBER.search(span.text)
+        found: list[Span] = []
+        i = span.end
+        while stem and i + 1 < len(doc) and doc[i].text == "/" and _TRAILING_NUMBER.fullmatch(doc[i + 1].text) \
+                and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
+            number = doc[i + 1].text
+            cut = stem.start() if len(number) >= len(stem.group()) else len(span.text) - len(number)
+            canonical = self.lookup(span.label_, span.text[:cut] + number)
+            if canonical is None:
+                return found
+            found.append(Span(doc, i + 1, i + 2, label=span.label_, kb_id=canonical))
+            i += 2
+        return None if found and _glued(doc, i - 1, i) else found
 
 
 def _acronym_plural(form: str) -> set[str]:
@@ -176,6 +200,7 @@ def _is_ambiguous(entry: GazetteerEntry, alias: str) -> bool:
 
 
 _DIGIT_LETTER = re.compile(r"\d[^\W\d_]")
+_TRAILING_NUMBER = re.compile(r"\d+[A-Za-z]?$")  # "10" of CIFAR-10, "1k" of ImageNet-1k
 _DATA_CUES = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "data", "split",
               "test", "set", "sets", "suite", "challenge", "leaderboard"}
 
@@ -187,10 +212,11 @@ def _dataset_context(doc: Doc, start: int, end: int) -> bool:
 
 
 def _glued(doc: Doc, start: int, end: int) -> bool:
-    """True when the match is part of a longer hyphenated word (CIFAR-10 in CIFAR-10-C)."""
-    if end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text in ("-", "/"):
+    """True when the match is part of a longer hyphenated word (CIFAR-10 in CIFAR-10-C). A slash
+    after a name separates it from the next ("CIFAR-10/100", "COCO/LVIS")."""
+    if end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-":
         return True
-    if start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text in ("-", "/"):
+    if start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text == "-":
         return True
     return False
 

@@ -10,7 +10,8 @@ part, and neither do settings ("at 70% sparsity"). The dataset is the one the st
 goes on to name ("... on CIFAR-10"), else the nearest Dataset mention in the same sentence
 (one the graph keeps if any); a statement that goes on with values on other datasets ("an
 FVD of 103.3 on UCF101 and 25.5 on K600", "FID scores of 2.51 and 3.25 on CIFAR-10 and
-ImageNet, respectively") gives one result each. The method is the paper's
+ImageNet, respectively", "82.9%/84.8% top-1 accuracy on Kinetics-400/Kinetics-600") gives one
+result each. The method is the paper's
 proposed method when the sentence names it or speaks of "our"/"the proposed" work, else the
 last Method mention before the value in that sentence, else the proposed one.
 
@@ -65,6 +66,9 @@ _VALUE_LIST = re.compile(_NUMBER + r"(?:\s*,\s*" + _NUMBER + r")*\s*,?\s+and\s+"
 _NUMBER_RE = re.compile(_NUMBER)
 _LIST_REACH = 200  # characters a list of values may reach on either side of the stated one
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# "82.9%/84.8% top-1 accuracy on Kinetics-400/Kinetics-600": values and datasets both written A/B
+_VALUE_SLASHES = re.compile(_NUMBER + r"(?:\s*/\s*" + _NUMBER + r")+")
+_SLASH = re.compile(r"\s*/\s*")
 # "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
 _NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
 
@@ -172,6 +176,30 @@ def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
     return list(zip(numbers, named.values(), strict=True))
 
 
+def _slash_values(text: str, sentence: tuple[int, int], number_start: int,
+                  datasets: list[Mention]) -> list[tuple[re.Match[str], Mention]]:
+    """Each value of "A/B" that holds the stated number, paired in order with datasets written
+    the same way in the sentence ("82.9%/84.8% ... on Kinetics-400/Kinetics-600", "CIFAR-10/FFHQ
+    ..., with FID scores of 1.91/2.43"): the nearest such list of as many different datasets."""
+    start, end = sentence
+    window = (max(start, number_start - _LIST_REACH), min(end, number_start + _LIST_REACH))
+    values = next((m for m in _VALUE_SLASHES.finditer(text, *window) if m.start() <= number_start < m.end()), None)
+    if values is None:
+        return []
+    numbers = list(_NUMBER_RE.finditer(text, values.start(), values.end()))
+    runs: list[list[Mention]] = []
+    for d in sorted(datasets, key=lambda m: m.start):
+        if runs and _SLASH.fullmatch(text, runs[-1][-1].end, d.start):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    fitting = [run for run in runs if len(run) == len(numbers) == len({d.id for d in run})]
+    if not fitting or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
+        return []
+    nearest = min(fitting, key=lambda run: min(abs(run[0].start - number_start), abs(run[-1].end - number_start)))
+    return list(zip(numbers, nearest, strict=True))
+
+
 def _sentence_facts(text: str, sentence: tuple[int, int], mentions: list[Mention],
                     proposed: Mention | None) -> _SentenceFacts:
     start, end = sentence
@@ -229,8 +257,9 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
         length = metric.end - metric.start
         if n_start not in claimed or claimed[n_start][0] < length:
             claimed[n_start] = (length, result)
-        respective = _respective_values(text, (s_start, s_end), n_start, sentence.in_graph) \
-            if sentence.respectively else []
+        respective = (_respective_values(text, (s_start, s_end), n_start, sentence.in_graph)
+                      if sentence.respectively else []) \
+            or _slash_values(text, (s_start, s_end), n_start, sentence.in_graph)
         if respective:  # the statement, from the metric to the last value, for each of them
             bounds = (min(start, respective[0][0].start()), max(end, respective[-1][0].end()))
             further = [(more, other, bounds) for more, other in respective]
