@@ -167,9 +167,11 @@ class Gazetteer:
         too, "NAS-Bench-101/201" NAS-Bench-201, "VOT2017/18" VOT2018, when the gazetteer knows them.
         The mention is the number ("100"), the name its canonical one. A list glued to a suffix
         ("CIFAR-10/100-LT": the long-tailed versions) names none of them, nor `span` (None)."""
+        i = span.end
+        if i + 1 >= len(doc) or doc[i].text != "/":
+            return []
         stem = _TRAILING_NUMBER.search(span.text)
         found: list[Span] = []
-        i = span.end
         while stem and i + 1 < len(doc) and doc[i].text == "/" and _TRAILING_NUMBER.fullmatch(doc[i + 1].text) \
                 and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
             number = doc[i + 1].text
