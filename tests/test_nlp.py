@@ -549,15 +549,23 @@ def test_a_slash_list_of_numbers_names_each_dataset(tiny_nlp):
     assert [t.text for t in tiny_nlp.make_doc("a 1/2 split")] == ["a", "1", "/", "2", "split"]
     rec = run(tiny_nlp, abstract="We test on CIFAR-10/100-LT, the long-tailed versions.")
     assert not rec.entities  # neither CIFAR-10 nor CIFAR-100
+    rec = run(tiny_nlp, abstract="We train CIFAR-10 and 100 epochs on Something-Something V1&V2 and on "
+                                 "Something-Something V1 and V2.")
+    assert {(m.text, m.id) for m in rec.entities} == {
+        ("CIFAR-10", "dataset:cifar10"), ("Something-Something V1", "dataset:somethingsomethingv1"),
+        ("V2", "dataset:somethingsomethingv2")}
 
 
 def test_values_and_datasets_written_a_slash_b_pair_in_order(tiny_nlp):
     rec = run(tiny_nlp, title="FooNet: a thing",
               abstract="FooNet reaches 82.9%/84.8% top-1 accuracy on ImageNet/CIFAR-10. On CIFAR-10/100 it has FID "
-                       "scores of 1.91/2.43 and 3x/4x speed.")
+                       "scores of 1.91/2.43 and 3x/4x speed. For Something-Something V1 and V2, FooNet achieves "
+                       "60.9% and 71.2% top-1 accuracy respectively.")
     assert [(r.metric, r.value, r.dataset) for r in rec.results] == [
         ("metric:top1accuracy", 82.9, "dataset:imagenet"), ("metric:top1accuracy", 84.8, "dataset:cifar10"),
-        ("metric:fid", 1.91, "dataset:cifar10"), ("metric:fid", 2.43, "dataset:cifar100")]
+        ("metric:fid", 1.91, "dataset:cifar10"), ("metric:fid", 2.43, "dataset:cifar100"),
+        ("metric:top1accuracy", 60.9, "dataset:somethingsomethingv1"),
+        ("metric:top1accuracy", 71.2, "dataset:somethingsomethingv2")]
 
 
 def test_benchmark_names_are_datasets(tiny_nlp):

@@ -163,22 +163,32 @@ class Gazetteer:
         return doc
 
     def _siblings(self, doc: Doc, span: Span) -> list[Span] | None:
-        """The names a matched name's number shares its stem with: "CIFAR-10/100" names CIFAR-100
-        too, "NAS-Bench-101/201" NAS-Bench-201, "VOT2017/18" VOT2018, when the gazetteer knows them.
-        The mention is the number ("100"), the name its canonical one. A list glued to a suffix
-        ("CIFAR-10/100-LT": the long-tailed versions) names none of them, nor `span` (None)."""
+        """The names a matched name's number or version shares its stem with, when the gazetteer
+        knows them: "CIFAR-10/100" names CIFAR-100 too, "NAS-Bench-101/201" NAS-Bench-201,
+        "VOT2017/18" VOT2018, "Something-Something V1 and V2" (or "V1&V2", "V1/V2") its V2. The
+        mention is the number or version ("100", "V2"), the name its canonical one. A list glued
+        to a suffix ("CIFAR-10/100-LT": the long-tailed versions) names none of them, nor `span`
+        (None). Bare numbers need a slash: "CIFAR-10 and 100 epochs" names one dataset."""
         i = span.end
-        if i + 1 >= len(doc) or doc[i].text != "/":
+        if i + 1 >= len(doc) or doc[i].text not in _LIST_SEPARATORS:
             return []
-        stem = _TRAILING_NUMBER.search(span.text)
+        version = _TRAILING_VERSION.search(span.text)
+        number = None if version else _TRAILING_NUMBER.search(span.text)
         found: list[Span] = []
-        while stem and i + 1 < len(doc) and doc[i].text == "/" and _TRAILING_NUMBER.fullmatch(doc[i + 1].text) \
-                and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
-            number = doc[i + 1].text
-            cut = stem.start() if len(number) >= len(stem.group()) else len(span.text) - len(number)
-            canonical = self.lookup(span.label_, span.text[:cut] + number)
+        while i + 1 < len(doc) and doc[i].text in _LIST_SEPARATORS:
+            sibling = doc[i + 1].text
+            if version and _TRAILING_VERSION.fullmatch(sibling):
+                name = span.text[: version.start()] + sibling
+            elif number and doc[i].text == "/" and _TRAILING_NUMBER.fullmatch(sibling) \
+                    and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
+                digits = number.group()
+                name = span.text[: number.start() if len(sibling) >= len(digits) else len(span.text) - len(sibling)]
+                name += sibling
+            else:
+                break
+            canonical = self.lookup(span.label_, name)
             if canonical is None:
-                return found
+                break
             found.append(Span(doc, i + 1, i + 2, label=span.label_, kb_id=canonical))
             i += 2
         return None if found and _glued(doc, i - 1, i) else found
@@ -203,6 +213,8 @@ def _is_ambiguous(entry: GazetteerEntry, alias: str) -> bool:
 
 _DIGIT_LETTER = re.compile(r"\d[^\W\d_]")
 _TRAILING_NUMBER = re.compile(r"\d+[A-Za-z]?$")  # "10" of CIFAR-10, "1k" of ImageNet-1k
+_TRAILING_VERSION = re.compile(r"(?<![^\W\d_])[Vv]\d+(?:\.\d+)?$")  # "V1" of Something-Something V1
+_LIST_SEPARATORS = ("/", "&", "and")
 _DATA_CUES = {"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "data", "split",
               "test", "set", "sets", "suite", "challenge", "leaderboard"}
 
