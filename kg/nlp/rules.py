@@ -87,9 +87,10 @@ _OUR_NAMED = re.compile(
 _BENCH_END = re.compile(r"[Bb]ench(?:-[A-Za-z0-9]+)?(?![\w-])")
 # "a generic framework W2PGNN", "a new method in this paper, Stable Diffusion Reference Only,":
 # the name right after the kind of thing proposed (group 2: a comma closes a Title Case name)
+_KINDS = (r"(?:method|approach|framework|model|algorithm|architecture|network|system|technique|pipeline|module|"
+          r"benchmark|dataset|corpus|metric|loss|strategy|scheme)")
 _KIND_THEN_NAME = re.compile(
-    r"\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,4}?(?:method|approach|framework|model|algorithm|architecture|network|"
-    r"system|technique|pipeline|module|benchmark|dataset|corpus|metric|loss|strategy|scheme)"
+    r"\s+(?:a|an|the)\s+(?:[\w\-]+\s+){0,4}?" + _KINDS +
     r"(?:\s+in\s+this\s+(?:paper|work))?(?:,\s+|\s+)"
     r"((?:[A-Z][\w\-]*\s){0,4}[A-Z0-9][\w\-]*\+*)(?=\s(?:to|that|which|for|with)\s|\s\(|(,)|\.)"
 )
@@ -438,9 +439,7 @@ def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
     return None
 
 
-_KIND_NOUN = re.compile(
-    r"\s+(?:method|approach|framework|model|algorithm|architecture|network|system|technique|pipeline|module|"
-    r"procedure|strategy|scheme|loss|objective)s?\b")
+_KIND_NOUN = re.compile(r"\s+(?:" + _KINDS + r"|procedure|objective)s?\b")  # what a phrase before it modifies
 
 
 def _title_echo(doc: Doc, text: str, title_len: int) -> list[Span | None]:
