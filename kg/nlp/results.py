@@ -157,21 +157,26 @@ def _more_values(text: str, dataset: Mention, datasets: list[Mention]) -> Iterat
         pos = following.end
 
 
+def _listed_numbers(pattern: re.Pattern[str], text: str, sentence: tuple[int, int],
+                    number_start: int) -> list[re.Match[str]]:
+    """The numbers of the list (`pattern`) in `sentence` that holds the number at `number_start`,
+    searched within `_LIST_REACH` of it: the list patterns backtrack, quadratic in a sentence
+    of numbers."""
+    start, end = sentence
+    window = (max(start, number_start - _LIST_REACH), min(end, number_start + _LIST_REACH))
+    values = next((m for m in pattern.finditer(text, *window) if m.start() <= number_start < m.end()), None)
+    return [] if values is None else list(_NUMBER_RE.finditer(text, values.start(), values.end()))
+
+
 def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
                        datasets: list[Mention]) -> list[tuple[re.Match[str], Mention]]:
     """Each value of a list that holds the stated number, paired with the sentence's datasets
     in order, when the sentence (which says "respectively") names as many datasets as values."""
-    start, end = sentence
-    # a window around the number: the list pattern backtracks, quadratic in a sentence of numbers
-    window = (max(start, number_start - _LIST_REACH), min(end, number_start + _LIST_REACH))
-    values = next((m for m in _VALUE_LIST.finditer(text, *window) if m.start() <= number_start < m.end()), None)
-    if values is None:
-        return []
-    numbers = list(_NUMBER_RE.finditer(text, values.start(), values.end()))
+    numbers = _listed_numbers(_VALUE_LIST, text, sentence, number_start)
     named: dict[str, Mention] = {}
     for d in sorted(datasets, key=lambda m: m.start):
         named.setdefault(d.id, d)
-    if len(numbers) != len(named) or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
+    if not numbers or len(numbers) != len(named) or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
         return []
     return list(zip(numbers, named.values(), strict=True))
 
@@ -181,12 +186,9 @@ def _slash_values(text: str, sentence: tuple[int, int], number_start: int,
     """Each value of "A/B" that holds the stated number, paired in order with datasets written
     the same way in the sentence ("82.9%/84.8% ... on Kinetics-400/Kinetics-600", "CIFAR-10/FFHQ
     ..., with FID scores of 1.91/2.43"): the nearest such list of as many different datasets."""
-    start, end = sentence
-    window = (max(start, number_start - _LIST_REACH), min(end, number_start + _LIST_REACH))
-    values = next((m for m in _VALUE_SLASHES.finditer(text, *window) if m.start() <= number_start < m.end()), None)
-    if values is None:
+    numbers = _listed_numbers(_VALUE_SLASHES, text, sentence, number_start)
+    if not numbers:
         return []
-    numbers = list(_NUMBER_RE.finditer(text, values.start(), values.end()))
     runs: list[list[Mention]] = []
     for d in sorted(datasets, key=lambda m: m.start):
         if runs and _SLASH.fullmatch(text, runs[-1][-1].end, d.start):
