@@ -184,8 +184,45 @@ def _can_contain(span: Span, label: str, names: list[Candidate]) -> bool:
     return not names or any(t.is_alpha and not t.is_stop and len(t) > 1 for t in rest)
 
 
-def _nest(cand: Candidate, contained: list[Candidate]) -> Candidate:
-    return replace(cand, nested=True) if any(cand is c for c in contained) else cand
+class _Flat:
+    """The flat mentions chosen so far, indexed by token, so that finding the ones an NER span
+    overlaps costs its length, not the number of mentions (a 165 kB abstract of 20,000 dataset
+    names took 153 s when every NER span scanned every mention; 2.8 s now). Keeps the order
+    mentions entered in, which breaks ties as the list it replaces did."""
+
+    def __init__(self, chosen: list[Candidate]) -> None:
+        self.order: dict[int, int] = {}  # id(candidate) -> when it entered
+        self.entered = 0
+        self.members: dict[int, Candidate] = {}
+        self.by_token: dict[int, list[Candidate]] = {}
+        for cand in chosen:
+            self.add(cand)
+
+    def add(self, cand: Candidate, order: int | None = None) -> None:
+        if order is None:
+            order, self.entered = self.entered, self.entered + 1
+        self.order[id(cand)] = order
+        self.members[id(cand)] = cand
+        for i in range(cand.span.start, cand.span.end):
+            self.by_token.setdefault(i, []).append(cand)
+
+    def remove(self, cand: Candidate) -> int:
+        for i in range(cand.span.start, cand.span.end):
+            self.by_token[i] = [c for c in self.by_token[i] if c is not cand]
+        del self.members[id(cand)]
+        return self.order.pop(id(cand))
+
+    def nest(self, cand: Candidate) -> None:
+        """Mark `cand` nested in a longer mention; it keeps its place in the order."""
+        if not cand.nested:
+            self.add(replace(cand, nested=True), self.remove(cand))
+
+    def overlapping(self, span: Span) -> list[Candidate]:
+        found = {id(c): c for i in range(span.start, span.end) for c in self.by_token.get(i, ())}
+        return sorted(found.values(), key=lambda c: self.order[id(c)])
+
+    def sorted(self) -> list[Candidate]:
+        return sorted(self.members.values(), key=lambda c: (c.span.start, -len(c.span), self.order[id(c)]))
 
 
 def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
@@ -201,29 +238,34 @@ def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
     corpora annotate; a span that is only such a name plus generic words ("CL methods")
     is scored as descriptive. An NER span that crosses or equals a chosen span loses to it.
     """
-    flat = _greedy([c for c in candidates if c.source != "ner"])
+    flat = _Flat(_greedy([c for c in candidates if c.source != "ner"]))
     ner = sorted((c for c in candidates if c.source == "ner"), key=lambda c: -len(c.span))
     for cand in ner:
         span = cand.span
-        hits = [f for f in flat if f.span.start < span.end and span.start < f.span.end]
+        hits = flat.overlapping(span)
         if any(not _inside(f.span, span) for f in hits):
             continue
         same = [f for f in hits if f.label == cand.label]
         head = max(same, key=lambda f: len(f.span)) if same else None
         if head is not None and (len(head.span) == len(span) or _only_generic_besides(span, head.span)):
-            merged = Candidate(
+            flat.remove(head)
+            for f in hits:
+                if f is not head:
+                    flat.nest(f)
+            flat.add(Candidate(
                 span, cand.label, f"ner+{head.source}", max(head.score, cand.score),
                 head.canonical or head.span.text, head.role or cand.role,
-            )
-            flat = [_nest(f, hits) for f in flat if f is not head] + [merged]
+            ))
             continue
         if any(len(f.span) == len(span) for f in hits) or not _can_contain(span, cand.label, hits):
             continue
         if hits and _only_generic_besides(span, max(hits, key=lambda f: len(f.span)).span):
             # "CL methods", "DG benchmarks": a phrase about a name of another type, not an entity
             cand = replace(cand, score=SCORES["descriptive"])
-        flat = [_nest(f, hits) for f in flat] + [cand]
-    return sorted(flat, key=lambda c: (c.span.start, -len(c.span)))
+        for f in hits:
+            flat.nest(f)
+        flat.add(cand)
+    return flat.sorted()
 
 
 def _collect(doc: Doc) -> list[Candidate]:

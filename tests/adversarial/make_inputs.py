@@ -66,6 +66,7 @@ class Case:
     content: Callable[[], bytes]
     expect: str  # "ok" | "refuse" | "either"
     heavy: bool = False
+    model: bool = False  # a heavy case the NER model must run on too (the others use rules + gazetteer)
     secrets: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = field(default=())  # must not appear in kg.ttl as IRIs
 
@@ -129,6 +130,13 @@ def _number_list_abstract() -> bytes:
     values = ", ".join(str(i) for i in range(30_000))
     abstract = f"FooNet gets a top-1 accuracy of {values} on CIFAR-10 and ImageNet, respectively."
     return _jsonl([{"id": "numbers", "title": "FooNet: a thing", "abstract": abstract}]).encode()
+
+
+def _many_names_abstract() -> bytes:
+    """A 200 kB abstract naming 25,000 datasets: merging the model's spans with the gazetteer's
+    scanned every mention for every model span, and took over 150 s on it (now a few)."""
+    names = ", ".join(["CIFAR-10", "ImageNet", "MNIST", "COCO"] * 6_250)
+    return _jsonl([{"id": "names", "title": "FooNet: a thing", "abstract": f"We test on {names}."}]).encode()
 
 
 def _long_abstract() -> bytes:
@@ -402,6 +410,7 @@ CASES: list[Case] = [
     Case("million-lines", "million.txt", _million_lines, "ok", heavy=True),
     Case("million-line-csv-field", "million.csv", _million_line_field, "ok", heavy=True),
     Case("respectively-number-list", "numbers.jsonl", _number_list_abstract, "ok", heavy=True),
+    Case("many-names", "names.jsonl", _many_names_abstract, "ok", heavy=True, model=True),
 ]
 
 
