@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -74,19 +75,29 @@ def _locate(paper: Paper, start: int, end: int) -> tuple[str, int, int] | None:
     return None
 
 
+_BRACKETED = re.compile(r" \(([^()]*)\)")
+_DEFINITION = re.compile(r"(.*?)\s*\(([^()]*)\)\s*", re.S)
+
+
 def _without_short_forms(text: str, long_of: dict[str, str]) -> str:
     """`text` without the bracketed acronyms the paper defines: "cross-entropy (CE) loss"
     names the same thing as "cross-entropy loss"."""
     if "(" not in text:
         return text
-    for short in long_of:
-        text = text.replace(f" ({short})", "")
-    return text
+    return _BRACKETED.sub(lambda m: "" if m.group(1) in long_of else m.group(0), text)
 
 
-def _is_definition(text: str, long: str, short: str) -> bool:
-    """True for "long (short)", the mention of an acronym's definition."""
-    return text.startswith(long) and text[len(long):].strip() == f"({short})"
+def _defined_shorts(text: str, long_of: dict[str, str], shorts_of: dict[str, list[str]]) -> list[str]:
+    """The acronyms a mention's text defines or spells out: "long form (SF)" or "long form".
+
+    >>> _defined_shorts("graph neural network (GNN)", {"GNN": "graph neural network"}, {})
+    ['GNN']
+    """
+    found = list(shorts_of.get(text, ()))
+    definition = _DEFINITION.fullmatch(text) if text.rstrip().endswith(")") else None
+    if definition and long_of.get(definition.group(2)) == definition.group(1):
+        found.append(definition.group(2))
+    return found
 
 
 def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extraction:
@@ -126,9 +137,11 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
         m if m.id not in proposed_ids or m.role else Mention(**{**m.to_dict(), "role": "proposed"})
         for m in mentions
     ]
+    shorts_of: dict[str, list[str]] = {}
+    for short, long in long_of.items():
+        shorts_of.setdefault(long, []).append(short)
     aliases = tuple(
-        sorted({(entity_id(m.label, m.name), s) for m in mentions for s, lf in long_of.items()
-                if m.text == lf or _is_definition(m.text, lf, s)})
+        sorted({(entity_id(m.label, m.name), s) for m in mentions for s in _defined_shorts(m.text, long_of, shorts_of)})
     )
     repos = tuple(r for f in ("title", "abstract") for r in find_links(paper.text(f), f))
     results = tuple(r for f in ("title", "abstract") for r in find_results(paper.text(f), mentions, f))

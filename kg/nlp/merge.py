@@ -291,16 +291,19 @@ def _collect(doc: Doc) -> list[Candidate]:
     cands.extend(Candidate(span, span.label_, "gazetteer", SCORES["gazetteer"], span.kb_id_) for span in known)
     cands = [c for c in map(_metric_sense, cands) if c is not None]
     typed = sorted((c for c in cands if c.score >= 0.5), key=lambda c: _PRIORITY[c.source])
+    typed_by_end: dict[int, list[tuple[int, Candidate]]] = {}  # one lookup per pair, not a scan
+    for rank, c in enumerate(typed):
+        typed_by_end.setdefault(c.span.end, []).append((rank, c))
+    known_at = {(g.start, g.end): g.kb_id_ for g in reversed(known)}  # the first of equal spans wins
     labels: dict[str, str] = {}
     for short, long in pairs:
-        label = next(
-            (c.label for c in typed if _shares_head(c.span, long) or _shares_head(c.span, short)),
-            None,
-        )
-        if label is None:
+        sharing = [(rank, c) for form in (long, short) for rank, c in typed_by_end.get(form.end, ())
+                   if _shares_head(c.span, form)]
+        if not sharing:
             continue
+        label = min(sharing, key=lambda rc: rc[0])[1].label
         labels[short.text] = label
-        canonical = next((g.kb_id_ for g in known if (g.start, g.end) == (long.start, long.end)), long.text)
+        canonical = known_at.get((long.start, long.end), long.text)
         cands.append(Candidate(_with_definition(long, short), label, "abbrev", SCORES["abbrev"], canonical))
     for span in doc.spans.get("kg_abbrev", []):
         if span.text in labels:

@@ -139,6 +139,13 @@ def _many_names_abstract() -> bytes:
     return _jsonl([{"id": "names", "title": "FooNet: a thing", "abstract": f"We test on {names}."}]).encode()
 
 
+def _many_acronyms_abstract() -> bytes:
+    """A 200 kB abstract defining 5,000 acronyms: finding each definition read all the text
+    before it, and each acronym's uses and aliases were matched against every mention (83 s)."""
+    abstract = " ".join(f"We use Alpha Beta Gamma Net{i} (ABGN{i})." for i in range(5_000))
+    return _jsonl([{"id": "acronyms", "title": "FooNet: a thing", "abstract": abstract}]).encode()
+
+
 def _long_abstract() -> bytes:
     words = "gradient flow network transformer dataset accuracy benchmark ImageNet ".split()
     rng = random.Random(3)
@@ -411,6 +418,7 @@ CASES: list[Case] = [
     Case("million-line-csv-field", "million.csv", _million_line_field, "ok", heavy=True),
     Case("respectively-number-list", "numbers.jsonl", _number_list_abstract, "ok", heavy=True),
     Case("many-names", "names.jsonl", _many_names_abstract, "ok", heavy=True, model=True),
+    Case("many-acronyms", "acronyms.jsonl", _many_acronyms_abstract, "ok", heavy=True, model=True),
 ]
 
 
