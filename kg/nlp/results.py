@@ -82,6 +82,18 @@ class _SentenceFacts:
     methods: list[Mention]
     ours: bool  # names the proposed method or speaks of "our"/"the proposed" work
     respectively: bool
+    slash_runs: list[list[Mention]]  # graph-kept datasets written "A/B", by where they start
+
+
+def _slash_runs(text: str, datasets: list[Mention]) -> list[list[Mention]]:
+    """The lists of datasets written "A/B" (two or more, all different) in a sentence."""
+    runs: list[list[Mention]] = []
+    for d in sorted(datasets, key=lambda m: m.start):
+        if runs and _SLASH.fullmatch(text, runs[-1][-1].end, d.start):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return [run for run in runs if len(run) == len({d.id for d in run}) > 1]
 
 
 class _Sentences:
@@ -182,21 +194,21 @@ def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
 
 
 def _slash_values(text: str, sentence: tuple[int, int], number_start: int,
-                  datasets: list[Mention]) -> list[tuple[re.Match[str], Mention]]:
+                  runs: list[list[Mention]]) -> list[tuple[re.Match[str], Mention]]:
     """Each value of "A/B" that holds the stated number, paired in order with datasets written
     the same way in the sentence ("82.9%/84.8% ... on Kinetics-400/Kinetics-600", "CIFAR-10/FFHQ
-    ..., with FID scores of 1.91/2.43"): the nearest such list of as many different datasets."""
-    numbers = _listed_numbers(_VALUE_SLASHES, text, sentence, number_start)
-    if not numbers:
+    ..., with FID scores of 1.91/2.43"): the nearest such list of as many datasets that starts
+    within `_LIST_REACH` of the number (a bounded search: a sentence may hold thousands)."""
+    if not runs:
         return []
-    runs: list[list[Mention]] = []
-    for d in sorted(datasets, key=lambda m: m.start):
-        if runs and _SLASH.fullmatch(text, runs[-1][-1].end, d.start):
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    fitting = [run for run in runs if len(run) == len(numbers) == len({d.id for d in run})]
-    if not fitting or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
+    numbers = _listed_numbers(_VALUE_SLASHES, text, sentence, number_start)
+    if not numbers or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
+        return []
+    starts = [run[0].start for run in runs]
+    near = runs[bisect.bisect_left(starts, number_start - _LIST_REACH) : bisect.bisect_right(
+        starts, number_start + _LIST_REACH)]
+    fitting = [run for run in near if len(run) == len(numbers)]
+    if not fitting:
         return []
     nearest = min(fitting, key=lambda run: min(abs(run[0].start - number_start), abs(run[-1].end - number_start)))
     return list(zip(numbers, nearest, strict=True))
@@ -210,12 +222,14 @@ def _sentence_facts(text: str, sentence: tuple[int, int], mentions: list[Mention
     ours = proposed is not None and (
         any(m.id == proposed.id for m in same) or _OURS.search(text, start, end) is not None
     )
+    in_graph = [m for m in datasets if m.score >= MIN_SCORE]
     return _SentenceFacts(
         datasets=datasets,
-        in_graph=[m for m in datasets if m.score >= MIN_SCORE],
+        in_graph=in_graph,
         methods=[m for m in same if m.label == "Method"],
         ours=ours,
         respectively=_RESPECTIVELY.search(text, start, end) is not None,
+        slash_runs=_slash_runs(text, in_graph),
     )
 
 
@@ -261,7 +275,7 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
             claimed[n_start] = (length, result)
         respective = (_respective_values(text, (s_start, s_end), n_start, sentence.in_graph)
                       if sentence.respectively else []) \
-            or _slash_values(text, (s_start, s_end), n_start, sentence.in_graph)
+            or _slash_values(text, (s_start, s_end), n_start, sentence.slash_runs)
         if respective:  # the statement, from the metric to the last value, for each of them
             bounds = (min(start, respective[0][0].start()), max(end, respective[-1][0].end()))
             further = [(more, other, bounds) for more, other in respective]
