@@ -13,6 +13,11 @@ def names(rec, label=None):
     return {(m.name, m.label) for m in rec.entities if label is None or m.label == label}
 
 
+def stated(rec):
+    """(metric, value, dataset) of each result, in order."""
+    return [(r.metric, r.value, r.dataset) for r in rec.results]
+
+
 def test_abbreviation_long_and_short_forms_are_one_entity(tiny_nlp):
     rec = run(tiny_nlp, abstract="In this paper we propose Multi-Objective GFlowNets (MOGFNs). MOGFNs win.")
     ids = {m.id for m in rec.entities}
@@ -516,7 +521,7 @@ def test_a_statement_with_values_on_several_datasets_gives_one_result_each(tiny_
               abstract="FooNet reaches an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet. It has 85.3% top-1 accuracy "
                        "on ImageNet, 91.2% on CIFAR-10, and 70.5% on CIFAR-100. Its FID of 4.0 on CIFAR-100 and 2x "
                        "on ImageNet.")
-    assert [(r.metric, r.value, r.dataset) for r in rec.results] == [
+    assert stated(rec) == [
         ("metric:fid", 2.1, "dataset:cifar10"), ("metric:fid", 3.4, "dataset:imagenet"),
         ("metric:top1accuracy", 85.3, "dataset:imagenet"), ("metric:top1accuracy", 91.2, "dataset:cifar10"),
         ("metric:top1accuracy", 70.5, "dataset:cifar100"), ("metric:fid", 4.0, "dataset:cifar100")]
@@ -525,7 +530,7 @@ def test_a_statement_with_values_on_several_datasets_gives_one_result_each(tiny_
               abstract="FooNet reaches FID scores of 2.51 and 3.25 on CIFAR-10 and ImageNet, respectively. On "
                        "CIFAR-10, CIFAR-100 and ImageNet, it gets 91.2%, 70.5% and 80.1% top-1 accuracy, "
                        "respectively. It improves top-1 accuracy by 2% and 3% on CIFAR-10 and ImageNet, respectively.")
-    assert [(r.metric, r.value, r.dataset) for r in rec.results] == [
+    assert stated(rec) == [
         ("metric:fid", 2.51, "dataset:cifar10"), ("metric:fid", 3.25, "dataset:imagenet"),
         ("metric:top1accuracy", 91.2, "dataset:cifar10"), ("metric:top1accuracy", 70.5, "dataset:cifar100"),
         ("metric:top1accuracy", 80.1, "dataset:imagenet")]
@@ -561,7 +566,7 @@ def test_values_and_datasets_written_a_slash_b_pair_in_order(tiny_nlp):
               abstract="FooNet reaches 82.9%/84.8% top-1 accuracy on ImageNet/CIFAR-10. On CIFAR-10/100 it has FID "
                        "scores of 1.91/2.43 and 3x/4x speed. For Something-Something V1 and V2, FooNet achieves "
                        "60.9% and 71.2% top-1 accuracy respectively.")
-    assert [(r.metric, r.value, r.dataset) for r in rec.results] == [
+    assert stated(rec) == [
         ("metric:top1accuracy", 82.9, "dataset:imagenet"), ("metric:top1accuracy", 84.8, "dataset:cifar10"),
         ("metric:fid", 1.91, "dataset:cifar10"), ("metric:fid", 2.43, "dataset:cifar100"),
         ("metric:top1accuracy", 60.9, "dataset:somethingsomethingv1"),

@@ -17,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["find_abbreviations", "best_long_form", "doc_text", "remember_text"]
+__all__ = ["find_abbreviations", "best_long_form", "doc_text", "joins_word", "remember_text"]
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=None)
@@ -136,13 +136,14 @@ def _occurrences(text: str, word: str) -> list[int]:
     start = text.find(word)
     while start >= 0:
         end = start + len(word)
-        if not (start and _joins(text[start - 1])) and not (end < len(text) and _joins(text[end])):
+        if not (start and joins_word(text[start - 1])) and not (end < len(text) and joins_word(text[end])):
             found.append(start)
         start = text.find(word, start + 1)
     return found
 
 
-def _joins(char: str) -> bool:
+def joins_word(char: str) -> bool:
+    """True for a character that continues a word or name: a letter, digit, "_" or "-"."""
     return char.isalnum() or char in "_-"
 
 

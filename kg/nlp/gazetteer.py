@@ -181,9 +181,9 @@ class Gazetteer:
                 name = span.text[: version.start()] + sibling
             elif number and doc[i].text == "/" and _TRAILING_NUMBER.fullmatch(sibling) \
                     and not doc[i - 1].whitespace_ and not doc[i].whitespace_:
-                digits = number.group()
-                name = span.text[: number.start() if len(sibling) >= len(digits) else len(span.text) - len(sibling)]
-                name += sibling
+                # "CIFAR-10/100": the whole number is replaced; "VOT2017/18": its last digits
+                keep = number.start() if len(sibling) >= len(number.group()) else len(span.text) - len(sibling)
+                name = span.text[:keep] + sibling
             else:
                 break
             canonical = self.lookup(span.label_, name)

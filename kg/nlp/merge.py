@@ -191,9 +191,8 @@ class _Flat:
     mentions entered in, which breaks ties as the list it replaces did."""
 
     def __init__(self, chosen: list[Candidate]) -> None:
-        self.order: dict[int, int] = {}  # id(candidate) -> when it entered
+        self.entries: dict[int, tuple[int, Candidate]] = {}  # id(candidate) -> (when it entered, it)
         self.entered = 0
-        self.members: dict[int, Candidate] = {}
         self.by_token: dict[int, list[Candidate]] = {}
         for cand in chosen:
             self.add(cand)
@@ -201,16 +200,14 @@ class _Flat:
     def add(self, cand: Candidate, order: int | None = None) -> None:
         if order is None:
             order, self.entered = self.entered, self.entered + 1
-        self.order[id(cand)] = order
-        self.members[id(cand)] = cand
+        self.entries[id(cand)] = (order, cand)
         for i in range(cand.span.start, cand.span.end):
             self.by_token.setdefault(i, []).append(cand)
 
     def remove(self, cand: Candidate) -> int:
         for i in range(cand.span.start, cand.span.end):
             self.by_token[i] = [c for c in self.by_token[i] if c is not cand]
-        del self.members[id(cand)]
-        return self.order.pop(id(cand))
+        return self.entries.pop(id(cand))[0]
 
     def nest(self, cand: Candidate) -> None:
         """Mark `cand` nested in a longer mention; it keeps its place in the order."""
@@ -219,10 +216,11 @@ class _Flat:
 
     def overlapping(self, span: Span) -> list[Candidate]:
         found = {id(c): c for i in range(span.start, span.end) for c in self.by_token.get(i, ())}
-        return sorted(found.values(), key=lambda c: self.order[id(c)])
+        return sorted(found.values(), key=lambda c: self.entries[id(c)][0])
 
     def sorted(self) -> list[Candidate]:
-        return sorted(self.members.values(), key=lambda c: (c.span.start, -len(c.span), self.order[id(c)]))
+        ordered = sorted(self.entries.values(), key=lambda e: (e[1].span.start, -len(e[1].span), e[0]))
+        return [cand for _, cand in ordered]
 
 
 def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:

@@ -173,11 +173,12 @@ def _listed_numbers(pattern: re.Pattern[str], text: str, sentence: tuple[int, in
                     number_start: int) -> list[re.Match[str]]:
     """The numbers of the list (`pattern`) in `sentence` that holds the number at `number_start`,
     searched within `_LIST_REACH` of it: the list patterns backtrack, quadratic in a sentence
-    of numbers."""
+    of numbers. None when one of them is a speed-up ("3x/4x"): those are changes, not values."""
     start, end = sentence
     window = (max(start, number_start - _LIST_REACH), min(end, number_start + _LIST_REACH))
     values = next((m for m in pattern.finditer(text, *window) if m.start() <= number_start < m.end()), None)
-    return [] if values is None else list(_NUMBER_RE.finditer(text, values.start(), values.end()))
+    numbers = [] if values is None else list(_NUMBER_RE.finditer(text, values.start(), values.end()))
+    return [] if any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers) else numbers
 
 
 def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
@@ -188,7 +189,7 @@ def _respective_values(text: str, sentence: tuple[int, int], number_start: int,
     named: dict[str, Mention] = {}
     for d in sorted(datasets, key=lambda m: m.start):
         named.setdefault(d.id, d)
-    if not numbers or len(numbers) != len(named) or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
+    if not numbers or len(numbers) != len(named):
         return []
     return list(zip(numbers, named.values(), strict=True))
 
@@ -202,7 +203,7 @@ def _slash_values(text: str, sentence: tuple[int, int], number_start: int,
     if not runs:
         return []
     numbers = _listed_numbers(_VALUE_SLASHES, text, sentence, number_start)
-    if not numbers or any((n.group(2) or "").lower() in _SPEED_UNITS for n in numbers):
+    if not numbers:
         return []
     starts = [run[0].start for run in runs]
     near = runs[bisect.bisect_left(starts, number_start - _LIST_REACH) : bisect.bisect_right(

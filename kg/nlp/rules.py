@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.abbrev import best_long_form, doc_text  # also registers doc._.kg_abbreviations
+from kg.nlp.abbrev import best_long_form, doc_text, joins_word  # also registers doc._.kg_abbreviations
 from kg.nlp.merge import is_descriptive
 
 __all__ = ["is_name_like", "rule_spans"]
@@ -54,6 +54,7 @@ _PROPOSE = re.compile(
 )
 # "we enable ... by developing X", "we study X and propose Y", "this work addresses ... by proposing X":
 # a proposal later in a sentence about us
+_PLAN = re.compile(r"\s+to\s")  # "we propose to apply ...": a plan, not a thing
 _PROPOSE_LATER = re.compile(r"\b(?:by|and)\s+(?:propos|introduc|develop|design|devis)(?:e|ing)\b", re.I)
 _WE_BEFORE = re.compile(r"\b(?:we|this (?:paper|work|study|article))\b[^.]*$", re.I)
 _NAMED = re.compile(
@@ -236,10 +237,11 @@ def rule_spans(doc: Doc) -> list[Span]:
     if title_len and title_name is None:
         spans.append(_title_as_name(doc, text, title_len) or _title_subject(doc, text, title_len))
     pairs = doc._.kg_abbreviations or ()
-    for cue in _proposal_cues(text):
+    cues = _proposal_cues(text)
+    for cue in cues:
         clause = _clause_after(text, cue)
         clause_end = cue.end() + len(clause)
-        to_clause = re.match(r"\s+to\s", clause)  # "we propose to ...": a plan, named only by an acronym
+        to_clause = _PLAN.match(clause)  # "we propose to ...": a plan, named only by an acronym
         # "we propose a semi-autoregressive (semi-AR) framework, called Next-Block Prediction": the
         # naming cue gives the name (below), not an acronym of the description
         naming = _NAMED.search(clause)
@@ -295,7 +297,7 @@ def rule_spans(doc: Doc) -> list[Span]:
             label = _proposed_label(kind, text[e : e + 40])
             spans.append(_span(doc, s, e, label, "proposed"))
     if title_len and title_name is None and not any(s is not None and s.kb_id_ == "proposed" for s in spans):
-        spans.extend(_title_echo(doc, text, title_len))
+        spans.extend(_title_echo(doc, text, title_len, cues))
     for m in _OUR_NAMED.finditer(text):
         group = 2 if m.group(2) else 3
         if group == 3 and " " not in m.group(3) and m.group(3).islower():
@@ -331,7 +333,7 @@ def _benchmark_names(text: str) -> Iterator[tuple[int, int]]:
     (A search for the literal end first: a pattern for the whole word costs 0.7% of extraction.)"""
     for m in _BENCH_END.finditer(text):
         start = m.start()
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
+        while start > 0 and joins_word(text[start - 1]):
             start -= 1
         if start < m.start() and text[start].isalpha() and is_name_like(text[start : m.end()]):
             yield start, m.end()
@@ -442,7 +444,7 @@ def _title_as_name(doc: Doc, text: str, title_len: int) -> Span | None:
 _KIND_NOUN = re.compile(r"\s+(?:" + _KINDS + r"|procedure|objective)s?\b")  # what a phrase before it modifies
 
 
-def _title_echo(doc: Doc, text: str, title_len: int) -> list[Span | None]:
+def _title_echo(doc: Doc, text: str, title_len: int, cues: list[re.Match[str]]) -> list[Span | None]:
     """The title's opening phrase when a proposal clause of the abstract opens with it or sets
     it in apposition: "Local Augmentation for Graph Neural Networks" with "we propose a simple
     and efficient data augmentation strategy, local augmentation, to learn ...". Both mentions,
@@ -458,10 +460,10 @@ def _title_echo(doc: Doc, text: str, title_len: int) -> list[Span | None]:
         return []
     spelled = re.compile(r"(?<![\w-])" + r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", head))) + r"s?(?![\w-])",
                          re.I)
-    for cue in _proposal_cues(text):
+    for cue in cues:
         clause = _clause_after(text, cue)
         found = spelled.search(clause)
-        if cue.start() < title_len or not found or re.match(r"\s+to\s", clause):
+        if cue.start() < title_len or not found or _PLAN.match(clause):
             continue
         opening = re.match(r"\s+(?:(?:a|an|the)\s+)?(?:(?:novel|new)\s+)?", clause)
         apposed = clause[: found.start()].rstrip().endswith(",") and clause[found.end() :].lstrip()[:1] in (",", "(")
