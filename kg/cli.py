@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from kg.errors import KGError
+from kg.records import LABELS
 
 __all__ = ["app", "main"]
 
@@ -162,6 +163,18 @@ def view(
     typer.echo(f"{summary['note']} -> {output}")
 
 
+def _labels_option(labels: str | None) -> list[str] | None:
+    """The labels of ``--labels``, spelled as kg spells them; a one-line error for any other."""
+    if not labels:
+        return None
+    known = {label.lower(): label for label in LABELS}
+    given = [x.strip() for x in labels.split(",") if x.strip()]
+    unknown = [x for x in given if x.lower() not in known]
+    if unknown:
+        raise KGError(f"--labels: unknown label {', '.join(unknown)}; use some of {','.join(LABELS)}")
+    return [known[x.lower()] for x in given] or None
+
+
 @app.command(name="eval")
 def eval_(
     gold: Annotated[Path, typer.Option("--gold", help="Gold file: SciERC JSON, CoNLL or JSONL")],
@@ -206,12 +219,12 @@ def eval_(
         docs = read_gold(gold, fmt)
     except (ValueError, KeyError, OSError) as exc:
         raise KGError(f"{gold}: cannot read gold data ({exc}); check --format") from None
+    wanted = _labels_option(labels)
     if heldout:
         docs = split_heldout(docs)[1]
     if model is not None and not member_paths(model):
         raise KGError(f"{model}: not a spaCy pipeline or a directory of member* pipelines; check --model")
     nlp = build_pipeline(model_path=model) if model is not None and not no_model else load_pipeline(not no_model)
-    wanted = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     predicted = predict_mentions(nlp, [d.text for d in docs], min_score=min_score)
     scores = score(docs, predicted, wanted)
     wrong = mention_errors(docs, predicted, wanted)[:errors] if errors > 0 else []

@@ -41,6 +41,7 @@ from typing import Any
 from kg.errors import KGError
 from kg.evaluate import Prediction, format_table, score
 from kg.gold import GoldDoc, read_conll, read_scierc, read_scirex
+from kg.records import LABELS
 
 __all__ = [
     "CORPUS_LABELS",
@@ -60,7 +61,6 @@ __all__ = [
     "main",
 ]
 
-LABELS = ("Method", "Dataset", "Metric", "Task")
 DEFAULT_CONFIG = Path(__file__).parent / "data" / "ner.cfg"
 #: the shipped ensemble: one member per training seed, each DEFAULT_CONFIG with these overrides
 MEMBER_SEEDS = (0, 1, 2)

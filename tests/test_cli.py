@@ -134,6 +134,19 @@ def test_eval_prints_both_measures(monkeypatch, capsys):
     assert code == 1 and "no such gold file" in err
 
 
+def test_eval_takes_labels_in_any_case_and_refuses_unknown_ones(monkeypatch, capsys, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "d1", "title": "", "abstract": "We train on CIFAR-10.",
+                                "entities": [{"text": "CIFAR-10", "label": "Dataset"}]}) + "\n")
+    code, out, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--json",
+                         "--labels", "dataset,Task")
+    assert code == 0, err
+    assert json.loads(out)["labels"] == ["Dataset", "Task"] and json.loads(out)["mention"]["micro"]["tp"] == 1
+    code, out, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--labels", "Datasets,Task")
+    assert code == 1 and out == ""
+    assert err.strip() == "kg: error: --labels: unknown label Datasets; use some of Method,Dataset,Metric,Task"
+
+
 def test_eval_lists_the_errors_of_each_document(monkeypatch, capsys, tmp_path):
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps({"id": "d1", "title": "", "abstract": "We train on CIFAR-10 and the Foo corpus.",
