@@ -220,6 +220,8 @@ def eval_(
     except (ValueError, KeyError, OSError) as exc:
         raise KGError(f"{gold}: cannot read gold data ({exc}); check --format") from None
     wanted = _labels_option(labels)
+    if not 0.0 <= min_score <= 1.0:
+        raise KGError(f"--min-score is a confidence between 0 and 1, not {min_score:g}")
     if heldout:
         docs = split_heldout(docs)[1]
     if model is not None and not member_paths(model):

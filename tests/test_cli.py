@@ -134,7 +134,7 @@ def test_eval_prints_both_measures(monkeypatch, capsys):
     assert code == 1 and "no such gold file" in err
 
 
-def test_eval_takes_labels_in_any_case_and_refuses_unknown_ones(monkeypatch, capsys, tmp_path):
+def test_eval_takes_labels_in_any_case_and_refuses_unknown_labels_and_scores(monkeypatch, capsys, tmp_path):
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps({"id": "d1", "title": "", "abstract": "We train on CIFAR-10.",
                                 "entities": [{"text": "CIFAR-10", "label": "Dataset"}]}) + "\n")
@@ -145,6 +145,8 @@ def test_eval_takes_labels_in_any_case_and_refuses_unknown_ones(monkeypatch, cap
     code, out, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--labels", "Datasets,Task")
     assert code == 1 and out == ""
     assert err.strip() == "kg: error: --labels: unknown label Datasets; use some of Method,Dataset,Metric,Task"
+    code, _, err = run(monkeypatch, capsys, "eval", "--gold", gold, "--no-model", "--min-score", "2")
+    assert code == 1 and err.strip() == "kg: error: --min-score is a confidence between 0 and 1, not 2"
 
 
 def test_eval_lists_the_errors_of_each_document(monkeypatch, capsys, tmp_path):
