@@ -213,15 +213,15 @@ def eval_(
     from kg.nlp.vote import member_paths
     from kg.train import split_heldout
 
+    wanted = _labels_option(labels)
+    if not 0.0 <= min_score <= 1.0:
+        raise KGError(f"--min-score is a confidence between 0 and 1, not {min_score:g}")
     if not gold.exists():
         raise KGError(f"{gold}: no such gold file; check the --gold path")
     try:
         docs = read_gold(gold, fmt)
     except (ValueError, KeyError, OSError) as exc:
         raise KGError(f"{gold}: cannot read gold data ({exc}); check --format") from None
-    wanted = _labels_option(labels)
-    if not 0.0 <= min_score <= 1.0:
-        raise KGError(f"--min-score is a confidence between 0 and 1, not {min_score:g}")
     if heldout:
         docs = split_heldout(docs)[1]
     if model is not None and not member_paths(model):

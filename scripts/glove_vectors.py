@@ -19,13 +19,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from kg.train import unlabelled_lines
+
 
 def scirex_counts(shared: Path) -> collections.Counter[str]:
     """Lower-cased word counts of SciREX train full texts (training text only)."""
-    counts: collections.Counter[str] = collections.Counter()
-    for path in sorted((shared / "data" / "scirex" / "train_docs").glob("*.json")):
-        counts.update(w.lower() for w in json.loads(path.read_text(encoding="utf-8"))["words"])
-    return counts
+    return collections.Counter(w.lower() for line in unlabelled_lines(shared, []) for w in line.split())
 
 
 def main() -> int:
