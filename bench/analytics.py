@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     timed("degree_distribution Method", lambda: A.degree_distribution(G, "Method"), results)
     timed("degree_distribution Paper", lambda: A.degree_distribution(G, "Paper"), results)
     if args.report:
-        from kg.report import write_report
+        from kg.analytics.report import write_report
 
         timed("kg analyze (write_report)", lambda: write_report(G, args.report)["charts"], results)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

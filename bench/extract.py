@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Extraction speed on one core against the physical floor: bare spaCy tokenization.
 
-Runs the full extraction (`kg.extract.extract_papers`: pipeline + resolution into
+Runs the full extraction (`kg.nlp.extract.extract_papers`: pipeline + resolution into
 records) and `spacy.blank("en")` tokenization alone over the same texts (title +
 abstract), each in this one process, and prints papers/s, tokens/s and their ratio.
 
@@ -30,9 +30,9 @@ def measure(inputs: list[str], limit: int | None, use_model: bool, gazetteer: st
             repeat: int = 1, model: str | None = None) -> dict:
     import spacy
 
-    from kg.distributed import PipelineSpec
-    from kg.extract import SEPARATOR, extract_papers
+    from kg.build.executors import PipelineSpec
     from kg.ingest import read_papers
+    from kg.nlp.extract import SEPARATOR, extract_papers
     from kg.nlp.gazetteer import DEFAULT_PATH as GAZETTEER_PATH
     from kg.nlp.pipeline import build_pipeline
 

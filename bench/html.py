@@ -1,6 +1,6 @@
 """Benchmark of the HTML browser against a default pyvis page, in headless Chromium.
 
-For synthetic paper graphs of 1k, 5k and 20k nodes (``kg.export.html.synthetic_graph``)
+For synthetic paper graphs of 1k, 5k and 20k nodes (``kg.samples.synthetic_graph``)
 it measures, for kg's page (``write_html``, default ``max_nodes=5000``) and for a
 default pyvis page (``Network(cdn_resources="in_line").write_html`` with default
 physics): the time to write the file in Python, the file size, and the time from
@@ -24,6 +24,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
+sys.path.insert(0, str(_HERE.parent / "tests"))  # the Selenium helpers
 
 import argparse  # noqa: E402
 import contextlib  # noqa: E402
@@ -34,10 +35,11 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
+import headless  # noqa: E402
 import networkx as nx  # noqa: E402
 
-from kg.export import headless  # noqa: E402
-from kg.export.html import synthetic_graph, write_html  # noqa: E402
+from kg.export.html import write_html  # noqa: E402
+from kg.samples import synthetic_graph  # noqa: E402
 
 _PROBE = (
     "\nnetwork.once('stabilizationIterationsDone', function () {"

@@ -58,7 +58,7 @@ def _free_port(host: str) -> int:
 def start_server(graph: Path, host: str, workers: int, timeout: float) -> tuple[subprocess.Popen[str], str]:
     port = _free_port(host)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.serve", str(graph), "--host", host, "--port", str(port),
+        [sys.executable, "-m", "kg.sparql.serve", str(graph), "--host", host, "--port", str(port),
          "--workers", str(workers), "--timeout", str(timeout), "--quiet"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

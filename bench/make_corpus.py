@@ -73,7 +73,7 @@ def load_seeds(seeds: Path) -> tuple[list[str], list[str]]:
 
 def load_scirex_sentences(shared: Path) -> list[str]:
     """Sentences of the SciREX train papers (Apache-2.0), detokenized; [] when absent."""
-    from kg.gold import detokenize
+    from kg.eval.gold import detokenize
 
     folder = shared / "data" / "scirex" / "train_docs"
     sentences = []

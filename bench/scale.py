@@ -50,7 +50,7 @@ def _child(args: dict[str, Any]) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     import resource
 
-    from kg.distributed import PipelineSpec
+    from kg.build.executors import PipelineSpec
 
     spec = PipelineSpec(use_model=args["use_model"], gazetteer_path=args.get("gazetteer"))
     t0 = time.perf_counter()
@@ -66,7 +66,7 @@ def _child(args: dict[str, Any]) -> dict[str, Any]:
     elif args["mode"] == "dask_extract":
         import itertools
 
-        from kg.distributed import extract_chunk, open_executor, ordered_map
+        from kg.build.executors import extract_chunk, open_executor, ordered_map
         from kg.ingest import read_papers
 
         papers = list(itertools.islice(read_papers([args["corpus"]]), args.get("limit")))

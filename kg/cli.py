@@ -75,7 +75,7 @@ def build(
     import os
 
     from kg.build import build as run_build
-    from kg.cache import CACHE_DIRNAME
+    from kg.build.cache import CACHE_DIRNAME
 
     report = run_build(
         inputs, output, use_model=not no_model, show_progress=progress, base_iri=base_iri,
@@ -116,8 +116,8 @@ def extract(
     Example: kg extract seeds/ -o extractions.jsonl
     """
     from kg.atomic import atomic_write
-    from kg.extract import extract_papers
     from kg.ingest import read_papers
+    from kg.nlp.extract import extract_papers
     from kg.nlp.pipeline import load_pipeline
 
     records = extract_papers(read_papers(inputs), load_pipeline(not no_model))
@@ -206,12 +206,12 @@ def eval_(
 
     Example: kg eval --gold ../shared/data/tdmsci/train_1500_v2.conll --heldout --labels Task,Dataset,Metric
     """
-    from kg.evaluate import format_errors, format_table, mention_errors, score
-    from kg.extract import predict_mentions
-    from kg.gold import read_gold
+    from kg.eval.gold import read_gold
+    from kg.eval.scoring import format_errors, format_table, mention_errors, score
+    from kg.eval.train import split_heldout
+    from kg.nlp.extract import predict_mentions
     from kg.nlp.pipeline import build_pipeline, load_pipeline
     from kg.nlp.vote import member_paths
-    from kg.train import split_heldout
 
     wanted = _labels_option(labels)
     if not 0.0 <= min_score <= 1.0:
@@ -253,10 +253,10 @@ def train(
 
     Example: kg train /tmp/kg-train --shared ../shared --ship
     """
+    from kg.eval.train import MEMBER_OVERRIDES, MEMBER_SEEDS
+    from kg.eval.train import main as train_main
+    from kg.eval.train import ship as ship_members
     from kg.nlp.pipeline import MODEL_PATH
-    from kg.train import MEMBER_OVERRIDES, MEMBER_SEEDS
-    from kg.train import main as train_main
-    from kg.train import ship as ship_members
 
     if not (shared / "data").is_dir() and not shared.name == "data":
         raise KGError(f"{shared}: no data/ folder inside; pass --shared pointing at the shared folder")
@@ -291,8 +291,8 @@ def stats(
 
     Example: kg stats outputs/
     """
+    from kg.analytics.report import format_stats
     from kg.load import load_graph
-    from kg.report import format_stats
 
     typer.echo(format_stats(load_graph(source), top=top))
 
@@ -313,8 +313,8 @@ def analyze(
 
     Example: kg analyze outputs/ -o report/
     """
+    from kg.analytics.report import write_report
     from kg.load import load_graph
-    from kg.report import write_report
 
     if output.exists() and not output.is_dir():
         raise KGError(f"{output}: exists and is not a directory; choose another -o")
@@ -346,7 +346,7 @@ def query(
 
     Example: kg query outputs/ -f queries/01-most-used-datasets.rq --format csv
     """
-    from kg.query import query as run
+    from kg.sparql.query import query as run
 
     typer.echo(run(graph, sparql, file=file, fmt=fmt, timeout=timeout))
 
@@ -373,7 +373,7 @@ def serve(
 
     Example: kg serve outputs/ --port 7878
     """
-    from kg.serve import serve as run
+    from kg.sparql.serve import serve as run
 
     run(graph, host, port, timeout=timeout, workers=workers, max_bytes=max_bytes,
         max_memory=max_memory_mb << 20)
@@ -390,7 +390,7 @@ def validate(
     Exits 0 when the graph conforms, 1 with the report when it does not.
     Example: kg validate outputs/
     """
-    from kg.validate import validate as run
+    from kg.sparql.validate import validate as run
 
     conforms, report = run(graph)
     if conforms:

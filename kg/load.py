@@ -12,7 +12,7 @@ loader decodes exactly the list attributes of the graph model (:data:`LIST_ATTRI
 never a title or abstract that happens to look like JSON.
 
 >>> import tempfile, pathlib
->>> from kg.analytics import example_graph
+>>> from kg.samples import example_graph
 >>> from kg.export import export
 >>> G = example_graph()
 >>> d = pathlib.Path(tempfile.mkdtemp())

@@ -20,8 +20,8 @@ import json
 import re
 from pathlib import Path
 
-from kg.extract import extract_papers
-from kg.gold import detokenize, normalize_mention
+from kg.eval.gold import detokenize, normalize_mention
+from kg.nlp.extract import extract_papers
 from kg.nlp.pipeline import load_pipeline
 from kg.records import Paper
 

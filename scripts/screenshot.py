@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the Selenium helpers
 
-from kg.export import headless  # noqa: E402
+import headless  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,11 +10,12 @@ from kg import analytics as A
 from kg.errors import KGError
 from kg.graph import build_graph
 from kg.records import Extraction, Mention, Paper
+from kg.samples import example_graph
 
 
 @pytest.fixture(scope="module")
 def G():
-    return A.example_graph()
+    return example_graph()
 
 
 def m(text, label, eid, role=""):
@@ -79,7 +80,7 @@ def test_centrality_star_graph():
 @pytest.mark.parametrize("k", [None, 1, 3, 10])
 def test_betweenness_matches_networkx(k):
     graphs = [nx.karate_club_graph(), nx.disjoint_union(nx.cycle_graph(7), nx.star_graph(5)),
-              A.paper_entity_graph(A.example_graph()), nx.gnm_random_graph(120, 200, seed=1)]
+              A.paper_entity_graph(example_graph()), nx.gnm_random_graph(120, 200, seed=1)]
     for H in graphs:
         ours = A.betweenness(H, k=k, seed=5, batch=4)
         theirs = nx.betweenness_centrality(H, k=k, seed=5)

@@ -7,9 +7,9 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from kg.analytics import example_graph
 from kg.export import EXPORTERS, export
 from kg.load import load_graph
+from kg.samples import example_graph
 from tests.conftest import FIXTURES, ROOT
 from tests.test_cli import run
 

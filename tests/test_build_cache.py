@@ -6,10 +6,10 @@ import shutil
 import pytest
 
 from kg.build import build
-from kg.cache import ExtractionCache, content_key
-from kg.distributed import PipelineSpec, extract_chunk, from_parts, paper_json, parts_json
-from kg.extract import extract_papers
+from kg.build.cache import ExtractionCache, content_key
+from kg.build.executors import PipelineSpec, extract_chunk, from_parts, paper_json, parts_json
 from kg.ingest import read_papers
+from kg.nlp.extract import extract_papers
 from kg.records import Paper
 from tests.conftest import FIXTURES, ROOT
 
@@ -159,7 +159,7 @@ def test_the_cache_key_covers_every_module_extraction_runs():
 
     from kg.nlp.pipeline import extraction_files
 
-    code = ("import sys, kg.extract, kg.nlp.pipeline; "
+    code = ("import sys, kg.nlp.extract, kg.nlp.pipeline; "
             "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('kg.')))")
     loaded = {Path(f).resolve() for f in subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()}

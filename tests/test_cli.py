@@ -185,7 +185,7 @@ def test_eval_scores_another_model_and_refuses_a_non_model(monkeypatch, capsys, 
 
 @pytest.mark.slow
 def test_seeds_build_is_shacl_valid(seeds_build):
-    from kg.validate import validate
+    from kg.sparql.validate import validate
 
     out, _ = seeds_build
     conforms, report = validate(out)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from kg.build import build
-from kg.distributed import PipelineSpec, parse_scheduler
+from kg.build.executors import PipelineSpec, parse_scheduler
 from kg.errors import KGError
 from tests.conftest import FIXTURES, ROOT
 

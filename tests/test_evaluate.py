@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import evaluate, format_table, prf, score
-from kg.gold import GoldDoc
+from kg.eval.gold import GoldDoc
+from kg.eval.scoring import evaluate, format_table, prf, score
 
 FIX = Path(__file__).parent / "fixtures" / "gold"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.gold import GoldDoc, detect_format, detokenize, map_label, read_conll_lines, read_gold
+from kg.eval.gold import GoldDoc, detect_format, detokenize, map_label, read_conll_lines, read_gold
 
 FIX = Path(__file__).parent / "fixtures" / "gold"
 

@@ -11,7 +11,6 @@ import pytest
 from kg.errors import KGError
 from kg.export import export
 from kg.export.html import (
-    build_example_graph,
     escape_json_for_html,
     graph_payload,
     render_html,
@@ -22,6 +21,7 @@ from kg.export.html import (
 from kg.graph import build_graph
 from kg.load import load_graph
 from kg.records import Extraction, Mention, Paper, Repo
+from kg.samples import build_example_graph
 
 XSS_TITLE = "</script><script>window.__xss=1</script><img src=x onerror=window.__xss=2>"
 XSS_ABSTRACT = (
@@ -281,7 +281,7 @@ def test_layout_is_the_same_whatever_the_blas_thread_count():
     import networkx as nx
     from threadpoolctl import threadpool_limits
 
-    from kg.export.layout import fast_layout
+    from kg.export.html.layout import fast_layout
 
     G = nx.barabasi_albert_graph(2500, 2, seed=1)  # big enough for OpenBLAS to use threads
     with threadpool_limits(limits=2, user_api="blas"):

@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import headless
 import pytest
 from test_html import star_graph, xss_graph
 
-from kg.export import headless
-from kg.export.html import build_example_graph, synthetic_graph, write_html
+from kg.export.html import write_html
+from kg.samples import build_example_graph, synthetic_graph
 
 pytestmark = [
     pytest.mark.browser,

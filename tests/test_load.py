@@ -7,10 +7,10 @@ import pytest
 
 import kg
 import kg.build
-from kg.analytics import example_graph
 from kg.errors import KGError
 from kg.export import export
 from kg.load import graphs_equal, load_graph
+from kg.samples import example_graph
 from tests.conftest import FIXTURES
 
 PAPERS = FIXTURES / "analytics" / "papers.jsonl"

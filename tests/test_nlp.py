@@ -1,5 +1,5 @@
-from kg.extract import extract_papers
 from kg.nlp.abbrev import best_long_form
+from kg.nlp.extract import extract_papers
 from kg.nlp.merge import _trim, is_descriptive
 from kg.nlp.rules import is_name_like
 from kg.records import Paper
@@ -267,7 +267,7 @@ def test_ner_span_crossing_a_name_loses_to_it(tiny_nlp):
 
 
 def test_acronym_definition_is_one_flat_mention_named_by_its_long_form(tiny_nlp):
-    from kg.extract import predict_mentions
+    from kg.nlp.extract import predict_mentions
 
     text = "We study Fréchet Inception Distance (FID) and report FID."
     rec = run(tiny_nlp, abstract=text)
@@ -282,7 +282,7 @@ def test_nested_mentions_reach_the_graph_but_not_flat_scoring(tiny_nlp):
     from kg.records import Extraction
 
     doc = _doc_with_ents(tiny_nlp, "An ImageNet classification model.", [("ImageNet classification model", "Method")])
-    from kg.extract import doc_to_extraction
+    from kg.nlp.extract import doc_to_extraction
 
     paper = Paper(id="p", abstract=doc.text)
     rec = doc_to_extraction(doc, paper, tiny_nlp.get_pipe("kg_gazetteer_v1"))
@@ -441,7 +441,7 @@ def test_more_proposal_cues_name_the_proposed_method(tiny_nlp):
 
 
 def test_a_metric_with_a_reported_value_enters_the_graph(tiny_nlp):
-    from kg.extract import doc_to_extraction
+    from kg.nlp.extract import doc_to_extraction
 
     text = "FooNet reaches 88.7% recognition accuracy. Recall errors matter."
     doc = _doc_with_ents(tiny_nlp, text, [("recognition accuracy", "Metric"), ("Recall errors", "Metric")])
@@ -486,7 +486,7 @@ def test_one_name_has_one_type_per_paper(tiny_nlp):
 
 def test_a_result_links_the_dataset_the_graph_keeps(tiny_nlp):
     """Of two datasets in the sentence, a confident one beats a nearer model-only guess."""
-    from kg.extract import doc_to_extraction
+    from kg.nlp.extract import doc_to_extraction
 
     text = "On the CIFAR-10 benchmark, a Transformer with FooBar reaches 99.1% top-1 accuracy."
     doc = _doc_with_ents(tiny_nlp, text, [("FooBar", "Dataset")], {"FooBar": 2 / 3})
@@ -505,7 +505,7 @@ def test_hardware_and_boasts_are_no_methods(tiny_nlp):
 
 
 def test_a_result_takes_the_dataset_it_names_and_a_setting_is_no_result(tiny_nlp):
-    from kg.extract import doc_to_extraction
+    from kg.nlp.extract import doc_to_extraction
 
     text = ("FooNet has 1.9% top-1 accuracy on CIFAR-10 and 5.5% top-1 accuracy (5.8+/-0.3) on the new CIFAR-100 "
             "test set. A net on CIFAR-10 (4.6% top-1 accuracy) and on CIFAR-100. It keeps 80.1% top-1 accuracy at 70% "

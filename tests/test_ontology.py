@@ -96,3 +96,10 @@ def test_shapes_parse():
     for cls in ("Paper", "Method", "Dataset", "Metric", "Task", "Repository", "Result",
                 "Evidence", "Component"):
         assert KG[cls] in targets
+
+
+@pytest.mark.parametrize("name", ["kg.ttl", "shapes.ttl", "context.jsonld"])
+def test_packaged_ontology_equals_top_level(name):
+    """The wheel ships kg/data/ontology/ (kg validate needs it installed): it must equal ontology/."""
+    packaged = Path(__file__).resolve().parents[1] / "kg" / "data" / "ontology" / name
+    assert packaged.read_bytes() == (ONTOLOGY / name).read_bytes(), f"copy ontology/{name} to kg/data/ontology/"

@@ -12,8 +12,8 @@ from rdf_fixture import fixture_graph
 
 from kg.errors import KGError
 from kg.export.rdf import DEFAULT_BASE, write_ntriples, write_turtle
-from kg.query import load_graph, query
-from kg.store import open_store, write_store
+from kg.sparql.query import load_graph, query
+from kg.sparql.store import open_store, write_store
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 R = DEFAULT_BASE

@@ -18,7 +18,7 @@ from kg.errors import KGError
 from kg.export import export, rdf
 from kg.graph import build_graph
 from kg.records import Extraction, Mention, Paper, Repo
-from kg.validate import validate
+from kg.sparql.validate import validate
 
 KG = "https://w3id.org/kg/ontology#"
 BASE = rdf.DEFAULT_BASE

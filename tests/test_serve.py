@@ -19,7 +19,7 @@ from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.export.rdf import write_turtle
-from kg.serve import GRAPH_TYPES, SELECT_TYPES, negotiate
+from kg.sparql.serve import GRAPH_TYPES, SELECT_TYPES, negotiate
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _start(directory: Path, *options: str) -> tuple[subprocess.Popen, str]:
     write_turtle(fixture_graph(), path)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.serve", str(path), "--port", str(port), "--quiet", *options],
+        [sys.executable, "-m", "kg.sparql.serve", str(path), "--port", str(port), "--quiet", *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     line = proc.stdout.readline()

@@ -1,4 +1,4 @@
-"""kg.train helpers that need no training: held-out split, unlabelled text, pretraining config."""
+"""kg.eval.train helpers that need no training: held-out split, unlabelled text, pretraining config."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from thinc.api import Config
 
-from kg.gold import GoldDoc
-from kg.train import DEFAULT_CONFIG, split_heldout, unlabelled_lines
+from kg.eval.gold import GoldDoc
+from kg.eval.train import DEFAULT_CONFIG, split_heldout, unlabelled_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import spacy
 
+from kg.eval.train import MEMBER_SEEDS, ship
 from kg.nlp.pipeline import MODEL_PATH, load_ner
 from kg.nlp.vote import majority, member_paths
-from kg.train import MEMBER_SEEDS, ship
 
 LABELS = {"Method", "Dataset", "Metric", "Task"}
 TEXTS = [

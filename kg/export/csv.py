@@ -7,7 +7,7 @@ attributes (``source`` there is the extraction component, never a node). List
 attributes (authors, aliases, ...) are joined with ``|`` (Cypher: ``split(row.aliases, '|')``).
 
 >>> import tempfile, pathlib, pandas as pd
->>> from kg.analytics import example_graph
+>>> from kg.samples import example_graph
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> write_csv(example_graph(), d)
 >>> nodes, edges = pd.read_csv(d / "nodes.csv"), pd.read_csv(d / "edges.csv")

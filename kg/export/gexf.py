@@ -7,7 +7,7 @@ offsets ``start``/``end`` become ``span_start``/``span_end`` (GEXF reads
 ``start``/``end`` as time intervals). Nodes keep ``label`` (shown by Gephi) and ``type``.
 
 >>> import tempfile, pathlib, networkx as nx
->>> from kg.analytics import example_graph
+>>> from kg.samples import example_graph
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "kg.gexf"
 >>> write_gexf(example_graph(), path)
 >>> H = nx.read_gexf(path)

@@ -33,8 +33,11 @@ __all__ = [
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "ner_model"
 COMPONENTS = ("kg_abbreviations_v1", "kg_gazetteer_v1", "kg_rules_v1", "kg_merge_v1")
-_CODE_FILES = ("abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py", "urls.py", "vote.py", "pipeline.py")
-_KG_CODE_FILES = ("extract.py", "graph.py", "resolve.py", "records.py")  # predicates, entity IDs, records
+_CODE_FILES = (
+    "abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py", "urls.py", "vote.py", "pipeline.py",
+    "extract.py",
+)
+_KG_CODE_FILES = ("graph.py", "resolve.py", "records.py")  # predicates, entity IDs, records
 
 
 def _has_model(path: Path) -> bool:

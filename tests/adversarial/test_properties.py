@@ -31,10 +31,10 @@ from kg.export import html as html_export
 from kg.export import rdf
 from kg.export.graphml import write_graphml
 from kg.export.nodelink import write_node_link
-from kg.extract import extract_papers
 from kg.graph import build_graph
 from kg.ingest.record import paper_from_record
 from kg.ingest.text import clean_text, redact_credentials, web_url
+from kg.nlp.extract import extract_papers
 from kg.nlp.pipeline import build_pipeline
 from kg.nlp.urls import find_links, normalize_link
 from kg.records import Extraction, Paper

@@ -31,8 +31,8 @@ _FORMATS = {
 
 
 def ontology_dir() -> Path:
-    """The ``ontology/`` directory (kg.ttl, shapes.ttl, context.jsonld)."""
-    here = Path(__file__).resolve().parent.parent / "ontology"
+    """The package's copy of ``ontology/`` (kg.ttl, shapes.ttl, context.jsonld), shipped in the wheel."""
+    here = Path(__file__).resolve().parent.parent / "data" / "ontology"
     if not (here / "shapes.ttl").is_file():
         raise KGError(f"ontology files not found in {here}; reinstall kg from its source tree")
     return here

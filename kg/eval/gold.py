@@ -23,7 +23,7 @@ spans as character offsets into that text, with labels mapped to ours
     ``{"id", "title", "abstract", "entities": [{"text", "label"}]}``; entities may
     carry ``start``/``end`` (and ``field`` = "title"/"abstract" when the offsets are
     relative to that field, as in ``kg extract`` output). Entities without offsets
-    only support unique-mention scoring (see :mod:`kg.evaluate`).
+    only support unique-mention scoring (see :mod:`kg.eval.scoring`).
 
 >>> docs = read_conll_lines(["Deep\\tO", "BERT\\tS-METHOD", "", "ImageNet\\tB-DATASET"])
 >>> [(d.text, d.spans) for d in docs]

@@ -159,7 +159,7 @@ def extract_chunk(spec: PipelineSpec, papers: list[Paper]) -> list[str]:
 
     This is the task workers run; it loads the pipeline on first use in a process.
     """
-    from kg.extract import extract_papers
+    from kg.nlp.extract import extract_papers
 
     out = [parts_json(rec) for rec in extract_papers(papers, spec.load())]
     _return_free_memory()
@@ -243,7 +243,7 @@ class _Pool:
             ctx = multiprocessing.get_context("fork")
         else:  # threads make fork unsafe
             ctx = multiprocessing.get_context("forkserver")  # type: ignore[assignment]
-            ctx.set_forkserver_preload(["kg.distributed", "kg.extract"])
+            ctx.set_forkserver_preload(["kg.build.executors", "kg.nlp.extract"])
         self.workers = jobs
         self.description = f"{jobs} processes"
         self._pool = ProcessPoolExecutor(

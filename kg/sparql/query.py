@@ -79,7 +79,7 @@ def load_graph(graph: str | Path) -> Any:
     """Open GRAPH as a pyoxigraph `Store` (see the module docstring for what GRAPH may be)."""
     from pyoxigraph import Store
 
-    from kg.store import is_store, open_store, rdf_format
+    from kg.sparql.store import is_store, open_store, rdf_format
 
     path = Path(graph)
     if not path.exists():

@@ -4,14 +4,14 @@ Two measures, both per label and micro-averaged over the scored labels:
 
 ``span``
     exact match of ``(start, end, label)`` character spans; only documents whose
-    gold has offsets (:attr:`kg.gold.GoldDoc.has_offsets`) count.
+    gold has offsets (:attr:`kg.eval.gold.GoldDoc.has_offsets`) count.
 ``mention``
     per-document unique mentions: each document contributes the *set* of
     ``(label, normalized text)`` it contains (normalization = lower-case and all
     whitespace removed), so a mention repeated in an abstract counts once. This is
     the measure that matters for the graph (a paper either links to an entity or not).
 
->>> from kg.gold import GoldDoc
+>>> from kg.eval.gold import GoldDoc
 >>> gold = [GoldDoc("d1", "BERT on SQuAD", ((0, 4, "Method"), (8, 13, "Dataset")))]
 >>> pred = [[(0, 4, "Method", "BERT"), (7, 13, "Dataset", " SQuAD"), (0, 4, "Task", "BERT")]]
 >>> s = score(gold, pred)
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.gold import GoldDoc, normalize_mention, read_gold
+from kg.eval.gold import GoldDoc, normalize_mention, read_gold
 
 __all__ = ["Prediction", "prf", "score", "mention_errors", "format_errors", "format_table", "evaluate", "MEASURES"]
 
@@ -152,7 +152,7 @@ def format_errors(errors: Sequence[dict[str, Any]]) -> str:
 def format_table(scores: dict[str, Any]) -> str:
     """A plain-text table: one row per label plus micro, P/R/F1 for both measures.
 
-    >>> from kg.gold import GoldDoc
+    >>> from kg.eval.gold import GoldDoc
     >>> print(format_table(score([GoldDoc("d", "x", ((0, 1, "Task"),))], [[(0, 1, "Task", "x")]])))
     label      | span P  span R  span F1 | ment P  ment R  ment F1 | gold
     Task       |  1.000   1.000   1.000  |  1.000   1.000   1.000  |    1

@@ -4,7 +4,7 @@
 ``report.md``, PNG charts (matplotlib, Agg backend) and one CSV per table into a
 directory, every file atomically (:mod:`kg.atomic`).
 
->>> from kg.analytics import example_graph
+>>> from kg.samples import example_graph
 >>> print(format_stats(example_graph()).splitlines()[0])
 6 papers, 22 nodes, 33 edges
 """

@@ -5,7 +5,7 @@ the pyvis package, never from a CDN), the page's own script and style, and the g
 as JSON inside ``<script type="application/json">``. Nothing is fetched from any
 network; the page opens from ``file://``.
 
-- Layout is computed here (:func:`kg.export.layout.fast_layout`, numpy) and handed to
+- Layout is computed here (:func:`kg.export.html.layout.fast_layout`, numpy) and handed to
   vis-network with physics off, so thousands of nodes draw at once.
 - Big graphs are summarized: the `max_nodes` best-connected nodes are kept and the
   page says how many (of which type) are hidden. `types`, `focus` + `hops` choose
@@ -17,6 +17,7 @@ network; the page opens from ``file://``.
   its own plain-text tooltips (never vis-network's HTML ``title``) and turns only
   ``http``/``https`` URLs into links.
 
+>>> from kg.samples import build_example_graph
 >>> page = render_html(build_example_graph())
 >>> page.startswith("<!DOCTYPE html>") and "<script src" not in page
 True
@@ -41,7 +42,7 @@ import networkx as nx
 
 from kg.atomic import atomic_write
 from kg.errors import KGError
-from kg.export import _html_assets as _assets
+from kg.export.html import assets as _assets
 from kg.graph import EDGE_TYPES, NODE_TYPES
 
 __all__ = [
@@ -52,8 +53,6 @@ __all__ = [
     "NODE_STYLE",
     "DEFAULT_MAX_NODES",
     "escape_json_for_html",
-    "build_example_graph",
-    "synthetic_graph",
 ]
 
 DEFAULT_MAX_NODES = 5000
@@ -407,7 +406,7 @@ def graph_payload(
     from pyvis.edge import Edge
     from pyvis.network import Network
 
-    from kg.export.layout import fast_layout
+    from kg.export.html.layout import fast_layout
 
     H, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops)
     degree = _degree(G)
@@ -607,113 +606,3 @@ def view(
     return write_html(
         G, output, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=page_title
     )
-
-
-def build_example_graph() -> nx.MultiDiGraph:
-    """A three-paper graph used by docstrings, tests and the screenshot script."""
-    from kg.graph import build_graph
-    from kg.records import Extraction, Mention, Paper, Repo
-
-    a1 = (
-        "We propose LoRA, a low-rank adaptation method. "
-        "LoRA matches full fine-tuning on GLUE with top-1 accuracy of 90.1. "
-        "Code: https://github.com/microsoft/LoRA"
-    )
-    p1 = Paper(id="p1", title="LoRA: Low-Rank Adaptation of Large Language Models",
-               abstract=a1, url="https://arxiv.org/abs/2106.09685")
-    a2 = "We fine-tune BERT with LoRA on GLUE for text classification."
-    p2 = Paper(id="p2", title="Efficient fine-tuning for text classification", abstract=a2)
-    a3 = "We study text classification on GLUE with BERT."
-    p3 = Paper(id="p3", title="A study of BERT", abstract=a3, url="javascript:alert(1)")
-
-    def m(p: Paper, text: str, label: str, key: str, role: str = "", n: int = 0) -> Mention:
-        start = p.abstract.index(text, n)
-        return Mention(text, label, start, start + len(text), "abstract", name=text,
-                       id=f"{label.lower()}:{key}", score=0.9, source="gazetteer", role=role)
-
-    recs = [
-        Extraction(
-            paper=p1,
-            entities=(m(p1, "LoRA", "Method", "lora", "proposed"),
-                      m(p1, "GLUE", "Dataset", "glue"),
-                      m(p1, "top-1 accuracy", "Metric", "top1accuracy")),
-            repos=(Repo(url="https://github.com/microsoft/lora", kind="code",
-                        raw="https://github.com/microsoft/LoRA", start=a1.index("https://"),
-                        end=len(a1), host="github.com"),),
-            aliases=(("method:lora", "low-rank adaptation"),),
-        ),
-        Extraction(
-            paper=p2,
-            entities=(m(p2, "BERT", "Method", "bert"), m(p2, "LoRA", "Method", "lora"),
-                      m(p2, "GLUE", "Dataset", "glue"),
-                      m(p2, "text classification", "Task", "textclassification")),
-        ),
-        Extraction(
-            paper=p3,
-            entities=(m(p3, "BERT", "Method", "bert"), m(p3, "GLUE", "Dataset", "glue"),
-                      m(p3, "text classification", "Task", "textclassification")),
-        ),
-    ]
-    return build_graph(recs)
-
-
-_FILLER = (
-    "we study the problem of learning robust representations from limited data and show that "
-    "a simple objective with careful regularization improves generalization across settings "
-    "our analysis reveals when the approach fails and how scaling the model changes the "
-    "trade off between accuracy and efficiency experiments confirm the theory in practice"
-).split()
-
-
-def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
-    """A paper-like graph of about `n_nodes` nodes (60% papers with ~900-character
-    abstracts, 30% entities with Zipf-like popularity, 10% repositories), built through
-    `build_graph` from extraction records; for benchmarks and demos."""
-    import random
-
-    from kg.graph import build_graph
-    from kg.records import Extraction, Mention, Paper, Repo
-
-    rng = random.Random(seed)
-    n_entities = max(4, int(n_nodes * 0.3))
-    n_repos = int(n_nodes * 0.1)
-    n_papers = max(1, n_nodes - n_entities - n_repos)
-    share = {"Method": 0.4, "Dataset": 0.25, "Metric": 0.15, "Task": 0.2}
-    vocab = {
-        label: [f"{label[:2]}{i}-{rng.choice(_FILLER).title()}" for i in range(max(1, int(n_entities * s)))]
-        for label, s in share.items()
-    }
-    weights = {label: [1 / (r + 1) ** 1.1 for r in range(len(v))] for label, v in vocab.items()}
-    records = []
-    for i in range(n_papers):
-        picks: list[tuple[str, str]] = []
-        for label, names in vocab.items():
-            k = 2 if label == "Method" else 1
-            chosen = {names[i % len(names)]} if i < len(names) * 2 else set()
-            chosen.update(rng.choices(names, weights[label], k=k))
-            picks.extend((label, name) for name in sorted(chosen))
-        rng.shuffle(picks)
-        text, spans = "", []
-        for label, name in picks:
-            before = " ".join(rng.choices(_FILLER, k=rng.randint(12, 22))).capitalize()
-            after = " ".join(rng.choices(_FILLER, k=rng.randint(6, 12)))
-            text += before + " "
-            spans.append((label, name, len(text)))
-            text += name + " " + after + ". "
-        title = " ".join(rng.choices(_FILLER, k=8)).capitalize() + f" {i}"
-        repos: tuple[Repo, ...] = ()
-        if i % 6 == 0 and i // 6 < n_repos:
-            url = f"https://github.com/lab{i % 97}/project-{i}"
-            text += f"Code: {url}"
-            repos = (Repo(url=url, kind="code", raw=url, start=len(text) - len(url),
-                          end=len(text), host="github.com"),)
-        paper = Paper(id=f"syn{i}", title=title, abstract=text.strip(),
-                      url=f"https://arxiv.org/abs/2401.{i:05d}")
-        mentions = tuple(
-            Mention(name, label, start, start + len(name), "abstract", name=name,
-                    id=f"{label.lower()}:{name.lower()}", score=round(0.5 + rng.random() / 2, 2),
-                    source="synthetic", role="proposed" if label == "Method" and j == 0 else "")
-            for j, (label, name, start) in enumerate(spans)
-        )
-        records.append(Extraction(paper=paper, entities=mentions, repos=repos))
-    return build_graph(records)

@@ -1,8 +1,8 @@
 """Train the kg NER model (Method, Dataset, Metric, Task) on the gold corpora.
 
-``python -m kg.train OUTPUT_DIR --shared ../shared`` does everything offline:
+``python -m kg.eval.train OUTPUT_DIR --shared ../shared`` does everything offline:
 
-1. reads the corpora with :mod:`kg.gold` (labels mapped to ours) and cuts a
+1. reads the corpora with :mod:`kg.eval.gold` (labels mapped to ours) and cuts a
    reproducible held-out split of TDMSci train (10% of its sentences, in chunks of
    10 consecutive sentences so neighbours of a held-out sentence are held out too);
 2. trains small floret vectors (cbow, 100 dims, 20k buckets) on SciREX full text,
@@ -14,7 +14,7 @@
    annotate (Method in TDMSci) are marked *missing* rather than ``O``, so the model is
    neither taught nor penalized there;
 4. runs ``spacy train`` (``kg/data/ner.cfg``) with SciERC dev + the TDMSci held-out
-   split as dev set, then scores ``model-best`` with :func:`kg.evaluate.score` and
+   split as dev set, then scores ``model-best`` with :func:`kg.eval.scoring.score` and
    writes ``scores.json``; ``--ship DIR`` installs it there as a one-member ensemble.
 
 ``kg train`` runs the shipped recipe: a silver model, then one member per seed of
@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KGError
-from kg.evaluate import Prediction, format_table, score
-from kg.gold import GoldDoc, read_conll, read_scierc, read_scirex
+from kg.eval.gold import GoldDoc, read_conll, read_scierc, read_scirex
+from kg.eval.scoring import Prediction, format_table, score
 from kg.records import LABELS
 
 __all__ = [
@@ -61,7 +61,7 @@ __all__ = [
     "main",
 ]
 
-DEFAULT_CONFIG = Path(__file__).parent / "data" / "ner.cfg"
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "data" / "ner.cfg"
 #: the shipped ensemble: one member per training seed, each DEFAULT_CONFIG with these overrides
 MEMBER_SEEDS = (0, 1, 2)
 MEMBER_OVERRIDES = {"components.tok2vec.model.encode.width": 48}
@@ -239,7 +239,7 @@ def build_vectors(
 
 
 def make_predictor(nlp: Any, batch_size: int = 64) -> Any:
-    """Wrap a spaCy pipeline as a :func:`kg.evaluate.evaluate` predictor."""
+    """Wrap a spaCy pipeline as a :func:`kg.eval.scoring.evaluate` predictor."""
 
     def predict(texts: list[str]) -> list[list[Prediction]]:
         return [
@@ -448,8 +448,8 @@ _CORPORA_HELP = f"comma list of {','.join(CORPUS_LABELS)}; NAME*K repeats a corp
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m kg.train OUTPUT_DIR --shared ../shared [options]``."""
-    ap = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__.split("\n\n")[0])
+    """Command line: ``python -m kg.eval.train OUTPUT_DIR --shared ../shared [options]``."""
+    ap = argparse.ArgumentParser(prog="python -m kg.eval.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("output_dir", nargs="?", help="where to train (not needed with --evaluate)")
     ap.add_argument("--shared", default="../shared", help="folder holding data/ (default ../shared)")
     ap.add_argument("--config", default=str(DEFAULT_CONFIG))

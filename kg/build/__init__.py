@@ -5,8 +5,8 @@ moved into place one by one (each move atomic); a failure before that point leav
 the previous outputs untouched.
 
 Papers stream through the build: ingest, extraction in chunks (in this process, in a
-process pool, or on Dask: `kg.distributed`), `extractions.jsonl` and the graph; only
-the graph grows with the corpus. With a cache (`kg.cache`) unchanged papers are not
+process pool, or on Dask: `kg.build.executors`), `extractions.jsonl` and the graph; only
+the graph grows with the corpus. With a cache (`kg.build.cache`) unchanged papers are not
 extracted again, and a build whose inputs, options and code are unchanged is skipped.
 """
 
@@ -31,14 +31,14 @@ import networkx as nx
 
 from kg import __version__
 from kg.atomic import atomic_write, replace_path
-from kg.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
-from kg.distributed import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map, paper_json
+from kg.build.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
+from kg.build.executors import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map, paper_json
 from kg.errors import KGError
 from kg.export import export
 from kg.graph import build_graph
 from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.records import Extraction, Paper
-from kg.store import write_store
+from kg.sparql.store import write_store
 
 __all__ = ["build", "OUTPUTS", "progress", "build_date", "graph_summary"]
 
@@ -56,8 +56,8 @@ OUTPUTS = {
 
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
 _BUILD_CODE = (
-    "__init__.py", "build.py", "graph.py", "records.py", "resolve.py", "namespace.py",
-    "atomic.py", "store.py", "ingest/*.py", "export/*.py",
+    "__init__.py", "build/*.py", "graph.py", "records.py", "resolve.py", "namespace.py",
+    "atomic.py", "sparql/store.py", "ingest/*.py", "export/**/*.py",
 )
 
 
@@ -161,7 +161,7 @@ def _fingerprint(
             return None
         st = os.stat(path)
         items.append([str(Path(path).resolve()), st.st_size, st.st_mtime_ns])
-    code = Path(__file__).resolve().parent
+    code = Path(__file__).resolve().parent.parent
     for path in sorted(p for pattern in _BUILD_CODE for p in code.glob(pattern)):
         st = path.stat()
         items.append([str(path.relative_to(code)), st.st_size, st.st_mtime_ns])

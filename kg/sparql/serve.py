@@ -179,7 +179,7 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[int, str, bytes]:
         serialize,
     )
 
-    from kg.query import is_update, query_prefixes, syntax_message
+    from kg.sparql.query import is_update, query_prefixes, syntax_message
 
     text = job["query"]
     try:
@@ -471,7 +471,7 @@ class _Server(ThreadingHTTPServer):
 def prepare_store(graph: str | Path) -> tuple[Path, Path | None]:
     """The store directory to serve for GRAPH, and a temporary directory to delete later
     (when GRAPH was an RDF file or a build without ``store/``)."""
-    from kg.store import is_store, rdf_format, write_store
+    from kg.sparql.store import is_store, rdf_format, write_store
 
     path = Path(graph)
     if not path.exists():
@@ -549,7 +549,7 @@ def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.serve GRAPH [--host] [--port] [--timeout]`` (same as ``kg serve``)."""
+    """``python -m kg.sparql.serve GRAPH [--host] [--port] [--timeout]`` (same as ``kg serve``)."""
     ap = argparse.ArgumentParser(prog="kg serve", description=__doc__.splitlines()[0])
     ap.add_argument("graph")
     ap.add_argument("--host", default="127.0.0.1")
