@@ -7,7 +7,8 @@ import pytest
 
 from kg.build import build
 from kg.build.cache import ExtractionCache, content_key
-from kg.build.executors import PipelineSpec, extract_chunk, from_parts, paper_json, parts_json
+from kg.build.executors import PipelineSpec, extract_chunk
+from kg.codec import from_parts, paper_json, parts_json
 from kg.ingest import read_papers
 from kg.nlp.extract import extract_papers
 from kg.records import Paper

@@ -32,7 +32,8 @@ import networkx as nx
 from kg import __version__
 from kg.atomic import atomic_write, replace_path
 from kg.build.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
-from kg.build.executors import PipelineSpec, extract_chunk, from_parts, open_executor, ordered_map, paper_json
+from kg.build.executors import PipelineSpec, extract_chunk, open_executor, ordered_map
+from kg.codec import from_parts, paper_json
 from kg.errors import KGError
 from kg.export import export
 from kg.graph import build_graph
@@ -56,7 +57,7 @@ OUTPUTS = {
 
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
 _BUILD_CODE = (
-    "__init__.py", "build/*.py", "graph.py", "records.py", "resolve.py", "namespace.py",
+    "__init__.py", "build/*.py", "graph.py", "records.py", "codec.py", "resolve.py", "namespace.py",
     "atomic.py", "sparql/store.py", "ingest/*.py", "export/**/*.py",
 )
 
