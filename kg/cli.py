@@ -201,11 +201,27 @@ def eval_(
         Path | None,
         typer.Option("--model", help="Score this NER model (a spaCy pipeline or a directory of member* ones)"),
     ] = None,
+    graph: Annotated[
+        bool, typer.Option("--graph", help="Score the graph's paper links against a link gold file (JSONL)")
+    ] = False,
+    split: Annotated[
+        str | None, typer.Option("--split", help="With --graph: score only gold records of this split, e.g. dev")
+    ] = None,
+    build_dir: Annotated[
+        Path | None,
+        typer.Option("--build", help="With --graph: score this kg build output instead of building the gold papers"),
+    ] = None,
 ) -> None:
-    """Score extraction against gold data: P/R/F1 per label, exact spans and unique mentions.
+    """Score extraction against gold data: P/R/F1 per label, exact spans and unique mentions;
+    with --graph, the links each paper has in the graph.
 
     Example: kg eval --gold ../shared/data/tdmsci/train_1500_v2.conll --heldout --labels Task,Dataset,Metric
+
+    Example: kg eval --graph --gold kg/data/gold/graph_dev.jsonl --split dev --errors 10
     """
+    if graph:
+        _eval_graph(gold, split, build_dir, labels, as_json, no_model, errors)
+        return
     from kg.eval.gold import read_gold
     from kg.eval.scoring import format_errors, format_table, mention_errors, score
     from kg.eval.train import split_heldout
@@ -234,6 +250,42 @@ def eval_(
         typer.echo(json.dumps({**scores, "errors": wrong} if errors else scores, indent=2))
     else:
         typer.echo(format_table(scores) + (f"\n\n{format_errors(wrong)}" if wrong else ""))
+
+
+def _eval_graph(
+    gold: Path, split: str | None, build_dir: Path | None, labels: str | None, as_json: bool, no_model: bool,
+    errors: int,
+) -> None:
+    """`kg eval --graph`: link precision / recall of a graph against a link gold file."""
+    from kg.eval.links import format_link_table, graph_links, link_errors, read_link_gold, score_links
+
+    wanted = _labels_option(labels) or list(LABELS)
+    if not gold.exists():
+        raise KGError(f"{gold}: no such gold file; check the --gold path")
+    papers = read_link_gold(gold, split)
+    if build_dir is not None:
+        from kg.load import load_graph
+
+        G = load_graph(build_dir)
+    else:
+        from kg.graph import build_graph
+        from kg.nlp.extract import extract_papers
+        from kg.nlp.pipeline import load_pipeline
+
+        G = build_graph(extract_papers([p.paper() for p in papers], load_pipeline(not no_model)))
+    links = graph_links(G)
+    scores = score_links(papers, links, wanted)
+    wrong = link_errors(papers, links, wanted)[:errors] if errors > 0 else []
+    if as_json:
+        typer.echo(json.dumps({**scores, "errors": wrong} if errors else scores, indent=2))
+        return
+    typer.echo(format_link_table(scores))
+    for row in wrong:
+        typer.echo(f"\n{row['id']}")
+        for label, node, forms in row["spurious"]:
+            typer.echo(f"  + {label:<7} {node}  {' | '.join(forms)}")
+        for label, name in row["missed"]:
+            typer.echo(f"  - {label:<7} {name}")
 
 
 @app.command()

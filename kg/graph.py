@@ -37,6 +37,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.admission import admit
 from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key
 
@@ -126,11 +127,15 @@ def _predicate(mention: Mention) -> str:
     return LABEL_PREDICATE[mention.label]
 
 
-def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE) -> nx.MultiDiGraph:
+def build_graph(
+    records: Iterable[Extraction], min_score: float = MIN_SCORE, admission: bool = True
+) -> nx.MultiDiGraph:
     """Build the knowledge graph from extraction records (one per paper).
 
     Mentions scored below `min_score` stay in the records but make no node or edge:
-    the pipeline scores descriptive phrases ("a weighted version") 0.3.
+    the pipeline scores descriptive phrases ("a weighted version") 0.3. With `admission`,
+    links only the statistical model found must pass `kg.admission.admit`, and every
+    link's score becomes a calibrated confidence.
     """
     G = nx.MultiDiGraph()
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
@@ -152,7 +157,7 @@ def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE) -> 
         if data["type"] == "Result" and data["metric"] in G:
             metric = G.nodes[data["metric"]]["label"]
             data["label"] = f"{metric} = {data['value']:g}{data['unit']}"
-    return G
+    return admit(G) if admission else G
 
 
 def _merge_acronyms(

@@ -1,0 +1,209 @@
+"""Graph admission: which paper → entity links the graph keeps, and how sure it is of each.
+
+A mention that the statistical model alone proposes is a candidate, not a link. It is
+admitted when its *nameness* — the probability, from a logistic model fitted on
+hand-annotated abstracts (``kg/data/admission.json``, see ``scripts/fit_admission.py``),
+that it names a linkable entity of its type — reaches the model's threshold. The
+features are what a reader uses: the shape of a name (capitals inside a word, digits, an
+acronym), capitals in mid-sentence, how often the phrase is annotated as an entity in
+the training corpora and how often its head word ends one (``kg/data/termhood.json``),
+a generic head noun, and *support*: how many papers of the build link the same entity.
+Links that another component corroborates (a gazetteer entry, the paper's own
+definition, a proposal rule, a reported value) are admitted as they are.
+
+Every kept link's ``score`` becomes a calibrated confidence: for a model-only link its
+nameness, for the others the precision measured on the annotated abstracts for its
+component and type. What is not admitted stays in ``extractions.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.resolve import entity_key
+
+__all__ = [
+    "AdmissionModel", "FEATURES", "link_features", "load_model", "admit", "model_only", "termhood",
+    "ENTITY_EDGES",
+]
+
+DATA = Path(__file__).resolve().parent / "data"
+ENTITY_EDGES = frozenset({"proposes", "uses", "evaluatedOn", "measuredBy", "addresses"})
+FEATURES = (
+    "bias", "name_shape", "acronym", "capitalized", "words", "known", "salient", "head_rate", "first_rate",
+    "generic_head", "support", "unanimous", "task", "dataset_or_metric",
+)
+_WORD = re.compile(r"[\w'+#.-]+")
+# heads that name no method or task: parts of a model, quantities, manners, qualities, work
+_GENERIC_HEADS = frozenset({
+    "method", "approach", "framework", "model", "technique", "system", "algorithm", "scheme",
+    "strategy", "version", "variant", "module", "component", "architecture", "procedure",
+    "process", "solution", "mechanism", "paradigm", "pipeline", "setting", "problem", "task",
+    "work", "result", "performance", "data", "benchmark", "metric", "baseline",
+    "idea", "design", "tool", "way", "extension", "formulation", "objective", "function",
+    "experiment", "analysis", "study", "layer", "block", "unit", "head", "stage", "step", "phase",
+    "capability", "capacity", "ability", "property", "behavior", "behaviour", "quality", "bound",
+    "update", "patch", "feature", "representation", "parameter", "hyperparameter", "variable", "space",
+    "domain", "field", "area", "application", "scenario", "regime", "setup", "motivation", "insight",
+    "basis", "failure", "risk", "cost", "criterion", "solver", "engine", "library", "program",
+})
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _singular_lower(word: str) -> str:
+    from kg.resolve import singular
+
+    return singular(word.lower())
+
+
+@lru_cache(maxsize=1)
+def termhood() -> dict[str, Any]:
+    """The corpus statistics of ``kg/data/termhood.json`` (built by ``scripts/termhood.py``)."""
+    return json.loads((DATA / "termhood.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _rate(table: Mapping[str, list[int]], word: str) -> float:
+    """Smoothed log-odds that `word` ends (or starts) an entity span, 0 for unseen words."""
+    n, total = table.get(word.lower(), (0, 0))
+    return math.log((n + 0.5) / (max(total, n) - n + 2.0))
+
+
+def link_features(name: str, text: str, sentence: str, label: str, support: int, score: float) -> list[float]:
+    """The admission features of one link: the node's `name`, the mention `text`, its
+    `sentence`, the node `label`, the build's `support` (papers linking the node) and the
+    mention's model `score` (unanimous vote or majority)."""
+    th = termhood()
+    words = _words(name) or [name]
+    shape = any(any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w) for w in words)
+    letters = [c for c in text if c.isalpha()]
+    acronym = " " not in text.strip() and len(letters) >= 2 and sum(c.isupper() for c in letters) * 2 > len(letters)
+    initial = sentence.lstrip().startswith(text)
+    capitalized = not initial and any(w[:1].isupper() for w in _words(text))
+    known = th["known"].get(entity_key(name), (0, 0))
+    head = _singular_lower(words[-1])
+    return [
+        1.0,
+        float(shape),
+        float(acronym),
+        float(capitalized),
+        math.log(len(words)),
+        math.log1p(known[0]),
+        float(known[1] > 0),
+        _rate(th["head"], words[-1]),
+        _rate(th["first"], words[0]),
+        float(head in _GENERIC_HEADS and not shape and not acronym),
+        math.log(max(support, 1)),
+        float(score >= 0.7),
+        float(label == "Task"),
+        float(label in ("Dataset", "Metric")),
+    ]
+
+
+@dataclass(frozen=True)
+class AdmissionModel:
+    """A fitted logistic nameness model, its threshold and the calibration table."""
+
+    weights: tuple[float, ...]
+    threshold: float = 0.5
+    #: (component, label) -> measured precision of links found so
+    precision: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+    def nameness(self, features: Iterable[float]) -> float:
+        z = sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
+            "threshold": self.threshold,
+            "precision": {f"{c}|{lab}": round(p, 4) for (c, lab), p in sorted(self.precision.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AdmissionModel:
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError("admission model was fitted on other features; refit with scripts/fit_admission.py")
+        precision = {tuple(k.split("|", 1)): float(v) for k, v in data.get("precision", {}).items()}
+        return cls(tuple(float(w) for w in data["weights"]), float(data["threshold"]), precision)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> AdmissionModel | None:
+    """The shipped admission model, or None when none is shipped (every link is then kept)."""
+    path = DATA / "admission.json"
+    if not path.is_file():
+        return None
+    return AdmissionModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def model_only(component: str) -> bool:
+    """True for a link that only the statistical model found."""
+    return component == "ner"
+
+
+def _support(G: nx.MultiDiGraph) -> dict[Any, int]:
+    return {
+        n: len({u for u, _, k in G.in_edges(n, keys=True) if k in ENTITY_EDGES})
+        for n, t in G.nodes(data="type") if t in ("Method", "Dataset", "Metric", "Task")
+    }
+
+
+def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDiGraph:
+    """Drop the model-only links `model` does not admit (and entities left unlinked), and set
+    each kept link's calibrated ``score``. In place; returns `G`."""
+    model = model if model is not None else load_model()
+    if model is None:
+        return G
+    support = _support(G)
+    drop = []
+    for u, v, key, data in G.edges(keys=True, data=True):
+        if key not in ENTITY_EDGES:
+            continue
+        node = G.nodes[v]
+        component = str(data.get("component", ""))
+        if model_only(component):
+            feats = link_features(str(node.get("name") or node.get("label", "")), str(data.get("text", "")),
+                                  str(data.get("sentence", "")), str(node["type"]), support[v],
+                                  float(data.get("score", 0.0)))
+            p = model.nameness(feats)
+            if p < model.threshold:
+                drop.append((u, v, key))
+                continue
+            data["score"] = round(p, 4)
+        else:
+            measured = model.precision.get((component, str(node["type"])))
+            if measured is not None:
+                data["score"] = measured
+    G.remove_edges_from(drop)
+    _drop_unlinked(G)
+    return G
+
+
+def _drop_unlinked(G: nx.MultiDiGraph) -> None:
+    """Remove entities no paper links any more, and results whose metric went with them."""
+    gone = {n for n, t in G.nodes(data="type") if t in ("Method", "Dataset", "Metric", "Task")
+            and not any(k in ENTITY_EDGES for _, _, k in G.in_edges(n, keys=True))}
+    if not gone:
+        return
+    for n, data in list(G.nodes(data=True)):
+        if data.get("type") != "Result":
+            continue
+        if data.get("metric") in gone:
+            G.remove_node(n)
+            continue
+        for attr in ("method", "dataset"):
+            if data.get(attr) in gone:
+                data[attr] = ""
+    G.remove_nodes_from(gone)

@@ -1,0 +1,145 @@
+"""Fit the graph's admission model and confidence table on hand-annotated abstracts.
+
+Builds the graph of the gold papers *without* admission, labels every paper → entity
+link right or wrong against the gold (`kg.eval.links`), fits a logistic model of
+nameness on the model-only links (L2-regularized, scipy), picks the threshold that
+maximizes F-beta (beta 0.5: precision weighs more, as a wrong node misleads every query
+that reads it) on those links, and measures each other component's precision per type.
+``scripts/fit_admission.py`` writes the result to ``kg/data/admission.json``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from kg.admission import ENTITY_EDGES, AdmissionModel, link_features, model_only
+from kg.eval.links import GoldPaper, PaperLink, match_links
+
+__all__ = ["LinkRow", "link_rows", "fit_weights", "choose_threshold", "precision_table", "fit_model",
+           "reliability_table"]
+
+MIN_LINKS = 5  # a (component, type) precision is measured on at least this many links
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """One paper → entity link of a graph, its features and whether the gold agrees."""
+
+    paper: str
+    node: str
+    label: str
+    component: str
+    features: tuple[float, ...]
+    correct: bool
+
+
+def link_rows(papers: Sequence[GoldPaper], G: nx.MultiDiGraph) -> list[LinkRow]:
+    """Every entity link of the gold papers in `G`, labelled against the gold."""
+    support = {n: len({u for u, _, k in G.in_edges(n, keys=True) if k in ENTITY_EDGES}) for n in G}
+    rows = []
+    for paper in papers:
+        pid = f"paper:{paper.id}"
+        if pid not in G:
+            continue
+        edges: dict[str, dict[str, Any]] = {}
+        forms: dict[str, list[str]] = defaultdict(list)
+        for _, v, key, data in G.out_edges(pid, keys=True, data=True):
+            if key in ENTITY_EDGES:
+                node = G.nodes[v]
+                edges.setdefault(v, data)
+                forms[v] += [str(node.get("name", "")), *node.get("aliases", ()), str(data.get("text", ""))]
+        links = [PaperLink(str(G.nodes[v]["type"]), v, tuple(forms[v])) for v in sorted(edges)]
+        spurious, _ = match_links(paper.entities, links)
+        wrong = {lk.node for lk in spurious}
+        for lk in links:
+            data, node = edges[lk.node], G.nodes[lk.node]
+            feats = link_features(str(node.get("name", "")), str(data.get("text", "")), str(data.get("sentence", "")),
+                                  lk.label, support[lk.node], float(data.get("score", 0.0)))
+            rows.append(LinkRow(paper.id, lk.node, lk.label, str(data.get("component", "")), tuple(feats),
+                                lk.node not in wrong))
+    return rows
+
+
+def fit_weights(rows: Sequence[LinkRow], l2: float = 1.0) -> tuple[float, ...]:
+    """L2-regularized logistic regression of `correct` on the features (bias not penalized)."""
+    from scipy.optimize import minimize
+
+    X = np.array([r.features for r in rows], dtype=float)
+    y = np.array([r.correct for r in rows], dtype=float)
+    penalty = np.full(X.shape[1], l2)
+    penalty[0] = 0.0
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = X @ w
+        p = 1.0 / (1.0 + np.exp(-z))
+        nll = float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * float(np.sum(penalty * w * w))
+        return nll, X.T @ (p - y) + penalty * w
+
+    res = minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B")
+    return tuple(float(w) for w in res.x)
+
+
+def choose_threshold(rows: Sequence[LinkRow], weights: Sequence[float], beta: float = 0.5) -> float:
+    """The nameness threshold that maximizes F-beta of the model-only links kept."""
+    model = AdmissionModel(tuple(weights))
+    scored = sorted(((model.nameness(r.features), r.correct) for r in rows), reverse=True)
+    positives = sum(c for _, c in scored)
+    best, best_t, tp = -1.0, 0.5, 0
+    for i, (p, correct) in enumerate(scored, 1):
+        tp += correct
+        prec, rec = tp / i, tp / positives if positives else 0.0
+        f = (1 + beta**2) * prec * rec / (beta**2 * prec + rec) if prec + rec else 0.0
+        if f > best:
+            best, best_t = f, p
+    return round(best_t, 4)
+
+
+def precision_table(rows: Sequence[LinkRow]) -> dict[tuple[str, str], float]:
+    """Smoothed precision ((right + 1) / (links + 2)) per (component, type) with enough links."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        c = counts[r.component, r.label]
+        c[0] += r.correct
+        c[1] += 1
+    return {k: round((right + 1) / (n + 2), 4) for k, (right, n) in sorted(counts.items()) if n >= MIN_LINKS}
+
+
+def fit_model(rows: Sequence[LinkRow], l2: float = 1.0, beta: float = 0.5) -> AdmissionModel:
+    """The admission model of `rows` (links of a graph built without admission)."""
+    candidates = [r for r in rows if model_only(r.component)]
+    if not candidates:
+        raise ValueError("no model-only links to fit on")
+    weights = fit_weights(candidates, l2)
+    corroborated = [r for r in rows if not model_only(r.component)]
+    return AdmissionModel(weights, choose_threshold(candidates, weights, beta), precision_table(corroborated))
+
+
+def reliability_table(rows: Sequence[LinkRow], model: AdmissionModel, bins: int = 5) -> list[dict[str, Any]]:
+    """Stated confidence against measured precision: links binned by the score the admitted
+    graph gives them (nameness for model-only links, the table for the others)."""
+    out: list[list[float]] = [[] for _ in range(bins)]
+    hits: list[int] = [0] * bins
+    for r in rows:
+        if model_only(r.component):
+            p = model.nameness(r.features)
+            if p < model.threshold:
+                continue
+        else:
+            p = model.precision.get((r.component, r.label), float("nan"))
+            if p != p:
+                continue
+        b = min(int(p * bins), bins - 1)
+        out[b].append(p)
+        hits[b] += r.correct
+    return [
+        {"bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}", "links": len(ps),
+         "stated": round(sum(ps) / len(ps), 3) if ps else None,
+         "measured": round(hits[b] / len(ps), 3) if ps else None}
+        for b, ps in enumerate(out)
+    ]
