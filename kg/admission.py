@@ -7,7 +7,7 @@ that it names a linkable entity of its type — reaches the model's threshold. T
 features are what a reader uses: the shape of a name (capitals inside a word, digits, an
 acronym), capitals in mid-sentence, how often the phrase is annotated as an entity in
 the training corpora and how often its head word ends one (``kg/data/termhood.json``),
-a generic head noun, and *support*: how many papers of the build link the same entity.
+a generic head noun, and whether every member of the model's vote found it.
 Links that another component corroborates (a gazetteer entry, the paper's own
 definition, a proposal rule, a reported value) are admitted as they are.
 
@@ -29,6 +29,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.model import LINK_PREDICATES
 from kg.resolve import entity_key
 
 __all__ = [
@@ -37,10 +38,10 @@ __all__ = [
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
-ENTITY_EDGES = frozenset({"proposes", "uses", "evaluatedOn", "measuredBy", "addresses"})
+ENTITY_EDGES = LINK_PREDICATES
 FEATURES = (
-    "bias", "name_shape", "acronym", "capitalized", "words", "known", "salient", "head_rate", "first_rate",
-    "generic_head", "support", "unanimous", "task", "dataset_or_metric",
+    "bias", "name_shape", "head_shape", "acronym", "capitalized", "words", "known", "salient", "head_rate",
+    "first_rate", "head_label", "generic_head", "one_lower_word", "unanimous", "task", "dataset_or_metric",
 )
 _WORD = re.compile(r"[\w'+#.-]+")
 # heads that name no method or task: parts of a model, quantities, manners, qualities, work
@@ -55,6 +56,8 @@ _GENERIC_HEADS = frozenset({
     "update", "patch", "feature", "representation", "parameter", "hyperparameter", "variable", "space",
     "domain", "field", "area", "application", "scenario", "regime", "setup", "motivation", "insight",
     "basis", "failure", "risk", "cost", "criterion", "solver", "engine", "library", "program",
+    "device", "classifier", "encoder", "decoder", "generator", "discriminator", "predictor", "estimator",
+    "episode", "transcription", "sample", "signal", "image", "token", "input", "output", "label",
 })
 
 
@@ -80,31 +83,41 @@ def _rate(table: Mapping[str, list[int]], word: str) -> float:
     return math.log((n + 0.5) / (max(total, n) - n + 2.0))
 
 
-def link_features(name: str, text: str, sentence: str, label: str, support: int, score: float) -> list[float]:
+def _label_rate(table: Mapping[str, Mapping[str, int]], word: str, label: str) -> float:
+    """Smoothed log-odds that a span ending in `word` has `label` rather than another, 0 if unseen."""
+    counts = table.get(word.lower())
+    if not counts:
+        return 0.0
+    n = counts.get(label, 0)
+    return math.log((n + 0.5) / (sum(counts.values()) - n + 0.5))
+
+
+def link_features(name: str, text: str, sentence: str, label: str, score: float) -> list[float]:
     """The admission features of one link: the node's `name`, the mention `text`, its
-    `sentence`, the node `label`, the build's `support` (papers linking the node) and the
-    mention's model `score` (unanimous vote or majority)."""
+    `sentence`, the node `label` and the mention's model `score` (unanimous vote or majority)."""
     th = termhood()
     words = _words(name) or [name]
-    shape = any(any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w) for w in words)
+    shaped = [any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w) for w in words]
     letters = [c for c in text if c.isalpha()]
     acronym = " " not in text.strip() and len(letters) >= 2 and sum(c.isupper() for c in letters) * 2 > len(letters)
     initial = sentence.lstrip().startswith(text)
     capitalized = not initial and any(w[:1].isupper() for w in _words(text))
     known = th["known"].get(entity_key(name), (0, 0))
-    head = _singular_lower(words[-1])
+    head = words[-1]
     return [
         1.0,
-        float(shape),
+        float(any(shaped)),
+        float(shaped[-1] or head.isupper()),
         float(acronym),
         float(capitalized),
         math.log(len(words)),
         math.log1p(known[0]),
         float(known[1] > 0),
-        _rate(th["head"], words[-1]),
+        _rate(th["head"], head),
         _rate(th["first"], words[0]),
-        float(head in _GENERIC_HEADS and not shape and not acronym),
-        math.log(max(support, 1)),
+        _label_rate(th["head_labels"], head, label),
+        float(_singular_lower(head) in _GENERIC_HEADS and head.islower()),
+        float(len(words) == 1 and name.islower()),
         float(score >= 0.7),
         float(label == "Task"),
         float(label in ("Dataset", "Metric")),
@@ -117,6 +130,8 @@ class AdmissionModel:
 
     weights: tuple[float, ...]
     threshold: float = 0.5
+    #: model-only mentions scored from here on are candidates (the pipeline's own floor is higher)
+    floor: float = 0.5
     #: (component, label) -> measured precision of links found so
     precision: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
@@ -127,7 +142,7 @@ class AdmissionModel:
     def to_json(self) -> dict[str, Any]:
         return {
             "features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
-            "threshold": self.threshold,
+            "threshold": self.threshold, "floor": self.floor,
             "precision": {f"{c}|{lab}": round(p, 4) for (c, lab), p in sorted(self.precision.items())},
         }
 
@@ -136,7 +151,8 @@ class AdmissionModel:
         if list(data["features"]) != list(FEATURES):
             raise ValueError("admission model was fitted on other features; refit with scripts/fit_admission.py")
         precision = {tuple(k.split("|", 1)): float(v) for k, v in data.get("precision", {}).items()}
-        return cls(tuple(float(w) for w in data["weights"]), float(data["threshold"]), precision)  # type: ignore[arg-type]
+        return cls(tuple(float(w) for w in data["weights"]), float(data["threshold"]),  # type: ignore[arg-type]
+                   float(data.get("floor", 0.5)), precision)
 
 
 @lru_cache(maxsize=1)
@@ -153,20 +169,12 @@ def model_only(component: str) -> bool:
     return component == "ner"
 
 
-def _support(G: nx.MultiDiGraph) -> dict[Any, int]:
-    return {
-        n: len({u for u, _, k in G.in_edges(n, keys=True) if k in ENTITY_EDGES})
-        for n, t in G.nodes(data="type") if t in ("Method", "Dataset", "Metric", "Task")
-    }
-
-
 def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDiGraph:
     """Drop the model-only links `model` does not admit (and entities left unlinked), and set
     each kept link's calibrated ``score``. In place; returns `G`."""
     model = model if model is not None else load_model()
     if model is None:
         return G
-    support = _support(G)
     drop = []
     for u, v, key, data in G.edges(keys=True, data=True):
         if key not in ENTITY_EDGES:
@@ -175,8 +183,7 @@ def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDi
         component = str(data.get("component", ""))
         if model_only(component):
             feats = link_features(str(node.get("name") or node.get("label", "")), str(data.get("text", "")),
-                                  str(data.get("sentence", "")), str(node["type"]), support[v],
-                                  float(data.get("score", 0.0)))
+                                  str(data.get("sentence", "")), str(node["type"]), float(data.get("score", 0.0)))
             p = model.nameness(feats)
             if p < model.threshold:
                 drop.append((u, v, key))

@@ -257,7 +257,7 @@ def _eval_graph(
     errors: int,
 ) -> None:
     """`kg eval --graph`: link precision / recall of a graph against a link gold file."""
-    from kg.eval.links import format_link_table, graph_links, link_errors, read_link_gold, score_links
+    from kg.eval.links import format_link_table, graph_links, link_errors, read_link_gold, reliability, score_links
 
     wanted = _labels_option(labels) or list(LABELS)
     if not gold.exists():
@@ -274,12 +274,16 @@ def _eval_graph(
 
         G = build_graph(extract_papers([p.paper() for p in papers], load_pipeline(not no_model)))
     links = graph_links(G)
-    scores = score_links(papers, links, wanted)
+    scores = {**score_links(papers, links, wanted), "reliability": reliability(papers, links)}
     wrong = link_errors(papers, links, wanted)[:errors] if errors > 0 else []
     if as_json:
         typer.echo(json.dumps({**scores, "errors": wrong} if errors else scores, indent=2))
         return
     typer.echo(format_link_table(scores))
+    typer.echo("\nconfidence | links  stated measured")
+    for row in scores["reliability"]:
+        if row["links"]:
+            typer.echo(f"{row['bin']:<10} | {row['links']:5d}  {row['stated']:6.3f} {row['measured']:8.3f}")
     for row in wrong:
         typer.echo(f"\n{row['id']}")
         for label, node, forms in row["spurious"]:

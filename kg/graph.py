@@ -37,12 +37,14 @@ from typing import Any
 
 import networkx as nx
 
-from kg.admission import admit
+from kg.admission import admit, load_model, model_only
+from kg.model import EDGE_TYPES, LABEL_PREDICATE, NODE_TYPES, paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key
 
 __all__ = [
     "build_graph",
+    "assemble_graph",
     "paper_node",
     "evidence_sentence",
     "NODE_TYPES",
@@ -51,31 +53,7 @@ __all__ = [
     "MIN_SCORE",
 ]
 
-NODE_TYPES = ("Paper", "Method", "Dataset", "Metric", "Task", "Repository", "Result")
-EDGE_TYPES = (
-    "proposes",
-    "uses",
-    "evaluatedOn",
-    "measuredBy",
-    "addresses",
-    "hasCode",
-    "reports",
-    "resultMethod",
-    "resultDataset",
-    "resultMetric",
-)
-LABEL_PREDICATE = {
-    "Dataset": "evaluatedOn",
-    "Metric": "measuredBy",
-    "Task": "addresses",
-    "Method": "uses",
-}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
-
-
-def paper_node(paper_id: str) -> str:
-    """Node ID of a paper."""
-    return f"paper:{paper_id}"
 
 
 def evidence_sentence(text: str, start: int, end: int) -> str:
@@ -121,28 +99,34 @@ class _Shared:
         return found
 
 
-def _predicate(mention: Mention) -> str:
-    if mention.label == "Method" and mention.role == "proposed":
-        return "proposes"
-    return LABEL_PREDICATE[mention.label]
-
-
 def build_graph(
     records: Iterable[Extraction], min_score: float = MIN_SCORE, admission: bool = True
 ) -> nx.MultiDiGraph:
     """Build the knowledge graph from extraction records (one per paper).
 
     Mentions scored below `min_score` stay in the records but make no node or edge:
-    the pipeline scores descriptive phrases ("a weighted version") 0.3. With `admission`,
-    links only the statistical model found must pass `kg.admission.admit`, and every
-    link's score becomes a calibrated confidence.
+    the pipeline scores descriptive phrases ("a weighted version") 0.3. With `admission`
+    (and a shipped admission model), mentions only the statistical model found are
+    candidates from the model's own floor on, and become links only when
+    `kg.admission.admit` admits them; every link's score becomes a calibrated confidence.
     """
+    model = load_model() if admission else None
+    G = assemble_graph(records, min_score, model.floor if model else None)
+    return admit(G, model) if model else G
+
+
+def assemble_graph(
+    records: Iterable[Extraction], min_score: float = MIN_SCORE, candidate_floor: float | None = None
+) -> nx.MultiDiGraph:
+    """The graph of `records` before admission: mentions from `min_score` on, and those only
+    the statistical model found from `candidate_floor` on (default: `min_score`)."""
+    floors = (min_score, min_score if candidate_floor is None else candidate_floor)
     G = nx.MultiDiGraph()
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     definitions: dict[str, Counter[str]] = defaultdict(Counter)
     shared = _Shared()
     for rec in records:
-        _add_record(G, rec, spellings, min_score, shared)
+        _add_record(G, rec, spellings, floors, shared)
         for long_id, alias in rec.aliases:
             definitions[f"{long_id.split(':', 1)[0]}:{entity_key(alias)}"][long_id] += 1
     _merge_acronyms(G, definitions, spellings)
@@ -157,7 +141,7 @@ def build_graph(
         if data["type"] == "Result" and data["metric"] in G:
             metric = G.nodes[data["metric"]]["label"]
             data["label"] = f"{metric} = {data['value']:g}{data['unit']}"
-    return admit(G) if admission else G
+    return G
 
 
 def _merge_acronyms(
@@ -201,7 +185,7 @@ def _merge_acronyms(
 
 
 def _add_record(
-    G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, Counter[str]], min_score: float,
+    G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, Counter[str]], floors: tuple[float, float],
     shared: _Shared,
 ) -> None:
     p = rec.paper
@@ -221,8 +205,9 @@ def _add_record(
         sources=list(p.sources),
     )
     best: dict[tuple[str, str], tuple[Mention, int]] = {}
-    for m in rec.entities:
-        if not m.id or m.score < min_score:
+    inner = _inside_same_label(rec.entities, floors)
+    for i, m in enumerate(rec.entities):
+        if not m.id or m.score < floors[model_only(m.source)] or i in inner:
             continue
         if m.id not in G:
             G.add_node(m.id, type=m.label, label=m.name or m.text, sources=set())
@@ -234,7 +219,7 @@ def _add_record(
             spellings[m.id][m.text] += 0 if m.name in m.text else 1
         else:
             spellings[m.id][m.text] += 1
-        key = (_predicate(m), m.id)
+        key = (predicate(m.label, m.role), m.id)
         prev = best.get(key)
         if prev is None or m.score > prev[0].score:
             best[key] = (m, (prev[1] if prev else 0) + 1)
@@ -276,6 +261,20 @@ def _add_record(
             target = getattr(res, attr)
             if target and target in G:
                 G.add_edge(rid, target, key=pred, type=pred)
+
+
+def _inside_same_label(mentions: tuple[Mention, ...], floors: tuple[float, float]) -> set[int]:
+    """Indexes of nested mentions inside a longer candidate of the same label: "Q-learning" in
+    "Deep Q-learning", "text summarization" in "automatic text summarization" name a part of
+    the longer name, not a second entity the paper links."""
+    outer = [m for m in mentions if not m.nested and m.id and m.score >= floors[model_only(m.source)]]
+    if len(outer) == len(mentions):
+        return set()
+    return {
+        i for i, m in enumerate(mentions) if m.nested and any(
+            o.label == m.label and o.field == m.field and o.start <= m.start and m.end <= o.end and o.id != m.id
+            for o in outer)
+    }
 
 
 def _evidence(text: str, m: Mention, shared: _Shared) -> dict[str, Any]:

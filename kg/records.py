@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from kg.model import LABELS
+
 __all__ = [
     "LABELS",
     "MIN_SCORE",
@@ -24,7 +26,6 @@ __all__ = [
     "Extraction",
 ]
 
-LABELS = ("Method", "Dataset", "Metric", "Task")
 MIN_SCORE = 0.5
 """Mentions scored below this stay in the records but make no node or edge of the graph."""
 Field = Literal["title", "abstract"]

@@ -1,5 +1,8 @@
 """Small graphs with known answers, for docstring examples, tests, benchmarks and demos.
 
+They are built without admission (`kg.graph.build_graph(..., admission=False)`), so their
+links and scores are what the records say, whatever admission model is shipped.
+
 >>> example_graph().number_of_nodes() > 0
 True
 """
@@ -76,7 +79,7 @@ def example_graph() -> nx.MultiDiGraph:
                       authors=("A. Author", "B. Author") if pid == "p1" else (),
                       sources=(f"example.jsonl:{pid[1:]}",))
         records.append(Extraction(paper=paper, entities=tuple(ents), repos=tuple(reps)))
-    G = build_graph(records)
+    G = build_graph(records, admission=False)
     G.graph.update(name="example", sources=["example.jsonl"])
     return G
 
@@ -123,7 +126,7 @@ def build_example_graph() -> nx.MultiDiGraph:
                       m(p3, "text classification", "Task", "textclassification")),
         ),
     ]
-    return build_graph(recs)
+    return build_graph(recs, admission=False)
 
 
 _FILLER = (
@@ -182,4 +185,4 @@ def synthetic_graph(n_nodes: int, seed: int = 0) -> nx.MultiDiGraph:
             for j, (label, name, start) in enumerate(spans)
         )
         records.append(Extraction(paper=paper, entities=mentions, repos=repos))
-    return build_graph(records)
+    return build_graph(records, admission=False)

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from kg.admission import FEATURES, admit  # noqa: E402
 from kg.eval.calibrate import fit_model, link_rows, reliability_table  # noqa: E402
 from kg.eval.links import format_link_table, graph_links, read_link_gold, score_links  # noqa: E402
-from kg.graph import build_graph  # noqa: E402
+from kg.graph import assemble_graph  # noqa: E402
 from kg.nlp.extract import extract_papers  # noqa: E402
 from kg.nlp.pipeline import load_pipeline  # noqa: E402
 
@@ -38,24 +38,25 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--beta", type=float, default=0.5)
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--floor", type=float, default=0.35, help="model-only mentions from this score on are candidates")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     args = ap.parse_args()
 
     papers = read_link_gold(args.gold, args.split)
     records = list(extract_papers([p.paper() for p in papers], load_pipeline()))
-    raw = build_graph(records, admission=False)
+    raw = assemble_graph(records, candidate_floor=args.floor)
     rows = link_rows(papers, raw)
-    model = fit_model(rows, args.l2, args.beta)
+    model = fit_model(rows, args.l2, args.beta, args.floor)
     print("weights:", ", ".join(f"{f} {w:+.2f}" for f, w in zip(FEATURES, model.weights, strict=True)))
     print(f"threshold {model.threshold}; calibrated components: {len(model.precision)}")
-    print("\nwithout admission:\n" + format_link_table(score_links(papers, graph_links(raw))))
+    print("\nwithout admission:\n" + format_link_table(score_links(papers, graph_links(assemble_graph(records)))))
     print("\nwith admission (fitted on these papers):\n"
           + format_link_table(score_links(papers, graph_links(admit(raw.copy(), model)))))
     if args.folds > 1:
         links: dict[str, list] = {}
         for k in range(args.folds):
             test = {p.id for i, p in enumerate(papers) if i % args.folds == k}
-            fold = fit_model([r for r in rows if r.paper not in test], args.l2, args.beta)
+            fold = fit_model([r for r in rows if r.paper not in test], args.l2, args.beta, args.floor)
             G = admit(raw.copy(), fold)
             links.update({pid: lk for pid, lk in graph_links(G).items() if pid in test})
         print(f"\ncross-validated ({args.folds} folds by paper):\n" + format_link_table(score_links(papers, links)))

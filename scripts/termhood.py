@@ -16,6 +16,7 @@ scores, CS-NER (Papers with Code) train titles.
 Output (sorted, byte-identical between runs)::
 
     {"head": {word: [n_entity_heads, n_tokens]},        # last word of a Method/Task span
+     "head_labels": {word: {label: n}},                 # last word of a span, by label
      "first": {word: [n_entity_starts, n_tokens]},      # first word of any span
      "known": {entity_key: [n_docs, n_salient_docs]},   # spans seen in >= 2 documents
      "sources": [...]}
@@ -81,6 +82,7 @@ def _word(token: str) -> str:
 
 def build(shared: Path) -> dict[str, object]:
     heads: Counter[str] = Counter()
+    head_labels: dict[str, Counter[str]] = defaultdict(Counter)
     firsts: Counter[str] = Counter()
     tokens: Counter[str] = Counter()
     docs_of: dict[str, set[str]] = defaultdict(set)
@@ -91,6 +93,7 @@ def build(shared: Path) -> dict[str, object]:
             if e <= s:
                 continue
             firsts[_word(words[s])] += 1
+            head_labels[_word(words[e - 1])][lab] += 1
             if lab in HEAD_LABELS:
                 heads[_word(words[e - 1])] += 1
             key = entity_key(" ".join(words[s:e]))
@@ -100,6 +103,8 @@ def build(shared: Path) -> dict[str, object]:
             salient_of[key].add(doc_id)
     return {
         "head": {w: [n, tokens[w]] for w, n in sorted(heads.items()) if n >= MIN_HEADS and w},
+        "head_labels": {w: dict(sorted(c.items())) for w, c in sorted(head_labels.items())
+                        if sum(c.values()) >= MIN_HEADS and w},
         "first": {w: [n, tokens[w]] for w, n in sorted(firsts.items()) if n >= MIN_HEADS and w},
         "known": {k: [len(docs_of[k] | salient_of[k]), len(salient_of[k])]
                   for k in sorted(set(docs_of) | set(salient_of))

@@ -108,7 +108,7 @@ def records() -> list[Extraction]:
 
 
 def fixture_graph():  # type: ignore[no-untyped-def]
-    G = build_graph(records())
+    G = build_graph(records(), admission=False)
     G.graph["build_date"] = "2024-05-01T12:00:00Z"
     G.graph["version"] = "0.1.0"
     return G

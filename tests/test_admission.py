@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.admission import FEATURES, AdmissionModel, admit, link_features
+from kg.admission import FEATURES, AdmissionModel, admit, link_features, load_model
 from kg.graph import build_graph
 from kg.records import Extraction, Mention, Paper, Result
 
@@ -36,7 +36,7 @@ def _shape_model() -> AdmissionModel:
     weights = [0.0] * len(FEATURES)
     weights[FEATURES.index("bias")] = -2.0
     weights[FEATURES.index("name_shape")] = 4.0
-    return AdmissionModel(tuple(weights), 0.5, {("gazetteer", "Dataset"): 0.97})
+    return AdmissionModel(tuple(weights), 0.5, precision={("gazetteer", "Dataset"): 0.97})
 
 
 def test_model_only_links_need_evidence_and_corroborated_links_stay():
@@ -61,12 +61,21 @@ def test_admitted_score_is_the_nameness():
 
 
 def test_features_see_shape_capitals_and_generic_heads():
-    f = dict(zip(FEATURES, link_features("WaveMix-Lite", "WaveMix-Lite", "We train WaveMix-Lite.", "Method", 1, 0.75),
+    f = dict(zip(FEATURES, link_features("WaveMix-Lite", "WaveMix-Lite", "We train WaveMix-Lite.", "Method", 0.75),
                  strict=True))
     assert f["name_shape"] == 1.0 and f["capitalized"] == 1.0 and f["generic_head"] == 0.0
-    g = dict(zip(FEATURES, link_features("residual blocks", "residual blocks", "Residual blocks help.", "Method", 1,
+    g = dict(zip(FEATURES, link_features("residual blocks", "residual blocks", "Residual blocks help.", "Method",
                                          0.5), strict=True))
     assert g["name_shape"] == 0.0 and g["capitalized"] == 0.0 and g["generic_head"] == 1.0 and g["unanimous"] == 0.0
+
+
+def test_shipped_model_prefers_names_to_descriptions():
+    model = load_model()
+    assert model is not None
+    name = model.nameness(link_features("WaveMix-Lite", "WaveMix-Lite", "We train WaveMix-Lite.", "Method", 0.75))
+    phrase = model.nameness(link_features("remaining tokens", "remaining tokens", "The remaining tokens are pooled.",
+                                          "Method", 0.5))
+    assert name >= model.threshold > phrase
 
 
 def test_model_round_trips_through_json():

@@ -72,7 +72,7 @@ def star_graph(n_papers: int = 40):
         if i == 0:
             ents.append(_mention(p, "We", "Task", "rare"))
         recs.append(Extraction(paper=p, entities=tuple(ents)))
-    return build_graph(recs)
+    return build_graph(recs, admission=False)  # scores as given: the page is under test
 
 
 def data_block(page: str) -> dict:

@@ -70,7 +70,7 @@ def test_example_graph_round_trips_with_results_and_sets(tmp_path):
         paper=Paper(id="r", title='["not", "a list"]', abstract="FooNet gets 90% accuracy.",
                     authors=("X",), categories=("cs.LG",)),
         entities=(Mention("FooNet", "Method", 0, 6, "abstract", "FooNet", "method:foonet", 0.9, "gazetteer"),
-                  Mention("accuracy", "Metric", 16, 24, "abstract", "accuracy", "metric:accuracy", 1.0, "ner")),
+                  Mention("accuracy", "Metric", 16, 24, "abstract", "accuracy", "metric:accuracy", 1.0, "ner+result")),
         results=(Result(metric="metric:accuracy", value=90.0, unit="%", method="method:foonet",
                         text="90% accuracy", start=12, end=24),),
     )

@@ -41,7 +41,6 @@ class LinkRow:
 
 def link_rows(papers: Sequence[GoldPaper], G: nx.MultiDiGraph) -> list[LinkRow]:
     """Every entity link of the gold papers in `G`, labelled against the gold."""
-    support = {n: len({u for u, _, k in G.in_edges(n, keys=True) if k in ENTITY_EDGES}) for n in G}
     rows = []
     for paper in papers:
         pid = f"paper:{paper.id}"
@@ -60,7 +59,7 @@ def link_rows(papers: Sequence[GoldPaper], G: nx.MultiDiGraph) -> list[LinkRow]:
         for lk in links:
             data, node = edges[lk.node], G.nodes[lk.node]
             feats = link_features(str(node.get("name", "")), str(data.get("text", "")), str(data.get("sentence", "")),
-                                  lk.label, support[lk.node], float(data.get("score", 0.0)))
+                                  lk.label, float(data.get("score", 0.0)))
             rows.append(LinkRow(paper.id, lk.node, lk.label, str(data.get("component", "")), tuple(feats),
                                 lk.node not in wrong))
     return rows
@@ -100,24 +99,31 @@ def choose_threshold(rows: Sequence[LinkRow], weights: Sequence[float], beta: fl
     return round(best_t, 4)
 
 
-def precision_table(rows: Sequence[LinkRow]) -> dict[tuple[str, str], float]:
-    """Smoothed precision ((right + 1) / (links + 2)) per (component, type) with enough links."""
+def precision_table(rows: Sequence[LinkRow], strength: float = 5.0) -> dict[tuple[str, str], float]:
+    """Measured precision per (component, type), shrunk towards the component's precision over
+    all types (itself shrunk towards that of every corroborated link) by `strength` links."""
+    overall = (sum(r.correct for r in rows) + 1) / (len(rows) + 2)
+    by_component: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
-        c = counts[r.component, r.label]
-        c[0] += r.correct
-        c[1] += 1
-    return {k: round((right + 1) / (n + 2), 4) for k, (right, n) in sorted(counts.items()) if n >= MIN_LINKS}
+        for c in (by_component[r.component], counts[r.component, r.label]):
+            c[0] += r.correct
+            c[1] += 1
+    prior = {k: (right + strength * overall) / (n + strength) for k, (right, n) in by_component.items()}
+    return {
+        (comp, lab): round((right + strength * prior[comp]) / (n + strength), 4)
+        for (comp, lab), (right, n) in sorted(counts.items()) if n >= MIN_LINKS
+    }
 
 
-def fit_model(rows: Sequence[LinkRow], l2: float = 1.0, beta: float = 0.5) -> AdmissionModel:
-    """The admission model of `rows` (links of a graph built without admission)."""
+def fit_model(rows: Sequence[LinkRow], l2: float = 1.0, beta: float = 0.5, floor: float = 0.5) -> AdmissionModel:
+    """The admission model of `rows` (links of a graph assembled with candidates from `floor` on)."""
     candidates = [r for r in rows if model_only(r.component)]
     if not candidates:
         raise ValueError("no model-only links to fit on")
     weights = fit_weights(candidates, l2)
     corroborated = [r for r in rows if not model_only(r.component)]
-    return AdmissionModel(weights, choose_threshold(candidates, weights, beta), precision_table(corroborated))
+    return AdmissionModel(weights, choose_threshold(candidates, weights, beta), floor, precision_table(corroborated))
 
 
 def reliability_table(rows: Sequence[LinkRow], model: AdmissionModel, bins: int = 5) -> list[dict[str, Any]]:

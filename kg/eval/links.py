@@ -34,16 +34,15 @@ import networkx as nx
 
 from kg.errors import KGError
 from kg.eval.scoring import prf
-from kg.records import LABELS, Paper
+from kg.model import LABELS, LINK_PREDICATES
+from kg.records import Paper
 from kg.resolve import entity_key
 
 __all__ = [
     "GoldEntity", "GoldPaper", "PaperLink", "read_link_gold", "graph_links", "score_links", "link_errors",
-    "format_link_table", "LINK_PREDICATES", "match_links",
+    "format_link_table", "match_links", "reliability",
 ]
 
-#: Paper → entity edges that are links a user reads ("proposes" and "uses" both link a method).
-LINK_PREDICATES = frozenset({"proposes", "uses", "evaluatedOn", "measuredBy", "addresses"})
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,7 @@ class PaperLink:
     label: str
     node: str
     forms: tuple[str, ...]
+    score: float = 1.0
 
     def keys(self) -> set[str]:
         return {k for k in map(entity_key, self.forms) if k}
@@ -120,14 +120,16 @@ def graph_links(G: nx.MultiDiGraph) -> dict[str, list[PaperLink]]:
         if data.get("type") != "Paper":
             continue
         forms: dict[str, list[str]] = {}
+        scores: dict[str, float] = {}
         for _, target, key, edge in G.out_edges(node, keys=True, data=True):
             if key not in LINK_PREDICATES:
                 continue
             t = G.nodes[target]
             forms.setdefault(target, [str(t.get("name") or t.get("label", "")), *t.get("aliases", ())])
             forms[target].append(str(edge.get("text", "")))
+            scores[target] = max(scores.get(target, 0.0), float(edge.get("score", 1.0)))
         pid = str(node).split(":", 1)[1]
-        out[pid] = [PaperLink(str(G.nodes[t]["type"]), t, tuple(f)) for t, f in sorted(forms.items())]
+        out[pid] = [PaperLink(str(G.nodes[t]["type"]), t, tuple(f), scores[t]) for t, f in sorted(forms.items())]
     return out
 
 
@@ -183,10 +185,30 @@ def link_errors(
     return rows
 
 
+def reliability(
+    gold: Sequence[GoldPaper], links: Mapping[str, Sequence[PaperLink]], bins: int = 5
+) -> list[dict[str, Any]]:
+    """Stated confidence (a link's score) against the measured share of right links, per score bin."""
+    stated: list[list[float]] = [[] for _ in range(bins)]
+    right = [0] * bins
+    for paper in gold:
+        found = list(links.get(paper.id, ()))
+        spurious, _ = match_links(paper.entities, found)
+        for lk in found:
+            b = min(int(lk.score * bins), bins - 1)
+            stated[b].append(lk.score)
+            right[b] += lk not in spurious
+    return [
+        {"bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}", "links": len(s),
+         "stated": round(sum(s) / len(s), 3) if s else None, "measured": round(right[b] / len(s), 3) if s else None}
+        for b, s in enumerate(stated)
+    ]
+
+
 def format_link_table(scores: Mapping[str, Any]) -> str:
     """A plain-text table of link scores per label."""
     rows = [f"{'link':<8} | {'P':>6} {'R':>6} {'F1':>6} | {'tp':>4} {'fp':>4} {'fn':>4}"]
-    for lab in [k for k in scores if k not in ("micro", "n_papers")] + ["micro"]:
+    for lab in [k for k in scores if k not in ("micro", "n_papers", "reliability")] + ["micro"]:
         s = scores[lab]
         rows.append(f"{lab:<8} | {s['p']:6.3f} {s['r']:6.3f} {s['f1']:6.3f} | {s['tp']:4d} {s['fp']:4d} {s['fn']:4d}")
     rows.append(f"({scores['n_papers']} papers)")

@@ -18,7 +18,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.graph import LABEL_PREDICATE, paper_node
+from kg.model import paper_node, predicate
 from kg.nlp.abbrev import remember_text
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.merge import SCORES, Candidate
@@ -150,8 +150,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
     relations = tuple(
         Relation(
             subject=subject,
-            predicate="proposes" if m.role == "proposed" and m.label == "Method"
-            else LABEL_PREDICATE[m.label],
+            predicate=predicate(m.label, m.role),
             object=m.id,
             evidence=m,
             score=m.score,

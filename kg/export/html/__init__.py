@@ -43,7 +43,7 @@ import networkx as nx
 from kg.atomic import atomic_write
 from kg.errors import KGError
 from kg.export.html import assets as _assets
-from kg.graph import EDGE_TYPES, NODE_TYPES
+from kg.model import EDGE_TYPES, NODE_TYPES
 
 __all__ = [
     "write_html",
