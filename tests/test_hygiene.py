@@ -83,3 +83,9 @@ def test_a_name_with_and_stays_one_when_the_gazetteer_knows_it(tmp_path):
     nlp = build_pipeline(use_model=False, gazetteer_path=tmp_path)
     rec = run(nlp, abstract="We train the Search and Rescue Transformer on maps.")
     assert [m.text for m in rec.entities] == ["Search and Rescue Transformer"]
+
+
+def test_a_long_form_starts_after_a_list_marker_and_a_closed_bracket(tiny_nlp):
+    doc = tiny_nlp("Two terms: (i) Harbor Toll Rate (HTR), (ii) Wait Penalty (HWP).")
+    assert [(s.text, lf.text) for s, lf in doc._.kg_abbreviations] == [
+        ("HTR", "Harbor Toll Rate"), ("HWP", "Wait Penalty")]

@@ -18,9 +18,9 @@ import functools
 import re
 from pathlib import Path
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
-from kg.nlp.abbrev import doc_text, joins_word
+from kg.nlp.abbrev import LIST_MARKER, doc_text, joins_word
 from kg.nlp.urls import find_links
 
 __all__ = [
@@ -37,13 +37,13 @@ _AUXILIARIES = frozenset({
 _DETERMINERS = frozenset({
     "a", "an", "the", "this", "these", "those", "our", "their", "its", "each", "both", "either", "such",
 })
-_CONJUNCTIONS = frozenset({"and", "or", ","})
+_CONJUNCTIONS = frozenset({"and", "or"})
+_OPENING = frozenset({"(", "["})
 _NOT_NAMES = {
     "we", "our", "this", "that", "these", "it", "its", "they", "method", "model", "approach",
     "framework", "algorithm", "dataset", "benchmark", "i", "ii", "iii", "iv", "ai", "ml", "nlp",
 }
 _LATEX = re.compile(r"(?:rightarrow|leftarrow|times|mathrm|mathbf|textbf|textit|cdot)", re.I)
-_LIST_MARKER = re.compile(r"\((?:[ivx]+|[a-z]|\d{1,2})\)", re.IGNORECASE)
 
 
 def is_name_like(text: str) -> bool:
@@ -106,8 +106,9 @@ def whole_words(span: Span) -> Span | None:
     start = _after_leading_punctuation(doc, start, end)
     if start >= end:
         return None
-    return span if (start, end) == (span.start, span.end) else Span(doc, start, end, label=span.label,
-                                                                    kb_id=span.kb_id)
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label, kb_id=span.kb_id)
 
 
 def _glued(left: str, right: str) -> bool:
@@ -120,9 +121,9 @@ def _after_leading_punctuation(doc: Doc, start: int, end: int) -> int:
     bracket the span leaves open."""
     while start < end:
         tok = doc[start]
-        if tok.text in "([" and _closes(doc, start, end):
+        if tok.text in _OPENING and _closes(doc, start, end):
             marker = doc[start : min(end, start + 3)].text
-            if not _LIST_MARKER.fullmatch(marker):
+            if not LIST_MARKER.fullmatch(marker):
                 return start
             start += 3
         elif tok.is_punct or tok.is_quote:
@@ -148,7 +149,9 @@ def ends_in_verb(span: Span) -> bool:
     if last.text not in verb_forms() or not span[-2].whitespace_:
         return False
     after = doc[span.end] if span.end < len(doc) else None
-    return after is not None and not (after.is_punct and after.text not in "([") and after.lower_ not in _AUXILIARIES
+    if after is None or after.is_punct and after.text not in _OPENING:
+        return False
+    return after.lower_ not in _AUXILIARIES
 
 
 def link_ranges(doc: Doc) -> list[tuple[int, int]]:
@@ -166,18 +169,20 @@ def conjuncts(span: Span) -> list[Span] | None:
     pseudo corrector and sample-aware compilation" -> none), or None when `span` is no such
     coordination."""
     doc = span.doc
-    if span.start == 0 or doc[span.start - 1].lower_ not in _DETERMINERS:
+    if span.start == 0 or doc[span.start - 1].lower_ not in _DETERMINERS or any(t.text in "()[]" for t in span):
         return None
-    parts, start = [], span.start
-    for tok in span:
-        if tok.lower_ in _CONJUNCTIONS and tok.whitespace_ and (tok.text == "," or doc[tok.i - 1].whitespace_):
-            parts.append(doc[start : tok.i])
-            start = tok.i + 1
-    if not parts or any(tok.text in "()[]" for tok in span):
+    cuts = [tok.i for tok in span if _separates(tok)]
+    if not any(doc[i].lower_ in _CONJUNCTIONS for i in cuts):
         return None
-    parts.append(doc[start : span.end])
-    names = [_without_determiner(p) for p in parts]
-    return [Span(doc, p.start, p.end, label=span.label) for p in names if len(p) and is_name_like(p.text)]
+    starts, ends = [span.start, *(i + 1 for i in cuts)], [*cuts, span.end]
+    parts = [_without_determiner(doc[a:b]) for a, b in zip(starts, ends, strict=True)]
+    return [Span(doc, p.start, p.end, label=span.label) for p in parts if len(p) and is_name_like(p.text)]
+
+
+def _separates(tok: Token) -> bool:
+    """True for "and", "or" or a comma that stands between words ("divide-and-conquer" is one)."""
+    return (tok.text == "," or tok.lower_ in _CONJUNCTIONS and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)) \
+        and bool(tok.whitespace_)
 
 
 def _without_determiner(span: Span) -> Span:

@@ -307,8 +307,8 @@ def _collect(doc: Doc) -> list[Candidate]:
 def _tidy(cand: Candidate, links: list[tuple[int, int]]) -> list[Candidate]:
     """`cand` as whole words with balanced brackets (`kg.nlp.hygiene`), none if it overlaps a web
     link, and a coordination of descriptions split into its names ("a CNN and an RNN")."""
-    span = whole_words(cand.span)
-    span = _balanced(span) if span is not None else None
+    span = _balanced(cand.span)
+    span = whole_words(span) if span is not None else None
     if span is None or overlaps(span, links):
         return []
     parts = conjuncts(span) if cand.source != "gazetteer" else None
