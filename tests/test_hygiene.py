@@ -24,6 +24,7 @@ def test_no_mention_overlaps_a_web_link(tiny_nlp):
     ("Then QuokkaNet employs sparse gates.", "QuokkaNet employs", "QuokkaNet"),
     ("Then QuokkaNet incorporates two gates.", "QuokkaNet incorporates two", "QuokkaNet"),
     ("Last year QuokkaNet utilized sparse gates.", "QuokkaNet utilized", "QuokkaNet"),
+    ("Then QuokkaNet jointly exploits two gates.", "QuokkaNet jointly exploits", "QuokkaNet"),
     ("Stacked NeRFs fit the scene.", "Stacked NeRFs", "Stacked NeRFs"),
     ("Warped Gaussian Processes fit the data.", "Warped Gaussian Processes", "Warped Gaussian Processes"),
     ("Sparse Transformers and GANs are compared.", "Sparse Transformers", "Sparse Transformers"),

@@ -83,22 +83,32 @@ def unwrap_lines(text: str) -> str:
     if "\n" not in text and "\r" not in text:
         return text
     lines = _LINE_BREAK.split(text)
-    out, tail = [lines[0]], lines[0].rsplit(None, 1)[-1] if lines[0].strip() else ""
+    out = [lines[0]]
+    tail, link = _last_word(lines[0])
     for line in lines[1:]:
-        joiner = "" if _wrapped(tail, line) else " "
-        out += [joiner, line]
-        words = line.split()
-        tail = tail + line if not joiner and len(words) == 1 and line == words[0] else (words[-1] if words else "")
+        joined = _wrapped(tail, link, line)
+        out += ["" if joined else " ", line]
+        if joined and line and not any(c.isspace() for c in line):  # the word or link goes on
+            tail, link = (tail + line)[-2:], link or bool(_LINK.search(line))
+        else:
+            tail, link = _last_word(line)
     return "".join(out)
 
 
-def _wrapped(tail: str, line: str) -> bool:
-    """True when `line` continues the word or link `tail` that ended the previous line."""
+def _last_word(line: str) -> tuple[str, bool]:
+    """The last two characters of the last word of `line`, and whether that word holds a link."""
+    word = line.rsplit(None, 1)[-1] if line.strip() else ""
+    return word[-2:], bool(_LINK.search(word))
+
+
+def _wrapped(tail: str, link: bool, line: str) -> bool:
+    """True when `line` continues the word that ended the previous line: `tail` is its last two
+    characters, `link` says whether it holds a link."""
     if not line:
         return False
-    if len(tail) > 1 and tail[-1] == "-" and (tail[-2].isalnum() or tail[-2] == "_"):
+    if len(tail) == 2 and tail[1] == "-" and (tail[0].isalnum() or tail[0] == "_"):
         return (line[0].isalnum() or line[0] == "_") and not _COORDINATION.match(line)
-    if not _LINK.search(tail):  # `tail` has no space: a link found runs to its end
+    if not link:
         return False
     rest = line.split(None, 1)[0].rstrip(".,;:!?)")
     return bool(rest) and (rest[0] in "/?#&=~%" or (tail.endswith("/") and bool(_PATH_CHAR.search(rest))))

@@ -24,8 +24,8 @@ from kg.nlp.abbrev import LIST_MARKER, doc_text, joins_word
 from kg.nlp.urls import find_links
 
 __all__ = [
-    "VERBS_PATH", "is_name_like", "verb_forms", "inflections", "whole_words", "ends_in_verb", "link_ranges", "overlaps",
-    "conjuncts",
+    "VERBS_PATH", "is_name_like", "verb_forms", "inflections", "whole_words", "ends_in_verb", "before_verb",
+    "link_ranges", "overlaps", "conjuncts",
 ]
 
 VERBS_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "verbs.txt"
@@ -39,6 +39,7 @@ _DETERMINERS = frozenset({
 })
 _CONJUNCTIONS = frozenset({"and", "or"})
 _OPENING = frozenset({"(", "["})
+_ADVERB = re.compile(r"[a-z]{3,}ly")
 _NOT_NAMES = {
     "we", "our", "this", "that", "these", "it", "its", "they", "method", "model", "approach",
     "framework", "algorithm", "dataset", "benchmark", "i", "ii", "iii", "iv", "ai", "ml", "nlp",
@@ -152,6 +153,17 @@ def ends_in_verb(span: Span) -> bool:
     if after is None or after.is_punct and after.text not in _OPENING:
         return False
     return after.lower_ not in _AUXILIARIES
+
+
+def before_verb(span: Span) -> Span:
+    """`span` without a trailing finite verb (`ends_in_verb`) and the adverbs before it
+    ("ROD-TV simultaneously delivers the" -> "ROD-TV")."""
+    if not ends_in_verb(span):
+        return span
+    end = span.end - 1
+    while end > span.start + 1 and _ADVERB.fullmatch(span.doc[end - 1].text):
+        end -= 1
+    return span.doc[span.start : end]
 
 
 def link_ranges(doc: Doc) -> list[tuple[int, int]]:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 import kg.nlp.vote  # noqa: F401 - registers doc._.kg_ner_votes
 from kg.nlp.abbrev import doc_text
-from kg.nlp.hygiene import conjuncts, ends_in_verb, link_ranges, overlaps, whole_words
+from kg.nlp.hygiene import before_verb, conjuncts, link_ranges, overlaps, whole_words
 from kg.resolve import entity_key
 
 __all__ = [
@@ -118,14 +118,18 @@ class Candidate:
 
 def _trim(span: Span) -> Span:
     """`span` without leading determiners and the like (a word of their own: "two-step" stays),
-    and without trailing function words, finite verbs or punctuation other than a closing
-    bracket ("fine-tuning the" -> "fine-tuning", "DAM-VP demonstrates the" -> "DAM-VP")."""
+    and without trailing function words, finite verbs (and their adverbs) or punctuation other
+    than a closing bracket ("fine-tuning the" -> "fine-tuning", "DAM-VP demonstrates the" -> "DAM-VP")."""
     doc, start, end = span.doc, span.start, span.end
     while start < end and doc[start].lower_ in _LEADING and doc[start].whitespace_:
         start += 1
-    while end > start and (doc[end - 1].is_stop or doc[end - 1].is_punct or ends_in_verb(doc[start:end])) \
-            and doc[end - 1].text not in {")", "]"}:
-        end -= 1
+    while end > start:
+        if (doc[end - 1].is_stop or doc[end - 1].is_punct) and doc[end - 1].text not in {")", "]"}:
+            end -= 1
+        elif (kept := before_verb(doc[start:end])).end < end:
+            end = kept.end
+        else:
+            break
     return doc[start:end]
 
 
