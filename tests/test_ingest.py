@@ -7,6 +7,7 @@ import pytest
 from kg.errors import InputError
 from kg.ingest import Deduplicator, read_papers
 from kg.ingest.ids import paper_id
+from kg.nlp.urls import find_links
 from tests.conftest import ROOT
 
 LISTING = """new
@@ -139,3 +140,39 @@ def test_control_characters_are_cleaned(tmp_path):
     path = write(tmp_path, "c.jsonl", '{"title": "A\\u0000B\\u0007 C", "abstract": "x\\ty"}\n')
     (paper,) = read_papers([path])
     assert paper.title == "A B C" and paper.abstract == "x y"
+
+
+WRAPPED_TITLE = "Walrus-\nNet: Quasi-\nNewton Steps"
+WRAPPED_ABSTRACT = (
+    "We fine-tune with pre-\r\ntraining and post-\nhoc pruning, pre-\nand post-training alike.\n"
+    "Code: https://github.com/walrus-lab/walrus-\nnet and https://gitee.com/walrus/w\n/tree/main ok."
+)
+
+
+@pytest.mark.parametrize("name", ["wrapped.jsonl", "wrapped.json", "wrapped.csv"])
+def test_line_wrapped_words_and_links_are_joined_in_every_reader(tmp_path, name):
+    record = {"id": "2401.00001", "title": WRAPPED_TITLE, "abstract": WRAPPED_ABSTRACT}
+    if name.endswith(".jsonl"):
+        content = json.dumps(record) + "\n"
+    elif name.endswith(".json"):
+        content = json.dumps([record], indent=2)
+    else:
+        quoted = [f'"{v}"' for v in record.values()]
+        content = "id,title,abstract\n" + ",".join(quoted) + "\n"
+    [paper] = read_papers([write(tmp_path, name, content)])
+    assert paper.title == "Walrus-Net: Quasi-Newton Steps"
+    assert paper.abstract == (
+        "We fine-tune with pre-training and post-hoc pruning, pre- and post-training alike. "
+        "Code: https://github.com/walrus-lab/walrus-net and https://gitee.com/walrus/w/tree/main ok."
+    )
+    links = find_links(paper.abstract)
+    assert [(r.url, r.path) for r in links] == [
+        ("https://github.com/walrus-lab/walrus-net", ""), ("https://gitee.com/walrus/w", "tree/main")]
+
+
+def test_ordinary_line_breaks_become_spaces_and_links_end_at_prose():
+    from kg.ingest.text import clean_text
+
+    assert clean_text("one line\nand the next -\nwith a dash") == "one line and the next - with a dash"
+    assert clean_text("page: https://walrus.github.io/\nfor more") == "page: https://walrus.github.io/ for more"
+    assert clean_text("repo github.com/\nwalrus/net-v2.") == "repo github.com/walrus/net-v2."

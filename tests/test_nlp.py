@@ -1,7 +1,7 @@
 from kg.nlp.abbrev import best_long_form
 from kg.nlp.extract import extract_papers
+from kg.nlp.hygiene import is_name_like
 from kg.nlp.merge import _trim, is_descriptive
-from kg.nlp.rules import is_name_like
 from kg.records import Paper
 
 

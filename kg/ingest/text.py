@@ -14,7 +14,9 @@ from typing import IO
 
 from kg.errors import InputError
 
-__all__ = ["open_text", "clean_text", "iter_lines", "display_name", "redact_credentials", "web_url"]
+__all__ = [
+    "open_text", "clean_text", "unwrap_lines", "iter_lines", "display_name", "redact_credentials", "web_url",
+]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -23,6 +25,10 @@ _SPACES = re.compile(r"\s+")
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,31}://)[^\s/?#@]*(?:@[^\s/?#@]*)*@")
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _WEB_SCHEMES = frozenset({"http", "https", "ftp"})
+_LINE_BREAK = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
+_LINK = re.compile(r"(?:[a-z][a-z0-9+.\-]*://|www\.|[\w\-]+(?:\.[\w\-]+)+/)\S*", re.IGNORECASE)
+_PATH_CHAR = re.compile(r"[/._\-~%=&?#0-9]")
+_COORDINATION = re.compile(r"(?:and|or)\s")  # "pre-<break>and post-training" keeps its space
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -64,9 +70,54 @@ def web_url(url: str | None) -> str | None:
     return url
 
 
+def unwrap_lines(text: str) -> str:
+    """`text` on one line: a word or link wrapped after a hyphen is joined without a space (the
+    hyphen is real: wrapping happens at spaces and after hyphens), a link whose path goes on
+    after the break is joined, other line breaks become spaces.
+
+    >>> unwrap_lines("Newton-\\nSparse pre-\\r\\ntraining, pre-\\nand post-hoc")
+    'Newton-Sparse pre-training, pre- and post-hoc'
+    >>> unwrap_lines("at https://github.com/a/b\\n/c and https://github.com/a/deep-\\nnet.\\nNext")
+    'at https://github.com/a/b/c and https://github.com/a/deep-net. Next'
+    """
+    if "\n" not in text and "\r" not in text:
+        return text
+    lines = _LINE_BREAK.split(text)
+    out = [lines[0]]
+    tail, link = _last_word(lines[0])
+    for line in lines[1:]:
+        joined = _wrapped(tail, link, line)
+        out += ["" if joined else " ", line]
+        if joined and line and not any(c.isspace() for c in line):  # the word or link goes on
+            tail, link = (tail + line)[-2:], link or bool(_LINK.search(line))
+        else:
+            tail, link = _last_word(line)
+    return "".join(out)
+
+
+def _last_word(line: str) -> tuple[str, bool]:
+    """The last two characters of the last word of `line`, and whether that word holds a link."""
+    word = line.rsplit(None, 1)[-1] if line.strip() else ""
+    return word[-2:], bool(_LINK.search(word))
+
+
+def _wrapped(tail: str, link: bool, line: str) -> bool:
+    """True when `line` continues the word that ended the previous line: `tail` is its last two
+    characters, `link` says whether it holds a link."""
+    if not line:
+        return False
+    if len(tail) == 2 and tail[1] == "-" and (tail[0].isalnum() or tail[0] == "_"):
+        return (line[0].isalnum() or line[0] == "_") and not _COORDINATION.match(line)
+    if not link:
+        return False
+    rest = line.split(None, 1)[0].rstrip(".,;:!?)")
+    return bool(rest) and (rest[0] in "/?#&=~%" or (tail.endswith("/") and bool(_PATH_CHAR.search(rest))))
+
+
 def clean_text(text: object) -> str:
-    """One line of plain text: control characters dropped, whitespace collapsed, NFC,
-    lone surrogates replaced by U+FFFD, credentials in URLs dropped.
+    """One line of plain text: line-wrapped words and links joined (`unwrap_lines`), control
+    characters dropped, whitespace collapsed, NFC, lone surrogates replaced by U+FFFD,
+    credentials in URLs dropped.
 
     >>> clean_text("  A\\x00 title\\r\\n with\\tspaces ")
     'A title with spaces'
@@ -77,7 +128,7 @@ def clean_text(text: object) -> str:
     if _SURROGATE.search(s):
         s = _SURROGATE.sub("\ufffd", s)
     s = unicodedata.normalize("NFC", s)
-    s = _CONTROL.sub(" ", s)
+    s = _CONTROL.sub(" ", unwrap_lines(s))
     return redact_credentials(_SPACES.sub(" ", s).strip())
 
 

@@ -17,7 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["find_abbreviations", "best_long_form", "doc_text", "joins_word", "remember_text"]
+__all__ = ["find_abbreviations", "best_long_form", "doc_text", "joins_word", "remember_text", "LIST_MARKER"]
 
 if not Doc.has_extension("kg_abbreviations"):
     Doc.set_extension("kg_abbreviations", default=None)
@@ -41,6 +41,7 @@ def remember_text(doc: Doc, text: str) -> str:
 
 _PAREN = re.compile(r"\(([^()\s;,]{2,12}|[^()\s;,]{1,8}[- ][^()\s;,]{1,8})\)")
 _WORD = re.compile(r"\S+")
+LIST_MARKER = re.compile(r"\((?:[ivx]+|[a-z]|\d{1,2})\)", re.IGNORECASE)  # "(iii)", "(b)", "(2)"
 _REACH = 1_000  # characters before a bracket that may hold its long form (at most 17 words)
 _STOP_WORDS_BEFORE = {"the", "a", "an", "of", "and", "or", "in", "on", "for", "with", "to"}
 
@@ -117,12 +118,30 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
             continue
         while len(lspan) and (lspan[-1].is_punct or lspan[-1].is_quote):
             lspan = lspan[:-1]
-        while len(lspan) and (lspan[0].is_punct or lspan[0].is_quote):
-            lspan = lspan[1:]
+        lspan = _after_enumeration(lspan)
         if not len(lspan):
             continue
         pairs.append((sspan, lspan))
     return pairs
+
+
+def _after_enumeration(span: Span) -> Span:
+    """`span` after leading punctuation, a list marker and a bracket it closes without opening:
+    "(ColVA), (iii) Credit/Debit Valuation" -> "Credit/Debit Valuation"."""
+    span = _lstrip(span)
+    depth, start = 0, 0
+    for i, tok in enumerate(span):
+        depth += (tok.text == "(") - (tok.text == ")")
+        if depth < 0:
+            depth, start = 0, i + 1
+    return _lstrip(span[start:])
+
+
+def _lstrip(span: Span) -> Span:
+    """`span` without leading punctuation and list markers ("(iii)")."""
+    while len(span) and (span[0].is_punct or span[0].is_quote):
+        span = span[3:] if LIST_MARKER.fullmatch(span[:3].text) else span[1:]
+    return span
 
 
 def _occurrences(text: str, word: str) -> list[int]:

@@ -16,7 +16,6 @@ records but out of the graph (`kg.records.MIN_SCORE`). The result is
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -24,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 import kg.nlp.vote  # noqa: F401 - registers doc._.kg_ner_votes
 from kg.nlp.abbrev import doc_text
+from kg.nlp.hygiene import before_verb, conjuncts, link_ranges, overlaps, whole_words
 from kg.resolve import entity_key
 
 __all__ = [
@@ -86,11 +86,6 @@ _LEADING = {
     "all", "both", "his", "her", "my", "your", "several", "various", "many", "some", "two",
     "three", "other", "existing", "novel", "new", "proposed", "standard", "popular",
 }
-# verbs that follow a name in result statements ("DAM-VP demonstrates ..."), never end one
-_TRAILING_VERBS = re.compile(
-    r"(?:achieve|demonstrate|outperform|surpasse|yield|improve|obtain|reache|perform|enable|"
-    r"provide|allow|require|reduce|exhibit|offer|remain|lead|generate|produce)s"
-)
 _GENERIC_HEADS = {
     "method", "approach", "framework", "model", "technique", "system", "algorithm", "scheme",
     "strategy", "version", "variant", "module", "component", "architecture", "procedure",
@@ -122,17 +117,20 @@ class Candidate:
 
 
 def _trim(span: Span) -> Span:
-    """`span` without leading determiners and the like, and without trailing function
-    words, result verbs or punctuation other than a closing bracket ("fine-tuning the" ->
-    "fine-tuning", "DAM-VP demonstrates" -> "DAM-VP")."""
-    start, end = span.start, span.end
-    while start < end and span.doc[start].lower_ in _LEADING:
+    """`span` without leading determiners and the like (a word of their own: "two-step" stays),
+    and without trailing function words, finite verbs (and their adverbs) or punctuation other
+    than a closing bracket ("fine-tuning the" -> "fine-tuning", "DAM-VP demonstrates the" -> "DAM-VP")."""
+    doc, start, end = span.doc, span.start, span.end
+    while start < end and doc[start].lower_ in _LEADING and doc[start].whitespace_:
         start += 1
-    while end > start and (span.doc[end - 1].is_stop or span.doc[end - 1].is_punct
-                           or _TRAILING_VERBS.fullmatch(span.doc[end - 1].text)) \
-            and span.doc[end - 1].text not in {")", "]"}:
-        end -= 1
-    return span.doc[start:end]
+    while end > start:
+        if (doc[end - 1].is_stop or doc[end - 1].is_punct) and doc[end - 1].text not in {")", "]"}:
+            end -= 1
+        elif (kept := before_verb(doc[start:end])).end < end:
+            end = kept.end
+        else:
+            break
+    return doc[start:end]
 
 
 def is_descriptive(span: Span) -> bool:
@@ -306,8 +304,21 @@ def _collect(doc: Doc) -> list[Candidate]:
     for span in doc.spans.get("kg_abbrev", []):
         if span.text in labels:
             cands.append(Candidate(span, labels[span.text], "abbrev", SCORES["abbrev"]))
-    cands = [_with_head(c) for c in cands]
-    return [c if span is c.span else replace(c, span=span) for c in cands if (span := _balanced(c.span)) is not None]
+    links = link_ranges(doc)
+    return [tidy for c in cands for tidy in _tidy(_with_head(c), links)]
+
+
+def _tidy(cand: Candidate, links: list[tuple[int, int]]) -> list[Candidate]:
+    """`cand` as whole words with balanced brackets (`kg.nlp.hygiene`), none if it overlaps a web
+    link, and a coordination of descriptions split into its names ("a CNN and an RNN")."""
+    span = _balanced(cand.span)
+    span = whole_words(span) if span is not None else None
+    if span is None or overlaps(span, links):
+        return []
+    parts = conjuncts(span) if cand.source != "gazetteer" else None
+    if parts is not None:
+        return [replace(cand, span=part, canonical="") for part in parts]
+    return [cand if span is cand.span else replace(cand, span=span)]
 
 
 def _ner_score(span: Span, label: str, share: float = 1.0) -> float:

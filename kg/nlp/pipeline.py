@@ -25,6 +25,7 @@ import kg.nlp.rules  # noqa: F401 - registers the component
 import kg.nlp.vote  # noqa: F401 - registers the component
 from kg.nlp.gazetteer import DEFAULT_PATH as GAZETTEER_PATH
 from kg.nlp.gazetteer import Gazetteer
+from kg.nlp.hygiene import VERBS_PATH
 from kg.nlp.vote import NerVote, member_paths
 
 __all__ = [
@@ -34,8 +35,8 @@ __all__ = [
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "ner_model"
 COMPONENTS = ("kg_abbreviations_v1", "kg_gazetteer_v1", "kg_rules_v1", "kg_merge_v1")
 _CODE_FILES = (
-    "abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py", "urls.py", "vote.py", "pipeline.py",
-    "extract.py",
+    "abbrev.py", "gazetteer.py", "hygiene.py", "rules.py", "merge.py", "results.py", "urls.py", "vote.py",
+    "pipeline.py", "extract.py",
 )
 _KG_CODE_FILES = ("model.py", "resolve.py", "records.py")  # predicates, entity IDs, records
 
@@ -127,7 +128,7 @@ def extraction_files(use_model: bool = True) -> list[Path]:
     """Every file that decides extraction output: code, gazetteer and model."""
     here = Path(__file__).resolve().parent
     files = [here / name for name in _CODE_FILES] + [here.parent / name for name in _KG_CODE_FILES]
-    files += sorted(GAZETTEER_PATH.glob("*.jsonl"))
+    files += sorted(GAZETTEER_PATH.glob("*.jsonl")) + [VERBS_PATH]
     if use_model and _has_model(MODEL_PATH):
         files += sorted(p for p in MODEL_PATH.rglob("*") if p.is_file() and p.suffix != ".md")  # not its notes
     return files

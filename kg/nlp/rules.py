@@ -23,9 +23,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.abbrev import best_long_form, doc_text, joins_word  # also registers doc._.kg_abbreviations
+from kg.nlp.hygiene import is_name_like
 from kg.nlp.merge import is_descriptive
 
-__all__ = ["is_name_like", "rule_spans"]
+__all__ = ["rule_spans"]
 
 if not Doc.has_extension("kg_title_len"):
     Doc.set_extension("kg_title_len", default=0)
@@ -42,10 +43,6 @@ _TITLE_FUNCTION_WORDS = {
     "via", "from", "as", "the", "a", "an", "do", "does", "can", "not", "be", "your", "our",
 }
 _COMPARISON = re.compile(r"\b(?:vs\.?|versus|or)\s", re.I)  # "RAG vs Fine-tuning: ..." compares, names nothing
-_GENERIC = {
-    "we", "our", "this", "that", "these", "it", "its", "they", "method", "model", "approach",
-    "framework", "algorithm", "dataset", "benchmark", "i", "ii", "iii", "iv", "ai", "ml", "nlp",
-}
 _PROPOSE = re.compile(
     r"\b(?:we|this (?:paper|work)|here we|in this (?:paper|work),? we)\s+"
     r"(?:first\s+|also\s+|further\s+|then\s+)?"
@@ -119,27 +116,8 @@ _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.
 _METRIC_VALUE = re.compile(
     r"\b(?:an?\s+)?(" + _NAME + r")\s+(?:score\s+)?of\s+[<>~≈]?\s*\d+(?:\.\d+)?\s*%?", re.I
 )
-_LATEX = re.compile(r"(?:rightarrow|leftarrow|times|mathrm|mathbf|textbf|textit|cdot)", re.I)
 _EXAMPLES = re.compile(r"\s*(?:,\s*)?(?:such as|including|like|e\.g\.,?|\(|:)\s*")
 _LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
-
-
-def is_name_like(text: str) -> bool:
-    """A name rather than a word: inner capitals, digits, or an acronym.
-
-    >>> [is_name_like(t) for t in ["UniFormer", "EF21", "GNN", "Transformer", "our", "X"]]
-    [True, True, True, False, False, False]
-    """
-    words = text.split()
-    if not words or len(words) > 6 or text.lower() in _GENERIC or len(text) < 2 or _LATEX.search(text):
-        return False
-    for word in words:
-        core = word.strip("-")
-        if any(c.isupper() for c in core[1:]) or (
-            any(c.isdigit() for c in core) and any(c.isalpha() for c in core)
-        ):
-            return True
-    return False
 
 
 _METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|criterion|criteria)\b", re.I)
