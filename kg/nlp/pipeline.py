@@ -37,7 +37,7 @@ _CODE_FILES = (
     "abbrev.py", "gazetteer.py", "rules.py", "merge.py", "results.py", "urls.py", "vote.py", "pipeline.py",
     "extract.py",
 )
-_KG_CODE_FILES = ("graph.py", "resolve.py", "records.py")  # predicates, entity IDs, records
+_KG_CODE_FILES = ("graph.py", "resolve.py", "records.py", "directions.py")  # predicates, entity IDs, records
 
 
 def _has_model(path: Path) -> bool:
