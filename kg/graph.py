@@ -8,11 +8,14 @@ Nodes, keyed by a stable ID, each with ``type`` and ``label`` (display name):
   categories (list), sources (list of ``file:line``).
 - ``method:<key>``, ``dataset:<key>``, ``metric:<key>``, ``task:<key>`` types
   ``Method``/``Dataset``/``Metric``/``Task``: name (canonical), aliases (sorted list of
-  other spellings seen), sources (components that found it).
+  other spellings seen), sources (components that found it); a metric whose direction is
+  known (:func:`kg.directions.metric_direction`) has ``direction``, ``"higher"`` or ``"lower"``
+  (is better).
 - ``repo:<normalized url>`` type ``Repository``: url, kind (``code``, ``project-page``,
   ``model``, ``dataset``, ``other``), host.
 - ``result:<paper id>:<n>`` type ``Result``: metric, value (float), unit, and the entity
-  IDs method, dataset (may be empty).
+  IDs method, dataset (may be empty); a range ("53.1%~58.3%") has its low end in value and
+  its high end in value_max (absent for a single value).
 
 Edges, keyed by their type, from a paper: ``proposes``/``uses`` (Method),
 ``evaluatedOn`` (Dataset), ``measuredBy`` (Metric), ``addresses`` (Task), ``hasCode``
@@ -38,6 +41,7 @@ from typing import Any
 import networkx as nx
 
 from kg.admission import admit, load_model, model_only
+from kg.directions import metric_direction
 from kg.model import EDGE_TYPES, LABEL_PREDICATE, NODE_TYPES, paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key
@@ -138,10 +142,20 @@ def assemble_graph(
         data["aliases"] = sorted({n for n in names if n != name}, key=lambda n: (n.lower(), n))
         data["sources"] = sorted(data["sources"])
     for _, data in G.nodes(data=True):
-        if data["type"] == "Result" and data["metric"] in G:
+        if data["type"] == "Metric":
+            direction = metric_direction(data.get("name", data["label"]), *data.get("aliases", ()))
+            if direction is not None:
+                data["direction"] = direction
+        elif data["type"] == "Result" and data["metric"] in G:
             metric = G.nodes[data["metric"]]["label"]
-            data["label"] = f"{metric} = {data['value']:g}{data['unit']}"
+            data["label"] = f"{metric} = {_value_text(data)}"
     return G
+
+
+def _value_text(data: dict[str, Any]) -> str:
+    """"85.3%", or a range "53.1–58.3%"."""
+    high = data.get("value_max")
+    return f"{data['value']:g}{'' if high is None else f'–{high:g}'}{data['unit']}"
 
 
 def _merge_acronyms(
@@ -215,8 +229,10 @@ def _add_record(
         if m.name and m.name != m.text:
             spellings[m.id][m.name] += 1
             # "BioInfer corpus", "forward-forward algorithm (FF)": a text that is its name plus a
-            # head noun or a defined acronym is kept as an alias but does not vote for the name
-            spellings[m.id][m.text] += 0 if m.name in m.text else 1
+            # head noun or a defined acronym is kept as an alias but does not vote for the name;
+            # "top-1" of "25.1% top-1 (7.8% top-5) error" names top-1 error in short: no spelling of it
+            if not (m.label == "Metric" and m.name.startswith(m.text + " error")):
+                spellings[m.id][m.text] += 0 if m.name in m.text else 1
         else:
             spellings[m.id][m.text] += 1
         key = (predicate(m.label, m.role), m.id)
@@ -246,10 +262,12 @@ def _add_record(
     for n, res in enumerate(rec.results):
         rid = f"result:{p.id}:{n}"
         G.add_node(
-            rid, type="Result", label=f"{res.value:g}{res.unit}",
-            metric=res.metric, value=res.value, unit=res.unit,
+            rid, type="Result", metric=res.metric, value=res.value, unit=res.unit,
             method=res.method, dataset=res.dataset,
         )
+        if res.value_max is not None:
+            G.nodes[rid]["value_max"] = res.value_max
+        G.nodes[rid]["label"] = _value_text(G.nodes[rid])
         G.add_edge(
             pid, rid, key="reports", type="reports", mentions=1, field=shared.value(res.field),
             start=res.start, end=res.end, text=res.text,

@@ -76,7 +76,9 @@ class KG(DefinedNamespace):
     repositoryKind: URIRef
     codeHost: URIRef
     value: URIRef
+    maxValue: URIRef
     unit: URIRef
+    lowerIsBetter: URIRef
 
 
 FABIO = Namespace("http://purl.org/spar/fabio/")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import networkx as nx
 
 from kg.graph import build_graph
-from kg.records import Extraction, Mention, Paper, Repo
+from kg.records import Extraction, Mention, Paper, Repo, Result
+from kg.resolve import entity_key
 
-__all__ = ["example_graph", "build_example_graph", "synthetic_graph"]
+__all__ = ["example_graph", "build_example_graph", "results_graph", "synthetic_graph"]
 
 
 def example_graph() -> nx.MultiDiGraph:
@@ -127,6 +128,36 @@ def build_example_graph() -> nx.MultiDiGraph:
         ),
     ]
     return build_graph(recs, admission=False)
+
+
+def results_graph() -> nx.MultiDiGraph:
+    """Three papers with results, for the leaderboard examples.
+
+    On ImageNet: Quokka an FID of 2.7, Wombat 3.1 to 3.4 (a range) and Numbat 2.2; on
+    CIFAR-10: Quokka 96.1% and Wombat 97.0% accuracy; Numbat a "sharpness" of 0.8 (a
+    metric of unknown direction).
+    """
+    specs: list[tuple[str, str, str, list[tuple[str, float, float | None, str, str]]]] = [
+        ("q1", "Quokka reaches an FID of 2.7 on ImageNet and 96.1% accuracy on CIFAR-10.", "Quokka",
+         [("FID", 2.7, None, "", "ImageNet"), ("accuracy", 96.1, None, "%", "CIFAR-10")]),
+        ("q2", "Wombat has an FID of 3.1 to 3.4 on ImageNet and 97.0% accuracy on CIFAR-10.", "Wombat",
+         [("FID", 3.1, 3.4, "", "ImageNet"), ("accuracy", 97.0, None, "%", "CIFAR-10")]),
+        ("q3", "Numbat gets an FID of 2.2 on ImageNet and a sharpness of 0.8.", "Numbat",
+         [("FID", 2.2, None, "", "ImageNet"), ("sharpness", 0.8, None, "", "ImageNet")]),
+    ]
+    records = []
+    for pid, text, method, results in specs:
+        names = {method: "Method", **{r[0]: "Metric" for r in results}, **{r[4]: "Dataset" for r in results}}
+        ents = tuple(Mention(n, label, text.index(n), text.index(n) + len(n), "abstract", name=n,
+                             id=f"{label.lower()}:{entity_key(n)}", score=0.9, source="gazetteer",
+                             role="proposed" if label == "Method" else "")
+                     for n, label in names.items() if n in text)
+        res = tuple(Result(metric=f"metric:{entity_key(m)}", value=v, value_max=high, unit=unit,
+                           method=f"method:{entity_key(method)}", dataset=f"dataset:{entity_key(d)}")
+                    for m, v, high, unit, d in results)
+        records.append(Extraction(paper=Paper(id=pid, title=f"{method}: a model", abstract=text),
+                                  entities=ents, results=res))
+    return build_graph(records)
 
 
 _FILLER = (

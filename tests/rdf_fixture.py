@@ -3,12 +3,14 @@
 Four papers in two source files:
 
 - p1 (arXiv 2101.00001, 2021-01-15) proposes SuperNet (alias SN), uses ResNet, is
-  evaluated on CIFAR-10 and ImageNet, measured by accuracy, addresses image
-  classification, has code on GitHub and reports SuperNet 95.1 % accuracy on CIFAR-10.
+  evaluated on CIFAR-10 and ImageNet, measured by accuracy and FID, addresses image
+  classification, has code on GitHub and reports SuperNet 95.1 % accuracy on CIFAR-10
+  and an FID of 4.2 on ImageNet.
 - p2 (DOI, 2021-01-20) uses ResNet, is evaluated on CIFAR-10, measured by accuracy and
   reports ResNet 93.2 % accuracy on CIFAR-10.
 - p3 (2021-02-03) uses ResNet and Transformer, evaluated on ImageNet (top-1 accuracy
-  81.0 for Transformer), addresses image classification, has code.
+  81.0 and an FID of 2.9 to 3.6, a range, for Transformer), addresses image
+  classification, has code.
 - p4 (2021-02-10, title only) uses Transformer, evaluated on SQuAD, measured by F1,
   addresses question answering.
 """
@@ -29,10 +31,10 @@ def _m(text: str, label: str, field: str, source_text: str, key: str, *, role: s
 
 A1 = ("We propose SuperNet (SN), a new architecture that improves on ResNet. "
       "SN reaches 95.1% accuracy on CIFAR-10 and strong results on ImageNet for image "
-      "classification. Code: https://github.com/example/supernet")
+      "classification. SN has an FID of 4.2 on ImageNet. Code: https://github.com/example/supernet")
 A2 = "We revisit ResNet on CIFAR-10. ResNet reaches 93.2% accuracy on CIFAR-10."
 A3 = ("We compare ResNet and Transformer models for image classification on ImageNet. "
-      "The Transformer reaches 81.0 top-1 accuracy on ImageNet. "
+      "The Transformer reaches 81.0 top-1 accuracy on ImageNet and an FID of 2.9 to 3.6. "
       "See https://github.com/example/vit-study")
 T4 = "Transformer models for question answering on SQuAD measured by F1"
 
@@ -61,12 +63,15 @@ def records() -> list[Extraction]:
             _m("accuracy", "Metric", "abstract", A1, "accuracy"),
             _m("image classification", "Task", "abstract", A1, "imageclassification", source="ner",
                score=0.7),
+            _m("FID", "Metric", "abstract", A1, "fid"),
         ),
         repos=(Repo(url=url1, kind="code", raw=url1, field="abstract", start=A1.index(url1),
                     end=A1.index(url1) + len(url1), host="github.com"),),
         results=(Result(metric="metric:accuracy", value=95.1, unit="%", method="method:supernet",
                         dataset="dataset:cifar10", text="95.1%", field="abstract",
-                        start=A1.index("95.1%"), end=A1.index("95.1%") + 5),),
+                        start=A1.index("95.1%"), end=A1.index("95.1%") + 5),
+                 Result(metric="metric:fid", value=4.2, method="method:supernet", dataset="dataset:imagenet",
+                        text="FID of 4.2", start=A1.index("FID of 4.2"), end=A1.index("FID of 4.2") + 10)),
     )
     e2 = Extraction(
         paper=p2,
@@ -87,12 +92,16 @@ def records() -> list[Extraction]:
             _m("image classification", "Task", "abstract", A3, "imageclassification"),
             _m("ImageNet", "Dataset", "abstract", A3, "imagenet"),
             _m("top-1 accuracy", "Metric", "abstract", A3, "top1accuracy"),
+            _m("FID", "Metric", "abstract", A3, "fid"),
         ),
         repos=(Repo(url=url3, kind="project-page", raw=url3, field="abstract",
                     start=A3.index(url3), end=A3.index(url3) + len(url3), host="github.com"),),
         results=(Result(metric="metric:top1accuracy", value=81.0, unit="",
                         method="method:transformer", dataset="dataset:imagenet", text="81.0",
-                        field="abstract", start=A3.index("81.0"), end=A3.index("81.0") + 4),),
+                        field="abstract", start=A3.index("81.0"), end=A3.index("81.0") + 4),
+                 Result(metric="metric:fid", value=2.9, value_max=3.6, method="method:transformer",
+                        dataset="dataset:imagenet", text="FID of 2.9 to 3.6", start=A3.index("FID of"),
+                        end=A3.index("FID of") + 17)),
         aliases=(("method:transformer", "Transformers"),),
     )
     e4 = Extraction(

@@ -235,3 +235,26 @@ def test_resolve_entity_by_alias():
                                           m("graph neural networks", "Method", "method:gnn")))])
     assert A.resolve_entity(H, "GNN") == "method:gnn"
     assert A.resolve_entity(H, "Graph Neural Networks") == "method:gnn"
+
+
+def test_leaderboard_ranks_by_direction_and_ranges_by_their_better_end():
+    from kg.records import Result
+    from kg.samples import results_graph
+
+    board = A.leaderboard(results_graph(), dataset="imagenet", metric="FID")
+    assert board[["method", "rank", "direction", "paper"]].values.tolist() == [
+        ["Numbat", 1, "lower", "paper:q3"], ["Quokka", 2, "lower", "paper:q1"], ["Wombat", 3, "lower", "paper:q2"]]
+    assert "sharpness" not in set(A.leaderboard(results_graph())["metric"])  # no direction, no ranking
+    text = "X and Y on CIFAR-10 by accuracy."
+    ents = (m("X", "Method", "method:x"), m("Y", "Method", "method:y"), m("CIFAR-10", "Dataset", "dataset:cifar10"),
+            m("accuracy", "Metric", "metric:accuracy"))
+    res = (Result("metric:accuracy", 90.0, "%", "method:x", "dataset:cifar10", value_max=95.0),
+           Result("metric:accuracy", 93.0, "%", "method:y", "dataset:cifar10"),
+           Result("metric:accuracy", 95.0, "%", "", "dataset:cifar10"),
+           Result("metric:accuracy", 99.0, "%", "method:y"))  # no dataset: not ranked
+    board = A.leaderboard(build_graph([Extraction(paper=Paper(id="t", abstract=text), entities=ents, results=res)]))
+    assert board[["method", "value", "rank"]].values.tolist() == [["", 95.0, 1], ["X", 90.0, 1], ["Y", 93.0, 3]]
+    assert A.leaderboard(example_graph()).empty and list(A.leaderboard(example_graph()).columns) == [
+        "dataset", "metric", "rank", "method", "value", "value_max", "unit", "direction", "paper"]
+    with pytest.raises(KGError):
+        A.leaderboard(results_graph(), dataset="no such dataset")

@@ -88,3 +88,20 @@ def test_ambiguous_acronym_is_not_merged():
     ]
     recs.append(Extraction(paper=Paper(id="c", abstract="SR"), entities=(mention("SR", "Method", "method:sr"),)))
     assert "method:sr" in build_graph(recs)
+
+
+def test_metrics_know_their_direction_and_a_range_keeps_its_high_end():
+    text = "Quokka gets 2.0-2.6 FID and 71% top-1 (9% top-5) error; BLAH is 3."
+    ents = (mention("FID", "Metric", "metric:fid", text.index("FID")),
+            Mention(text="top-1", label="Metric", start=text.index("top-1"), end=text.index("top-1") + 5,
+                    field="abstract", name="top-1 error", id="metric:top1error", score=0.9, source="ner"),
+            mention("BLAH", "Metric", "metric:blah", text.index("BLAH")))
+    rec = Extraction(paper=Paper(id="q", abstract=text), entities=ents, results=(
+        Result(metric="metric:fid", value=2.0, value_max=2.6, text="2.0-2.6 FID", start=12, end=23),))
+    G = build_graph([rec], admission=False)
+    assert G.nodes["metric:fid"]["direction"] == "lower"
+    assert G.nodes["metric:top1error"]["direction"] == "lower"
+    assert G.nodes["metric:top1error"]["aliases"] == []  # "top-1" alone is no name of top-1 error
+    assert "direction" not in G.nodes["metric:blah"]
+    result = G.nodes["result:q:0"]
+    assert (result["value"], result["value_max"], result["label"]) == (2.0, 2.6, "FID = 2–2.6")

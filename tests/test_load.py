@@ -72,7 +72,8 @@ def test_example_graph_round_trips_with_results_and_sets(tmp_path):
         entities=(Mention("FooNet", "Method", 0, 6, "abstract", "FooNet", "method:foonet", 0.9, "gazetteer"),
                   Mention("accuracy", "Metric", 16, 24, "abstract", "accuracy", "metric:accuracy", 1.0, "ner+result")),
         results=(Result(metric="metric:accuracy", value=90.0, unit="%", method="method:foonet",
-                        text="90% accuracy", start=12, end=24),),
+                        text="90% accuracy", start=12, end=24),
+                 Result(metric="metric:accuracy", value=88.5, value_max=91.0, unit="%")),
     )
     G = build_graph([rec])
     G.nodes["method:foonet"]["sources"] = {"gazetteer", "ner"}  # a set comes back as a sorted list
@@ -82,7 +83,8 @@ def test_example_graph_round_trips_with_results_and_sets(tmp_path):
     assert graphs_equal(G, H)
     assert H.nodes["method:foonet"]["sources"] == ["gazetteer", "ner"]
     assert H.nodes["paper:r"]["title"] == '["not", "a list"]'  # only list attributes are decoded
-    assert H.nodes["result:r:0"]["value"] == 90.0
+    assert H.nodes["result:r:0"]["value"] == 90.0 and "value_max" not in H.nodes["result:r:0"]
+    assert H.nodes["result:r:1"]["value_max"] == 91.0 and H.nodes["metric:accuracy"]["direction"] == "higher"
     J = load_graph(tmp_path / "graph.json")
     assert graphs_equal(G, J)
     assert not graphs_equal(G, nx.MultiDiGraph(G).to_undirected())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph
@@ -188,6 +189,20 @@ def test_shacl_catches_broken_graph(G):
     conforms, report = validate(g)
     assert not conforms
     assert "prefLabel" in report and "value" in report
+
+
+def test_metric_direction_and_ranges_in_rdf(G):
+    g = rdf.to_rdf(G)
+    lower = rdflib.URIRef(KG + "lowerIsBetter")
+    assert g.value(rdflib.URIRef(BASE + "metric/fid"), lower).toPython() is True
+    assert g.value(rdflib.URIRef(BASE + "metric/accuracy"), lower).toPython() is False
+    ranged = rdflib.URIRef(BASE + "result/p3:1")
+    assert (g.value(ranged, rdflib.URIRef(KG + "value")).toPython(),
+            g.value(ranged, rdflib.URIRef(KG + "maxValue")).toPython()) == (Decimal("2.9"), Decimal("3.6"))
+    g.set((ranged, rdflib.URIRef(KG + "maxValue"), rdflib.Literal(Decimal("2.0"))))  # below its low end
+    g.add((rdflib.URIRef(BASE + "metric/f1"), lower, rdflib.Literal("yes")))
+    conforms, report = validate(g)
+    assert not conforms and "maxValue" in report and "lowerIsBetter" in report
 
 
 def test_validate_a_file(G, tmp_path):

@@ -20,7 +20,8 @@ Functions: :func:`top_entities` (and ``top_methods`` / ``top_datasets`` /
 ``dataset_metric_table``), :func:`projection` and :func:`pairs` (entities used together),
 :func:`trends`, :func:`gaps` (link prediction on the method–dataset graph),
 :func:`code_availability` and :func:`papers_without_code`, :func:`coverage`,
-:func:`counts`, :func:`degree_distribution`, :func:`papers_using`.
+:func:`counts`, :func:`degree_distribution`, :func:`papers_using`, :func:`leaderboard`
+(results ranked the way each metric improves).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from kg.analytics.co_usage import co_usage, dataset_metric_table, method_dataset
 from kg.analytics.code import code_availability, papers_without_code
 from kg.analytics.communities import communities
 from kg.analytics.gaps import gaps
+from kg.analytics.results import leaderboard
 from kg.analytics.trends import trends
 
 __all__ = [
@@ -73,4 +75,5 @@ __all__ = [
     "degree_distribution",
     "papers_using",
     "resolve_entity",
+    "leaderboard",
 ]

@@ -22,7 +22,7 @@ from kg.model import paper_node, predicate
 from kg.nlp.abbrev import remember_text
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.merge import SCORES, Candidate
-from kg.nlp.results import find_results
+from kg.nlp.results import error_metric_name, find_results
 from kg.nlp.urls import find_links
 from kg.records import Extraction, Mention, Paper, Relation, Result
 from kg.resolve import entity_id
@@ -137,6 +137,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
         m if m.id not in proposed_ids or m.role else Mention(**{**m.to_dict(), "role": "proposed"})
         for m in mentions
     ]
+    mentions = _name_errors(paper, mentions, gazetteer)
     shorts_of: dict[str, list[str]] = {}
     for short, long in long_of.items():
         shorts_of.setdefault(long, []).append(short)
@@ -161,6 +162,19 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
         paper=paper, entities=tuple(mentions), repos=repos, relations=relations,
         results=results, aliases=aliases,
     )
+
+
+def _name_errors(paper: Paper, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """A bare rank that an error word follows names the error: "top-1" in "25.1% top-1 (7.8%
+    top-5) error" is a mention of top-1 error (a value of it is no top-1 accuracy)."""
+    out = []
+    for m in mentions:
+        error = error_metric_name(paper.text(m.field), m) if m.label == "Metric" else None
+        if error is not None:
+            name = gazetteer.lookup("Metric", error) or error
+            m = replace(m, name=name, id=entity_id("Metric", name))
+        out.append(m)
+    return out
 
 
 def _confirm_valued_metrics(mentions: list[Mention], results: tuple[Result, ...]) -> list[Mention]:

@@ -11,13 +11,22 @@ goes on to name ("... on CIFAR-10"), else the nearest Dataset mention in the sam
 (one the graph keeps if any); a statement that goes on with values on other datasets ("an
 FVD of 103.3 on UCF101 and 25.5 on K600", "FID scores of 2.51 and 3.25 on CIFAR-10 and
 ImageNet, respectively", "82.9%/84.8% top-1 accuracy on Kinetics-400/Kinetics-600") gives one
-result each. The method is the paper's
-proposed method when the sentence names it or speaks of "our"/"the proposed" work, else the
-last Method mention before the value in that sentence, else the proposed one.
+result each. A range ("53.1%~58.3%", "53.1-58.3%", "53.1% to 58.3%", "between 53.1% and
+58.3%") is one result from its low end (`value`) to its high end (`value_max`); "from 53.1% to
+58.3%" is a change, not a range. A bare rank that an error word follows is that error: "25.1%
+top-1 (7.8% top-5) error" reports top-1 error and top-5 error (`error_metric_name`).
 
-On SciREX train (title + first section of 306 papers) this keeps 94 results (91 of the 123
-single-value statements, and 3 further values of them), and all 25 whose value is one of
-the paper's annotated result tuples.
+The method: a value the text gives to another method stays with it when that method is a
+mention the graph keeps, and is dropped otherwise ("SiT's 9.17 FID", "LoRA (42.3% accuracy)",
+"than SiT (9.17 FID)", "BarNet achieves 9.17 FID", "compared to 9.17 FID", "the baseline reaches
+9.17 FID"; an unknown name as the subject drops the value only in a paper with a proposed
+method). Else the paper's proposed method when the sentence names it or speaks of "our"/"the
+proposed" work, else the last Method mention before the value in that sentence, else the
+proposed one. A method that gets a result is one the graph keeps and a whole name: not a span
+cut from a word ("-step sampling" of "two-step sampling").
+
+On SciREX train (title + first section of 306 papers) this keeps 87 results, among them all
+25 whose value is one of the paper's annotated result tuples (``scripts/check_scirex.py``).
 """
 
 from __future__ import annotations
@@ -26,15 +35,18 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from kg.nlp.merge import SCORES
+from kg.nlp.rules import is_name_like
 from kg.records import MIN_SCORE, Mention, Result
 
-__all__ = ["find_results"]
+__all__ = ["find_results", "error_metric_name"]
 
 # a number, not part of a name ("Rank-1", "3D"), and its unit
 _NUMBER = r"(?<![\w.\-])(\d{1,6}(?:[.,]\d+)?)(?:\s*(%|×|(?:percent|points?|pp|dB|x|times|ms|s)\b))?(?![A-Za-z])"
-_BEFORE = re.compile(_NUMBER + r"\s*(?:(?:mean|average|relative|absolute|overall|an?|the)\s+)?$", re.I)
+_FILLER = r"\s*(?:(?:mean|average|relative|absolute|overall|an?|the)\s+)?$"
+_BEFORE = re.compile(_NUMBER + _FILLER, re.I)
 _AFTER = re.compile(
     r"^\s*(?:score\s+)?(?:of|=|:|is|was|reaches|at|to)?\s*"
     r"(?:about|around|only|just|up to|over|nearly|approximately|~)?\s*" + _NUMBER,
@@ -71,12 +83,48 @@ _VALUE_SLASHES = re.compile(_NUMBER + r"(?:\s*/\s*" + _NUMBER + r")+")
 _SLASH = re.compile(r"\s*/\s*")
 # "an FID of 2.1 on CIFAR-10 and 3.4 on ImageNet": the same metric's value on another dataset
 _NEXT_VALUE = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)" + _NUMBER + r"\s+(?:on|in)\s+(?:the\s+)?", re.I)
+# "53.1%~58.3%", "53.1-58.3%", "53.1% to 58.3%", "between 53.1% and 58.3%" (listings that drop LaTeX
+# backslashes write "53.1%sim58.3%"); "from 53.1% to 58.3%" is a change, not a range
+_RANGE = (r"(?<![\w.\-])(?:(between)\s+)?(\d{1,6}(?:[.,]\d+)?)(\s*%)?"
+          r"(?:\s*(?:~|∼|–|—|-|\\?sim)\s*|\s+(to|and)\s+)(\d{1,6}(?:[.,]\d+)?)(\s*%)?(?![\w%]|[.,]\d)")
+_RANGES = re.compile(_RANGE, re.I)
+_RANGE_BEFORE = re.compile(_RANGE + _FILLER, re.I)  # "53.1-58.3% top-1 accuracy"
+# "from 53.1% to", "by an additional 5% to": a change, its new value
+_CHANGED = re.compile(r"(?:(?<!ranging )(?<!varying )\bfrom|\bby|\b(?:improv|increas|decreas|reduc|rais|lower|boost|"
+                      r"drop|gain)\w*)\b[^,;.]{0,25}$", re.I)
+# Whose value it is. A statement that is someone else's stays theirs (a Method mention) or is
+# dropped: "SiT's 9.17 FID", "LoRA (42.3% accuracy)", "than BarNet (9.17 FID)", "compared to 9.17",
+# "BarNet achieves 9.17 FID", "the baseline reaches 9.17 FID".
+_CLAUSE_END = re.compile(r"[,;:]|\b(?:while|whereas|but)\b", re.I)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\s+(?:(?:best|reported|previous|prior|original)\s+)?$")
+_OPEN = re.compile(r"\(\s*$")
+_COMPARISON = re.compile(r"\b(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*|compared\s+(?:to|with)|"
+                         r"versus|vs\.?|unlike|previous|prior|baseline)\b", re.I)
+_REFERENCE = re.compile(
+    r"(?:(?<!more )(?<!less )(?<!fewer )(?<!greater )\bthan|\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|"
+    r"relative\s+to|versus|vs\.?|previous|prior|baseline|former)|(?<!ranging )(?<!varying )\bfrom)\s+"
+    r"(?:(?:the|a|an|best|reported|previous|prior|baseline|state[- ]of[- ]the[- ]art|sota)\s+)*$", re.I)
+_VERB = re.compile(r"\b(?:achiev|obtain|reach|attain|record|report|yield|deliver)\w*\s+(?:[\w\-]+\s+){0,5}$|"
+                   r"\b(?:scor(?:es|ed)|gets?|got|has|have|had|gives?|gave|shows?|showed)\s+(?:[\w\-]+\s+){0,5}$", re.I)
+_SUBJECT_TAIL = re.compile(r"(?:\s+(?:models?|networks?|methods?|also|only|still|further|even|then|now|already|"
+                           r"consistently|significantly))*\s*$", re.I)
+_OTHERS = re.compile(r"\s*(?:(?:the|our|their|its|an?|all|many|most)\s+)?(?:\([^()]*\)\s*)?(?:best\s+)?"
+                     r"(?:previous|prior|baseline|existing|competing|other|original|vanilla)\b(?:\s+[\w\-]+){0,4}\s*",
+                     re.I)
+_NAME = re.compile(r"[A-Z][\w\-+./]*")  # a word that may be a system's name ("SiT", "DiT-XL/2"; not "D{=}2048")
+_THEIRS = "theirs"  # a statement of someone who is no Method mention: no result
+# "25.1% top-1 (7.8% top-5) error": a bare rank that an error word follows names that error
+_BARE_RANK = re.compile(r"(?:top|rank)[\s\-]?(?:\d+|k)", re.I)
+_ERROR_AFTER = re.compile(
+    r"(?:\s*\)|\s*\([^()]{0,60}\)|\s*(?:,\s*(?:and\s+)?|and\s+|or\s+|/\s*)(?:\d[\d.,]*\s*%?\s*)?[\w\-@]+){0,4}"
+    r"\s*\)?\s*error(\s+rates?)?\b", re.I)
 
 
 @dataclass(frozen=True)
 class _SentenceFacts:
     """What the results of one sentence draw on, found once for all its metrics."""
 
+    mentions: list[Mention]
     datasets: list[Mention]
     in_graph: list[Mention]  # the datasets the graph keeps
     methods: list[Mention]
@@ -121,16 +169,139 @@ def _unit(raw: str) -> str:
     return "%" if raw.lower() in ("%", "percent") else raw
 
 
-def _stated_value(text: str, metric: Mention) -> tuple[re.Match[str], int, int, int] | None:
-    """The number stated for `metric`, where its window starts, and the (start, end) of the
-    whole statement."""
+class _Number(NamedTuple):
+    """A stated number: its digits and unit, where it is (with its unit), and the whole statement."""
+
+    digits: str
+    unit: str
+    start: int
+    end: int
+    statement: tuple[int, int]
+
+
+def _stated_value(text: str, metric: Mention) -> _Number | None:
+    """The number stated for `metric` ("85.3% top-1 accuracy", "an FID of 2.1", the high end of
+    "53.1-58.3% accuracy")."""
     window = max(0, metric.start - 40)
-    before = _BEFORE.search(text[window : metric.start])
+    lead = text[window : metric.start]
+    before = _BEFORE.search(lead)
     if before:
-        return before, window, window + before.start(), metric.end
+        unit = before.group(2) or ""
+        return _Number(before.group(1), unit, window + before.start(1), window + before.end(2 if unit else 1),
+                       (window + before.start(), metric.end))
     after = _AFTER.match(text[metric.end : metric.end + 40])
     if after:
-        return after, metric.end, metric.start, metric.end + after.end()
+        unit = after.group(2) or ""
+        return _Number(after.group(1), unit, metric.end + after.start(1), metric.end + after.end(2 if unit else 1),
+                       (metric.start, metric.end + after.end()))
+    ranged = _RANGE_BEFORE.search(lead)
+    if ranged:
+        unit = (ranged.group(6) or "").strip()
+        return _Number(ranged.group(5), unit, window + ranged.start(5), window + ranged.end(6 if unit else 5),
+                       (window + ranged.start(), metric.end))
+    return None
+
+
+def _ranges(text: str) -> dict[int, re.Match[str]]:
+    """The ranges of `text` by where each of their two numbers starts."""
+    found: dict[int, re.Match[str]] = {}
+    for m in _RANGES.finditer(text):
+        word = (m.group(4) or "").lower()
+        if (word == "and" and not m.group(1)) or (word == "to" and _CHANGED.search(text[max(0, m.start() - 40):
+                                                                                       m.start()])):
+            continue  # "and" only in "between A and B"; "from A to B" is a change
+        found[m.start(2)] = found[m.start(5)] = m
+    return found
+
+
+def _as_range(number: _Number, ranges: dict[int, re.Match[str]]) -> tuple[float, float, _Number] | None:
+    """(low, high, the first number with the whole statement) when `number` is one end of a range."""
+    m = ranges.get(number.start)
+    low, high = (_value(m.group(2)), _value(m.group(5))) if m else (None, None)
+    if m is None or low is None or high is None or low == high:
+        return None
+    unit = "%" if m.group(3) or m.group(6) else number.unit
+    statement = (min(number.statement[0], m.start()), max(number.statement[1], m.end()))
+    first = _Number(m.group(2), unit, m.start(2), m.end(3 if m.group(3) else 2), statement)
+    return min(low, high), max(low, high), first
+
+
+def error_metric_name(text: str, metric: Mention) -> str | None:
+    """The error a bare rank names when an error word follows it: "top-1 error" for "top-1" in
+    "25.1% top-1 (7.8% top-5) error", "top-5 error rate" for "top-5" in "top-1 and top-5 error rates".
+
+    >>> text = "25.1% top-1 (7.8% top-5) error; 96.2% top-5 accuracy"
+    >>> [error_metric_name(text, Mention("top-5", "Metric", i, i + 5, "abstract", name="top-5")) for i in (18, 38)]
+    ['top-5 error', None]
+    """
+    name = metric.name or metric.text
+    found = _ERROR_AFTER.match(text, metric.end) if _BARE_RANK.fullmatch(name) else None
+    return None if found is None else f"{name} error{' rate' if found.group(1) else ''}"
+
+
+def _credited(m: Mention, text: str | None) -> bool:
+    """A method a result may name: one the graph keeps, a whole name ("two-step sampling" has no
+    method "-step sampling" or "step sampling"). `text` is the mention's field, when at hand."""
+    if m.score < MIN_SCORE or not m.text[:1].isalnum():
+        return False
+    return text is None or m.start == 0 or not (text[m.start - 1].isalnum() or text[m.start - 1] in "-_")
+
+
+def _ending_at(mentions: list[Mention], end: int) -> Mention | None:
+    """The mention that ends at `end`: of nested ones, the surest, then the shortest."""
+    return max((m for m in mentions if m.end == end), key=lambda m: (m.score, m.start), default=None)
+
+
+def _owner(text: str, start: int, sentence_start: int, mentions: list[Mention],
+           proposed: Mention | None) -> Mention | str | None:
+    """Whose value the statement at `start` is when the text says so: another Method mention,
+    `_THEIRS` (someone the graph does not know), or None (the usual rules decide)."""
+    lead_start = max(sentence_start, start - 80)
+    lead = text[lead_start:start]
+
+    def clause(pos: int, reach: int = 200) -> str:  # the clause up to `pos`, at most `reach` characters
+        begin = max(sentence_start, pos - reach)
+        ends = [m.end() for m in _CLAUSE_END.finditer(text, begin, pos)]
+        return text[ends[-1] if ends else begin : pos]
+
+    def named(m: Mention | None) -> Mention | str | None:
+        if m is None or m.label != "Method":
+            return None if m is not None else _THEIRS
+        return m if _credited(m, text) else _THEIRS
+
+    if (possessive := _POSSESSIVE.search(lead)) is not None:  # "SiT's 9.17 FID"
+        owner_end = lead_start + possessive.start()
+        owner = _ending_at(mentions, owner_end)
+        return None if owner is None and _OURS.search(clause(owner_end)) else named(owner)
+    if (bracket := _OPEN.search(lead)) is not None:  # "LoRA (42.3% accuracy)", "than SiT (9.17 FID)"
+        before_end = len(text[: lead_start + bracket.start()].rstrip())
+        owner = _ending_at(mentions, before_end)
+        if owner is not None or _COMPARISON.search(clause(before_end, 60)):
+            return named(owner)
+        return None
+    if _REFERENCE.search(lead):  # "compared to 9.17 FID", "from 9.17 to ..."
+        return _THEIRS
+    verb = _VERB.search(lead)
+    if verb is None:
+        return None
+    verb_start = lead_start + verb.start()
+    subject = clause(verb_start)
+    subject_start = verb_start - len(subject)
+    if _OTHERS.fullmatch(subject):  # "the baseline reaches 9.17 FID", "our baseline reaches ..."
+        return _THEIRS
+    if _OURS.search(subject) or (proposed is not None and any(
+            m.id == proposed.id and subject_start <= m.start < verb_start for m in mentions)):
+        return None
+    tail = _SUBJECT_TAIL.search(subject)
+    head_end = subject_start + (tail.start() if tail else len(subject))
+    owner = _ending_at(mentions, head_end)
+    if owner is not None:  # "BarNet achieves 9.17 FID"
+        return named(owner)
+    head = text[subject_start:head_end].split()[-1:]
+    first = not text[sentence_start:head_end].split()[:-1]  # capitals there say nothing
+    if (proposed is not None and head and _NAME.fullmatch(head[0]) and (is_name_like(head[0]) or not first)
+            and not head[0].startswith(proposed.text)):
+        return _THEIRS  # "SiT reaches 9.17 FID" in a paper that proposes another method
     return None
 
 
@@ -225,9 +396,10 @@ def _sentence_facts(text: str, sentence: tuple[int, int], mentions: list[Mention
     )
     in_graph = [m for m in datasets if m.score >= MIN_SCORE]
     return _SentenceFacts(
+        mentions=same,
         datasets=datasets,
         in_graph=in_graph,
-        methods=[m for m in same if m.label == "Method"],
+        methods=[m for m in same if m.label == "Method" and _credited(m, text)],
         ours=ours,
         respectively=_RESPECTIVELY.search(text, start, end) is not None,
         slash_runs=_slash_runs(text, in_graph),
@@ -238,31 +410,42 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
     """Results stated in `text` (one field), linked to the mentions of that field."""
     kept = [m for m in mentions if m.score > SCORES["descriptive"]]
     inside = [m for m in kept if m.field == field]
-    proposed = next((m for m in kept if m.role == "proposed" and m.label == "Method"), None)
+    proposed = next((m for m in kept if m.role == "proposed" and m.label == "Method"
+                     and _credited(m, text if m.field == field else None)), None)
     claimed: dict[int, tuple[int, Result]] = {}  # number position -> (metric length, result)
     sentences = _Sentences(text)
     facts: dict[tuple[int, int], _SentenceFacts] = {}
+    ranges: dict[int, re.Match[str]] | None = None
     for metric in (m for m in inside if m.label == "Metric"):
-        found = _stated_value(text, metric)
-        if found is None:
+        number = _stated_value(text, metric)
+        value = None if number is None else _value(number.digits)
+        if number is None or value is None or _is_change(
+                text, (number.start, number.end), number.statement[1], number.unit, metric):
             continue
-        match, window, start, end = found
-        number, unit = match.group(1), match.group(2) or ""
-        n_start, n_end = window + match.start(1), window + match.end(2 if unit else 1)
-        value = _value(number)
-        if value is None or _is_change(text, (n_start, n_end), end, unit, metric):
-            continue
+        if ranges is None:
+            ranges = _ranges(text)
+        ranged = _as_range(number, ranges)
+        value_max, unit, (start, end) = None, number.unit, number.statement
+        if ranged is not None:  # "improvements of 4.3-11.2 BLEU" is a change too
+            value, value_max, low = ranged
+            if _is_change(text, (low.start, low.end), low.statement[1], low.unit, metric):
+                continue
+            unit, (start, end) = low.unit, low.statement
         s_start, s_end = sentences.bounds(metric.start)
         if (s_start, s_end) not in facts:
             facts[s_start, s_end] = _sentence_facts(text, (s_start, s_end), inside, proposed)
         sentence = facts[s_start, s_end]
+        owner = _owner(text, start, s_start, sentence.mentions, proposed)
+        if owner == _THEIRS:
+            continue
+        methods = [m for m in sentence.methods if m.start < metric.start]
+        method = owner if isinstance(owner, Mention) else proposed if sentence.ours or not methods else methods[-1]
         # a dataset the graph keeps before a model-only guess
         dataset = _dataset_of(text, (start, end), sentence.in_graph or sentence.datasets)
-        methods = [m for m in sentence.methods if m.start < metric.start]
-        method = proposed if sentence.ours or not methods else methods[-1]
         result = Result(
             metric=metric.id,
             value=value,
+            value_max=value_max,
             unit=_unit(unit),
             method=method.id if method else "",
             dataset=dataset.id if dataset else "",
@@ -271,9 +454,11 @@ def find_results(text: str, mentions: list[Mention], field: str = "abstract") ->
             start=start,
             end=end,
         )
-        length = metric.end - metric.start
+        length, n_start = metric.end - metric.start, number.start
         if n_start not in claimed or claimed[n_start][0] < length:
             claimed[n_start] = (length, result)
+        if ranged is not None:
+            continue
         respective = (_respective_values(text, (s_start, s_end), n_start, sentence.in_graph)
                       if sentence.respectively else []) \
             or _slash_values(text, (s_start, s_end), n_start, sentence.slash_runs)

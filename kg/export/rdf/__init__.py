@@ -10,7 +10,9 @@ they are isomorphic. The shape of the data (see ``ontology/kg.ttl`` and
   ``dcterms:title``, ``dcterms:abstract``, ``dcterms:identifier``, ``kg:arxivId``,
   ``kg:doi``, ``rdfs:seeAlso`` (its URL, arXiv and DOI pages), ``dcterms:issued``;
 - methods, datasets, metrics and tasks carry ``skos:prefLabel`` and one
-  ``skos:altLabel`` per alias; repositories carry ``schema:codeRepository``;
+  ``skos:altLabel`` per alias, a metric of known direction ``kg:lowerIsBetter``;
+  repositories carry ``schema:codeRepository``; a result carries ``kg:value`` (and
+  ``kg:maxValue``, the high end of a range);
 - each paper edge is a plain triple (``paper kg:uses method``) plus a
   ``kg:Evidence`` node (``oa:Annotation``/``prov:Entity``) that reifies it and
   holds the mention text, sentence, ``oa:TextPositionSelector`` offsets, field,
@@ -92,6 +94,7 @@ _VOID = PREFIXES["void"]
 KG = KG_NS
 
 XSD_DECIMAL = _XSD + "decimal"
+XSD_BOOLEAN = _XSD + "boolean"
 XSD_INTEGER = _XSD + "integer"
 XSD_NNI = _XSD + "nonNegativeInteger"
 XSD_DATE = _XSD + "date"
@@ -410,7 +413,7 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
                 count += 1
                 yield st[0], st[1], st[2], ()
         else:
-            for st in _entity(ntype, data, s, v, lit, component, A, LABEL):
+            for st in _entity(ntype, data, s, v, lit, typed, component, A, LABEL):
                 count += 1
                 yield st[0], st[1], st[2], ()
 
@@ -564,6 +567,9 @@ def _result(G, node, data, s, base, v, lit, typed, A, LABEL):  # type: ignore[no
     value = _decimal(data.get("value"))
     if value is not None:
         yield s, v(KG + "value"), typed(value, XSD_DECIMAL)
+    high = _decimal(data.get("value_max"))
+    if high is not None:
+        yield s, v(KG + "maxValue"), typed(high, XSD_DECIMAL)
     if data.get("unit"):
         yield s, v(KG + "unit"), lit(_text(data["unit"]))
     nodes = G.nodes
@@ -594,7 +600,7 @@ def _repository(data, s, v, iri, lit, A, LABEL):  # type: ignore[no-untyped-def]
         yield s, v(KG + "codeHost"), lit(_text(data["host"]))
 
 
-def _entity(ntype, data, s, v, lit, component, A, LABEL):  # type: ignore[no-untyped-def]
+def _entity(ntype, data, s, v, lit, typed, component, A, LABEL):  # type: ignore[no-untyped-def]
     for cls in _ENTITY_TYPES[ntype]:
         yield s, A, v(cls)
     name = _text(data.get("name") or data.get("label") or "")
@@ -604,6 +610,8 @@ def _entity(ntype, data, s, v, lit, component, A, LABEL):  # type: ignore[no-unt
         yield s, v(_SKOS + "altLabel"), lit(alias)
     for src in sorted({str(x) for x in data.get("sources") or () if x}):
         yield s, v(KG + "extractedBy"), component(src)
+    if ntype == "Metric" and data.get("direction") in ("higher", "lower"):
+        yield s, v(KG + "lowerIsBetter"), typed("true" if data["direction"] == "lower" else "false", XSD_BOOLEAN)
 
 
 # --------------------------------------------------------------------------- pyoxigraph
@@ -722,7 +730,7 @@ for _name in (
     _JSONLD_TERMS[_name] = (KG + _name, True)
 for _name in (
     "pipelineVersion", "mentionText", "sentence", "confidence", "mentionCount", "textField",
-    "arxivId", "doi", "sourceRecord", "repositoryKind", "codeHost", "value", "unit",
+    "arxivId", "doi", "sourceRecord", "repositoryKind", "codeHost", "value", "maxValue", "unit", "lowerIsBetter",
 ):
     _JSONLD_TERMS[_name] = (KG + _name, False)
 
