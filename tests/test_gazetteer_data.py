@@ -20,6 +20,8 @@ FILES = {
     "axcell.jsonl": "axcell",
     "nlp_tdms.jsonl": "nlp-tdms",
     "pwc_datasets.jsonl": "pwc-datasets",
+    "csner_pwc.jsonl": "csner-pwc",
+    "scirex.jsonl": "scirex",
 }
 LABELS = {"Method", "Dataset", "Metric", "Task"}
 
