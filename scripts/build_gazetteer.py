@@ -13,11 +13,20 @@ Inputs (no network):
 * ``SHARED/data/gazetteers/nlp-tdms/{datasetKB,taskKB,evaMatrixKB}.tsv`` (Apache-2.0, IBM)
 * ``SHARED/data/gazetteers/axcell/manual_dicts.json`` (Apache-2.0, Papers with Code)
 * ``scripts/curated_gazetteer.json`` (the team's hand-written list)
+* ``SHARED/data/csner-pwc/train.data`` (CS-NER, Papers with Code part: METHOD and
+  RESEARCH_PROBLEM spans of paper titles; CC BY-SA 4.0 content). Only the train split:
+  ``dev.data`` and ``dev-abs.data`` are evaluation data and are never read.
+* ``SHARED/data/scirex/train_docs/*.json`` (SciREX train, Apache-2.0, AllenAI): the
+  Method, Task, Material (= Dataset) and Metric names of each paper's result tuples, and
+  the papers' words (to check that a name is spelled in its paper, and which words the
+  field writes in lower case)
+* ``scripts/english_words.txt`` (common everyday English words; ``scripts/english_words.py``)
 
 Output: one JSONL file per source, one JSON object per line::
 
     {"name": ..., "label": "Method"|"Dataset"|"Metric"|"Task", "aliases": [...],
-     "source": "pwc-datasets"|"nlp-tdms"|"axcell"|"curated", "case_sensitive": bool}
+     "source": "curated"|"axcell"|"nlp-tdms"|"pwc-datasets"|"csner-pwc"|"scirex",
+     "case_sensitive": bool}
 
 Semantics for consumers: ``name`` is the canonical name (the entity key; the same
 (label, name) may appear in several files, which then describe one entity) and is
@@ -31,7 +40,22 @@ pure numbers, too short, descriptive phrases or generic words are dropped; short
 acronyms and common English words become case-sensitive (or are dropped when they
 come from a non-curated source and are not written in capitals); an alias never maps
 to two canonical entries of one label, and cross-label collisions are resolved by
-source priority (curated > axcell > nlp-tdms > pwc-datasets). The output is sorted
+source priority (curated > axcell > nlp-tdms > pwc-datasets > csner-pwc > scirex).
+
+The two name lists (CS-NER, SciREX) hold Papers with Code's method and task taxonomy and
+leaderboard entries; they rank below the dataset list, so a name that both carry stays a
+dataset ("CARLA", "ARCH"), and below the hand-made lists. Their own rules (`name_reason`,
+`scirex_reason`, `one_word_rule`, `filter_names`): a task's head noun must name an activity
+("Time Series", "EEG", "Minecraft" are dropped) and a one-word task heading three or more
+task names is a genus ("Classification"); a method is no quality ("Interpretability"); a
+name of more than five words is a title; configured variants, citations, two- and
+three-letter acronyms, leaderboard runs not spelled in their paper and names whose
+punctuation was lost are dropped; a plain one-word method that is a word of everyday English
+or of the field's prose ("convolution", "softmax") is dropped, a coined one ("Linformer")
+matches as written, and a coined name spelled like an English word ("ComplEx") too; an
+everyday English word alone is no task. Each name takes the label the source gives it most
+often. Spellings a more authoritative file already gives the same entity are left out.
+The output is sorted
 and byte-identical between runs.
 """
 
