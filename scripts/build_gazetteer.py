@@ -13,11 +13,20 @@ Inputs (no network):
 * ``SHARED/data/gazetteers/nlp-tdms/{datasetKB,taskKB,evaMatrixKB}.tsv`` (Apache-2.0, IBM)
 * ``SHARED/data/gazetteers/axcell/manual_dicts.json`` (Apache-2.0, Papers with Code)
 * ``scripts/curated_gazetteer.json`` (the team's hand-written list)
+* ``SHARED/data/csner-pwc/train.data`` (CS-NER, Papers with Code part: METHOD and
+  RESEARCH_PROBLEM spans of paper titles; CC BY-SA 4.0 content). Only the train split:
+  ``dev.data`` and ``dev-abs.data`` are evaluation data and are never read.
+* ``SHARED/data/scirex/train_docs/*.json`` (SciREX train, Apache-2.0, AllenAI): the
+  Method, Task, Material (= Dataset) and Metric names of each paper's result tuples, and
+  the papers' words (to check that a name is spelled in its paper, and which words the
+  field writes in lower case)
+* ``scripts/english_words.txt`` (common everyday English words; ``scripts/english_words.py``)
 
 Output: one JSONL file per source, one JSON object per line::
 
     {"name": ..., "label": "Method"|"Dataset"|"Metric"|"Task", "aliases": [...],
-     "source": "pwc-datasets"|"nlp-tdms"|"axcell"|"curated", "case_sensitive": bool}
+     "source": "curated"|"axcell"|"nlp-tdms"|"pwc-datasets"|"csner-pwc"|"scirex",
+     "case_sensitive": bool}
 
 Semantics for consumers: ``name`` is the canonical name (the entity key; the same
 (label, name) may appear in several files, which then describe one entity) and is
@@ -31,7 +40,22 @@ pure numbers, too short, descriptive phrases or generic words are dropped; short
 acronyms and common English words become case-sensitive (or are dropped when they
 come from a non-curated source and are not written in capitals); an alias never maps
 to two canonical entries of one label, and cross-label collisions are resolved by
-source priority (curated > axcell > nlp-tdms > pwc-datasets). The output is sorted
+source priority (curated > axcell > nlp-tdms > pwc-datasets > csner-pwc > scirex).
+
+The two name lists (CS-NER, SciREX) hold Papers with Code's method and task taxonomy and
+leaderboard entries; they rank below the dataset list, so a name that both carry stays a
+dataset ("CARLA", "ARCH"), and below the hand-made lists. Their own rules (`name_reason`,
+`scirex_reason`, `one_word_rule`, `filter_names`): a task's head noun must name an activity
+("Time Series", "EEG", "Minecraft" are dropped) and a one-word task heading three or more
+task names is a genus ("Classification"); a method is no quality ("Interpretability"); a
+name of more than five words is a title; configured variants, citations, two- and
+three-letter acronyms, leaderboard runs not spelled in their paper and names whose
+punctuation was lost are dropped; a plain one-word method that is a word of everyday English
+or of the field's prose ("convolution", "softmax") is dropped, a coined one ("Linformer")
+matches as written, and a coined name spelled like an English word ("ComplEx") too; an
+everyday English word alone is no task. Each name takes the label the source gives it most
+often. Spellings a more authoritative file already gives the same entity are left out.
+The output is sorted
 and byte-identical between runs.
 """
 
@@ -43,7 +67,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,14 +78,20 @@ DEFAULT_CURATED = Path(__file__).resolve().parent / "curated_gazetteer.json"
 DEFAULT_OUT = REPO / "kg" / "data" / "gazetteer"
 
 LABELS = ("Method", "Dataset", "Metric", "Task")
-SOURCES = ("curated", "axcell", "nlp-tdms", "pwc-datasets")  # priority order
+SOURCES = ("curated", "axcell", "nlp-tdms", "pwc-datasets", "csner-pwc", "scirex")  # priority order
 PRIORITY = {s: i for i, s in enumerate(SOURCES)}
 FILES = {
     "curated": "curated.jsonl",
     "axcell": "axcell.jsonl",
     "nlp-tdms": "nlp_tdms.jsonl",
     "pwc-datasets": "pwc_datasets.jsonl",
+    "csner-pwc": "csner_pwc.jsonl",
+    "scirex": "scirex.jsonl",
 }
+NAME_LIST_SOURCES = frozenset({"csner-pwc", "scirex"})  # name lists, filtered by `name_reason`
+# Sources whose one-word names that are everyday English words match only capitalized.
+EVERYDAY_SOURCES = NAME_LIST_SOURCES
+ENGLISH_WORDS = Path(__file__).resolve().parent / "english_words.txt"
 
 # Words that never make a name on their own (besides spaCy's stop words).
 GENERIC = frozenset(
@@ -141,6 +171,12 @@ def words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z\u00c0-\u024f]+(?:'[a-z]+)?|\d+(?:\.\d+)?", text)
 
 
+def load_english(path: Path = ENGLISH_WORDS) -> frozenset[str]:
+    """The common everyday English words (``scripts/english_words.txt``)."""
+    text = path.read_text(encoding="utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
 def load_stop_words() -> frozenset[str]:
     try:
         from spacy.lang.en.stop_words import STOP_WORDS
@@ -178,9 +214,19 @@ class Report:
 class Rules:
     """The string filters and case-sensitivity rules, parameterized by word lists."""
 
-    def __init__(self, stop_words: Iterable[str], common_words: Iterable[str]) -> None:
+    def __init__(
+        self, stop_words: Iterable[str], common_words: Iterable[str], english: Iterable[str] = ()
+    ) -> None:
         self.stop = frozenset(stop_words)
         self.common = frozenset(w.lower() for w in common_words)
+        self.english = frozenset(w.lower() for w in english)
+        self.domain: frozenset[str] = frozenset()  # lower-case words of the field's prose
+
+    def everyday_word(self, text: str) -> bool:
+        """True for one common English word with no capital inside and no digit: "Attention",
+        "Gravity", "jigsaw" - but not "Dropout" or "Softmax" (below the list's frequency),
+        "FairNAS", "ReLU" (capitals inside) or "Self-Attention" (not one word)."""
+        return text.isalpha() and text[1:] == text[1:].lower() and text.lower() in self.english
 
     def is_common_phrase(self, text: str) -> bool:
         """True if every token is a common or generic word (or a bare number)."""
@@ -573,6 +619,301 @@ def curated_entries(data: dict, report: Report) -> list[Entry]:
     return out
 
 
+# Named methods and tasks from the Papers with Code taxonomy (CS-NER) and SciREX's salient
+# entities. Both lists hold things that are not names of the label (PwC files "Time Series",
+# "EEG" and "Minecraft" under tasks, "Interpretability" under methods; SciREX's result tuples
+# name leaderboard configurations: "BiDAF (ensemble)", "Transformer-XL - 12 layers",
+# "BSD68 sigma15"). The rules below keep the names.
+
+# A task is an activity: its head noun (the last word before a preposition, the last part of a
+# hyphenated word) is a nominalization ("parsing", "detection", "analysis", "alignment") or one
+# of these.
+TASK_HEAD_SUFFIX = re.compile(r"(?:tion|sion|ing|sis|ment|ance|ence|ery)$")
+TASK_HEAD_WORDS = frozenset(
+    """
+    retrieval removal transfer search control inference design resolution similarity odometry
+    dialog dialogue attack forensics vision ner
+    """.split()
+)
+# ... but an attention or an augmentation is a method ("Graph Attention", "Image Augmentation"),
+# and a plural names things ("Embeddings").
+TASK_NON_HEADS = frozenset({"attention", "augmentation"})
+# A method is not a quality: "Interpretability", "Fairness", "Sparsity" name properties.
+QUALITY_NOUN = re.compile(r"(?:ity|ness)$")
+# A name longer than this is a paper title or a description ("Improving neural networks by
+# preventing co-adaptation of feature detectors"), not the name of a method or task.
+MAX_NAME_WORDS = 5
+PREPOSITIONS = frozenset("of for in from on with to via using under by over across through as at".split())
+# Words that name a model's size, a run or a setting, not another method ("Transformer Big").
+CONFIG_WORDS = frozenset("ensemble single base large big small medium standard tuned baseline best".split())
+# A SciREX metric is kept when it names a measure ("Classification Error", "Mean IoU"), not a
+# split or a column ("Books", "Kitchen", "Request", "Params").
+METRIC_WORDS = frozenset(
+    """
+    accuracy error precision recall score f1 f-measure auc ap map miou iou psnr ssim bleu rouge
+    meteor mrr pck pckh rmse mae fid em uas las mos gleu perplexity entropy overlap bpc nme loss
+    ppl rate
+    """.split()
+)
+LANGUAGES = frozenset(
+    """
+    english german french russian czech romanian thai chinese japanese spanish finnish turkish
+    estonian latvian vietnamese italian portuguese dutch arabic korean hindi
+    """.split()
+)
+_LANG_PAIR = re.compile(r"\s+([A-Z][a-z]+)-(?:to-)?([A-Z][a-z]+)$")
+_DATASET_SETTING = re.compile(r"(?i)\s+(?:easy|moderate|medium|hard|sigma\s?\d+|labels?-to-photos?|photo-to-labels?)$")
+
+
+def _strip_punct(name: str) -> str:
+    """A CS-NER span without the punctuation its whitespace tokens carry: "(R2U-Net" -> "R2U-Net"."""
+    name = name.strip(" ,;:!?\"'\u201c\u201d\u2018\u2019")
+    if name.startswith("(") and ")" not in name:
+        name = name[1:]
+    if name.endswith(")") and "(" not in name:
+        name = name[:-1]
+    return name.strip()
+
+
+def read_bioes(path: Path) -> Iterable[tuple[str, str]]:
+    """(label, text) of every span of a CoNLL file with BIOES tags (first tag column)."""
+    tokens: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        lines = [line.rstrip("\r\n") for line in fh] + [""]
+    for line in lines:
+        if line.strip():
+            cols = line.split("\t") if "\t" in line else line.split()
+            tokens.append((cols[0], cols[1] if len(cols) > 1 else "O"))
+            continue
+        cur: list[str] = []
+        label = ""
+        for tok, tag in tokens:
+            prefix, _, lab = tag.partition("-")
+            if prefix in ("B", "S"):
+                cur, label = [tok], lab
+            elif prefix in ("I", "E") and cur and lab == label:
+                cur.append(tok)
+            else:
+                cur = []
+            if prefix in ("E", "S") and cur:
+                yield label, " ".join(cur)
+                cur = []
+        tokens = []
+
+
+def _singular_key(name: str) -> str:
+    """Key of `name` with a plural head made singular ("Normalizing Flows" ~ "Normalizing Flow")."""
+    ws = name.split(" ")
+    last = ws[-1].lower()
+    if last in SINGULAR_HEADS:
+        last = SINGULAR_HEADS[last]
+    elif len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is", "ics")):
+        last = last[:-1]
+    return key(" ".join([*ws[:-1], last]))
+
+
+def majority_entries(counts: Counter[tuple[str, str]], source: str, report: Report) -> list[Entry]:
+    """One entry per name, singular and plural together, under the label the source gives it
+    most often ("Gaussian Process": Method 166 times, "Gaussian Processes": Task 27 times ->
+    Method); a tie between labels drops the name."""
+    groups: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for (label, name), n in counts.items():
+        groups[_singular_key(name)][(label, name)] += n
+    out = []
+    for _, group in sorted(groups.items()):
+        by_label: Counter[str] = Counter()
+        for (label, _), n in group.items():
+            by_label[label] += n
+        ranked = by_label.most_common()
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            report.dropped[f"{source} (label tie)"].append(", ".join(f"{lab}: {nm}" for lab, nm in sorted(group)))
+            continue
+        label = ranked[0][0]
+        spellings = sorted(group.items(), key=lambda kv: (kv[0][0] != label, -kv[1], kv[0][1]))
+        e = Entry(spellings[0][0][1], label, source)
+        for (_, nm), _ in spellings:
+            e.add(nm)
+        out.append(e)
+    return out
+
+
+def csner_entries(path: Path, report: Report) -> list[Entry]:
+    """Method and task names of CS-NER's Papers with Code part (train titles only)."""
+    label_of = {"METHOD": "Method", "RESEARCH_PROBLEM": "Task"}
+    counts: Counter[tuple[str, str]] = Counter()
+    for tag, raw in read_bioes(path):
+        label = label_of.get(tag)
+        name = clean(_strip_punct(raw))
+        if label is None or not name:
+            continue
+        if "\ufffd" in name or "$" in name:
+            report.dropped["csner-pwc (garbled)"].append(name)
+            continue
+        counts[(label, name)] += 1
+    return majority_entries(counts, "csner-pwc", report)
+
+
+def scirex_name(raw: str, label: str) -> tuple[str, list[str]] | None:
+    """A SciREX salient-entity name ("Named_Entity_Recognition__NER_") as text and aliases
+    (("Named Entity Recognition", ["NER"])); None for composites ("BiDAF___Self_Attention")."""
+    raw = raw.strip("_") if not re.search(r"__[^_]+_$", raw) else raw.lstrip("_")
+    aliases: list[str] = []
+    m = re.fullmatch(r"(.+?)__([^_].*?)_", raw)
+    inner = ""
+    if m:
+        raw, inner = m.group(1), m.group(2).replace("_", " ")
+    if "__" in raw or re.search(r"\d_\d\d", raw):
+        return None  # "A + B", "A (B) C", "VOT2017_18": punctuation lost
+    text = re.sub(r"(?<=\d)_(?=\d)", ".", raw).replace("_", " ")  # "Human3_6M", "MHP_v1_0"
+    text = clean(re.sub(r"\s+-\s+.*$", "", text))  # "Transformer-XL - 12 layers"
+    if inner and is_abbreviation(inner, text):
+        aliases.append(inner)
+    if label == "Dataset":
+        text = strip_qualifiers(text)
+        while (m2 := _DATASET_SETTING.search(text)) or (
+            (m2 := _LANG_PAIR.search(text)) and {m2.group(1).lower(), m2.group(2).lower()} <= LANGUAGES
+        ):
+            text = text[: m2.start()].strip()
+    return (text, aliases) if text else None
+
+
+def prose_words(folder: Path) -> frozenset[str]:
+    """The words SciREX train's papers write in lower case (their full text)."""
+    out: set[str] = set()
+    for f in sorted(folder.glob("*.json")):
+        out.update(w for w in json.loads(f.read_text(encoding="utf-8")).get("words", []) if w.isalpha() and w.islower())
+    return frozenset(out)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[\s\-]+", text.lower()) if t]
+
+
+def scirex_entries(folder: Path, report: Report) -> list[Entry]:
+    """The Method, Task, Dataset (SciREX "Material") and Metric names of SciREX train's result
+    tuples: each paper's salient entities. The names come from leaderboards; a method, dataset
+    or metric is kept when its paper spells it (tasks are leaderboard names by design)."""
+    label_of = {"Method": "Method", "Task": "Task", "Material": "Dataset", "Metric": "Metric"}
+    counts: Counter[tuple[str, str]] = Counter()
+    extra: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for f in sorted(folder.glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        spelled = f" {' '.join(_tokens(' '.join(doc.get('words', []))))} "
+        seen: set[tuple[str, str]] = set()
+        for rel in doc.get("n_ary_relations", []):
+            for field_, label in label_of.items():
+                raw = rel.get(field_)
+                if not isinstance(raw, str) or not raw:
+                    continue
+                parsed = scirex_name(raw, label)
+                if parsed is None:
+                    report.dropped["scirex (composite or configuration)"].append(f"{label}: {raw}")
+                    continue
+                text, aliases = parsed
+                if label != "Task" and f" {' '.join(_tokens(text))} " not in spelled:
+                    # a leaderboard's name for a run ("DQN noop", "Recall 20"), not the paper's
+                    report.dropped["scirex (not spelled in its paper)"].append(f"{label}: {text}")
+                    continue
+                seen.add((label, text))
+                extra[(label, text)].update(aliases)
+        counts.update(seen)  # documents, not tuples
+    entries = majority_entries(counts, "scirex", report)
+    for e in entries:
+        for s in list(e.strings):
+            for a in sorted(extra.get((e.label, s), ())):
+                e.add(a)
+    return entries
+
+
+def _head(name: str) -> str:
+    """The head word of a name: the last word before a preposition, its last hyphenated part
+    ("Emotion Recognition in Conversation" -> "recognition", "Person Re-Identification" ->
+    "identification")."""
+    ws = name.split(" ")
+    for i, w in enumerate(ws):
+        if i and w.lower() in PREPOSITIONS:
+            ws = ws[:i]
+            break
+    return ws[-1].lower().rsplit("-", 1)[-1] if ws[-1] else ""
+
+
+def name_reason(e: Entry, text: str) -> str | None:
+    """Why a CS-NER or SciREX string is not a name of its label (None when it is one)."""
+    ws = text.split()
+    n_words = len(ws)
+    head = _head(text)
+    low_words = [w.lower() for w in ws]
+    if re.fullmatch(r"[A-Z]{2,3}s?", text):
+        return "short acronym"  # SAN, CAM, PCB, ALS: each names several things
+    if e.label in ("Method", "Task") and n_words > MAX_NAME_WORDS:
+        return "title-like phrase"
+    if e.source == "scirex":
+        reason = scirex_reason(e.label, text, ws)
+        if reason:
+            return reason
+    if e.label == "Method":
+        if QUALITY_NOUN.search(head) and head.isalpha():
+            return "quality noun"
+        if "et al" in text.lower() or re.search(r"\b(?:19|20)\d\d[a-z]?$", text):
+            return "citation"
+        if (n_words > 1 and {low_words[0], low_words[-1]} & CONFIG_WORDS) or re.match(r"\d+[Dd]\b|\d+-layers?\b", text):
+            return "configured variant"
+    if e.label == "Task":
+        if not (TASK_HEAD_SUFFIX.search(head) or head in TASK_HEAD_WORDS) or head in TASK_NON_HEADS:
+            return "not an activity (task head)"
+        if n_words == 1 and QUALITY_NOUN.search(head):
+            return "quality noun"
+    if e.label == "Metric" and not ({text.lower(), *re.split(r"[\s\-]+", text.lower())} & METRIC_WORDS):
+        return "not a measure"
+    return None
+
+
+def scirex_reason(label: str, text: str, ws: list[str]) -> str | None:
+    """SciREX's names are leaderboard entries: keep the coined names and the named entities,
+    not the runs, settings and splits."""
+    if re.search(r"(?:^| )[A-Za-z](?: |$)", text):
+        return "punctuation lost"  # "Children s Book", "Masque Q A Style", "D D"
+    if len(ws) == 1 and label in ("Method", "Dataset"):
+        if not (re.search(r"[A-Z]", text[1:]) or re.search(r"\d", text)):
+            return "not a coined name"  # "Classifier", "Piecewise", "Wikipedia", "Company"
+    elif label in ("Method", "Dataset"):
+        if any(w.isalpha() and w.islower() and w not in SMALL_WORDS for w in ws[1:]):
+            return "configured variant"  # "DQN noop", "LSTM blind", "Yelp Binary classification"
+        if label == "Method" and any(re.search(r"\d", w) for w in ws[1:]):
+            return "configured variant"  # "ConvS2S BPE40k", "AWD-LSTM-DOC x5"
+    if label == "Metric":
+        if ws[0].lower() in {"test", "train", "validation", "val", "dev"}:
+            return "split-specific"  # "Test perplexity", "Validation AP"
+        if any(re.fullmatch(r"\d+(?:\.\d+)?", w) for w in ws):
+            return "punctuation lost"  # "Recall 20" (Recall@20), "AP 0.5"
+    return None
+
+
+# A one-word task that heads this many longer task names of the lists is a genus
+# ("Classification": Image Classification, Text Classification, ...), not one task.
+GENUS_MIN_SPECIES = 3
+
+
+def filter_names(entries: list[Entry], report: Report) -> None:
+    heads: Counter[str] = Counter()
+    for e in entries:
+        if e.source in NAME_LIST_SOURCES and e.label == "Task":
+            heads.update({_head(s) for s in e.strings if " " in s})
+    for e in entries:
+        if e.source not in NAME_LIST_SOURCES:
+            continue
+        kept = []
+        for s in e.strings:
+            reason = name_reason(e, s)
+            if reason is None and e.label == "Task" and " " not in s and heads[s.lower()] >= GENUS_MIN_SPECIES:
+                reason = "genus of tasks"
+            if reason:
+                report.dropped[f"{e.source} ({reason})"].append(f"{e.label}: {s}")
+            else:
+                kept.append(s)
+        e.strings = kept
+
+
 # --------------------------------------------------------------------------- pipeline
 
 
@@ -597,11 +938,63 @@ def filter_strings(entries: list[Entry], rules: Rules, blocklist: dict, report: 
                 report.dropped["blocklist"].append(f"{e.label}: {s}")
                 continue
             reason = rules.drop_reason(s, curated=s in e.allow or e.source == "curated")
+            if reason is None and e.source in EVERYDAY_SOURCES:
+                reason = one_word_rule(e, s, rules)
             if reason:
                 report.dropped[reason].append(f"{e.source}/{e.label}: {s}")
                 continue
             kept.append(s)
         e.strings = kept
+
+
+def one_word_rule(e: Entry, s: str, rules: Rules) -> str | None:
+    """One-word names of the name lists.
+
+    A plain word (no capital inside, no digit) that is a word of everyday English or of the
+    field's prose (written lower-case in SciREX train's full text) is no method name:
+    lower-case it is as often the operation or the object as a named method ("convolution",
+    "softmax", "heatmap"), and capitalized it is any word of a Title-Cased paper title
+    ("Energy-efficient Group Convolution", "Lookahead Planning"). Coined names carry a
+    capital or a digit ("FairNAS", "ReLU", "YOLOv4"), are written in capitals ("SMOTE") or
+    are words of neither ("Linformer", "Sparsemax": matched as written); the plain-word
+    techniques a graph needs ("dropout", "Adam") are in the curated list. An everyday English word alone
+    is no task either ("Translation"), and a coined name spelled like one ("ComplEx",
+    "TuckER") matches only as written."""
+    if not s.isalpha():
+        return None
+    plain = s[1:] == s[1:].lower()
+    if plain and e.label == "Method":
+        if s.lower() in rules.english or s.lower() in rules.domain:
+            return "plain word"
+        e.force_cs.add(s)  # a coined word ("Linformer", "Sparsemax"): as written
+        return None
+    if plain and rules.everyday_word(s) and (s == s.lower() or e.label == "Task"):
+        return "everyday word"
+    if s.lower() in rules.english:
+        e.force_cs.add(s)
+    return None
+
+
+def drop_known(entries: list[Entry], report: Report) -> list[Entry]:
+    """Strip the name lists' entries of the spellings a more authoritative source already
+    gives the same entity; an entry left with none is removed (its file adds nothing)."""
+    known: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in entries:
+        if e.source not in NAME_LIST_SOURCES:
+            known[(e.label, e.name)].update(key(s) for s in e.strings)
+    out = []
+    for e in sorted(entries, key=lambda e: PRIORITY[e.source]):
+        if e.source in NAME_LIST_SOURCES:
+            have = known[(e.label, e.name)]
+            e.strings = [s for s in e.strings if key(s) not in have]
+            if not e.strings:
+                report.dropped[f"{e.source} (already known)"].append(f"{e.label}: {e.name}")
+                continue
+            if e.name not in e.strings:
+                e.strings.insert(0, e.name)  # the canonical name of the entity it extends
+            have.update(key(s) for s in e.strings)
+        out.append(e)
+    return out
 
 
 def unify_names(entries: list[Entry], report: Report) -> None:
@@ -612,10 +1005,10 @@ def unify_names(entries: list[Entry], report: Report) -> None:
     the same label from a more authoritative source.
     """
     authority = {
-        "Dataset": ("pwc-datasets", "curated", "axcell", "nlp-tdms"),
-        "Method": ("curated",),
-        "Metric": ("curated", "axcell", "nlp-tdms"),
-        "Task": ("curated", "nlp-tdms"),
+        "Dataset": ("pwc-datasets", "curated", "axcell", "nlp-tdms", "scirex"),
+        "Method": ("curated", "csner-pwc", "scirex"),
+        "Metric": ("curated", "axcell", "nlp-tdms", "scirex"),
+        "Task": ("curated", "nlp-tdms", "csner-pwc", "scirex"),
     }
     for label, order in authority.items():
         index: dict[str, str] = {}  # keys claimed by more authoritative sources
@@ -734,7 +1127,9 @@ def finalize(e: Entry, rules: Rules) -> dict:
     # Multi-word dataset names ("Natural Questions", "3D Hand Pose") and multi-word names
     # from the upstream lists are proper names: written capitalized, generic phrases when
     # lowercased, so they match only as written.
-    proper = e.label == "Dataset" or e.source != "curated"
+    # The name lists' methods and tasks are Title-Cased by Papers with Code's convention
+    # ("Constituency Parsing", "Experience Replay"): common-noun phrases, any case.
+    proper = e.label == "Dataset" or e.source not in ("curated", *NAME_LIST_SOURCES)
     cs_flags = {
         s: (s in e.force_cs or rules.case_sensitive(s) or (proper and " " in s and s != s.lower())) for s in strings
     }
@@ -770,12 +1165,18 @@ def build(shared: Path, curated_path: Path) -> tuple[dict[str, list[dict]], Repo
     rules = Rules(
         load_stop_words() | set(json.loads((gz / "axcell" / "manual_dicts.json").read_text())["stop_words"]),
         curated.get("common_words", []),
+        load_english(),
     )
+    data = shared / "data"
     entries: list[Entry] = []
     entries += curated_entries(curated, report)
     entries += axcell_entries(gz / "axcell" / "manual_dicts.json", report)
     entries += tdms_entries(gz / "nlp-tdms", report)
+    entries += csner_entries(data / "csner-pwc" / "train.data", report)
     entries += pwc_entries(gz / "pwc-datasets" / "pwc_datasets_with_variants.jsonl", report)
+    entries += scirex_entries(data / "scirex" / "train_docs", report)
+    rules.domain = prose_words(data / "scirex" / "train_docs")
+    filter_names(entries, report)
     for e in entries:
         expand(e)
     filter_strings(entries, rules, curated.get("blocklist", {}), report)
@@ -791,6 +1192,7 @@ def build(shared: Path, curated_path: Path) -> tuple[dict[str, list[dict]], Repo
     entries = merge_same(entries)
     entries = resolve_collisions(entries, report)
     entries = merge_same(entries)
+    entries = drop_known(entries, report)
     files: dict[str, list[dict]] = {s: [] for s in SOURCES}
     for e in entries:
         files[e.source].append(finalize(e, rules))

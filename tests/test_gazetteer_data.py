@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import json
 import re
 import sys
@@ -20,6 +21,8 @@ FILES = {
     "axcell.jsonl": "axcell",
     "nlp_tdms.jsonl": "nlp-tdms",
     "pwc_datasets.jsonl": "pwc-datasets",
+    "csner_pwc.jsonl": "csner-pwc",
+    "scirex.jsonl": "scirex",
 }
 LABELS = {"Method", "Dataset", "Metric", "Task"}
 
@@ -62,7 +65,7 @@ def test_files_exist_with_notice():
     for name in FILES:
         assert (DATA / name).is_file(), name
     notice = (DATA / "NOTICE.md").read_text(encoding="utf-8")
-    for needle in ("CC BY-SA 4.0", "Apache-2.0", "DataFinder", "NLP-TDMS", "AxCell", "IBM"):
+    for needle in ("CC BY-SA 4.0", "Apache-2.0", "DataFinder", "NLP-TDMS", "AxCell", "IBM", "CS-NER", "SciREX"):
         assert needle in notice
 
 
@@ -169,3 +172,61 @@ def test_key_normalization():
     assert bg.is_abbreviation("AFLW", "Annotated Facial Landmarks in the Wild")
     assert not bg.is_abbreviation("babel", "Babel Cebuano")
     assert not bg.is_abbreviation("CIFAR-10", "CIFAR-100 WRN-28-10")
+
+
+def test_name_lists(rows, lookup):
+    """CS-NER and SciREX add named methods and tasks, not their lists' non-names."""
+    by_source = defaultdict(set)
+    for r in rows:
+        by_source[r["source"]].add((r["label"], r["name"]))
+    assert ("Method", "Manifold Mixup") in by_source["csner-pwc"]
+    assert ("Method", "Soft-NMS") in by_source["csner-pwc"]
+    assert ("Task", "Image Dehazing") in by_source["csner-pwc"]
+    assert ("Method", "FractalNet") in by_source["scirex"]
+    assert ("Task", "Facial Landmark Detection") in by_source["scirex"]
+    names = {name for src in ("csner-pwc", "scirex") for _, name in by_source[src]}
+    for bad in ("Interpretability", "Time Series", "EEG", "Minecraft", "Classification", "Translation",
+                "Convolution", "Softmax", "Transformer Big", "DQN noop", "Books", "Recall 20", "SAN"):
+        assert bad not in names, bad
+    # a coined name spelled like a word matches only as written
+    assert lookup[("Method", "ComplEx")] and not lookup.get(("Method", "complex"))
+
+
+def test_name_list_rules():
+    assert bg.scirex_name("Named_Entity_Recognition__NER_", "Task") == ("Named Entity Recognition", ["NER"])
+    assert bg.scirex_name("BiDAF___Self_Attention", "Method") is None
+    assert bg.scirex_name("Human3_6M", "Dataset") == ("Human3.6M", [])
+    assert bg.scirex_name("WIDER_Face__Easy_", "Dataset") == ("WIDER Face", [])
+    assert bg.scirex_name("Transformer-XL_-_12_layers", "Method") == ("Transformer-XL", [])
+
+    def reason(label: str, text: str, source: str = "csner-pwc") -> str | None:
+        return bg.name_reason(bg.Entry(text, label, source, [text]), text)
+
+    assert reason("Task", "Constituency Parsing") is None
+    assert reason("Task", "Emotion Recognition in Conversation") is None
+    assert reason("Task", "Person Re-Identification") is None
+    assert reason("Task", "Time Series") == "not an activity (task head)"
+    assert reason("Method", "Interpretability") == "quality noun"
+    assert reason("Method", "Improving neural networks by preventing co-adaptation") == "title-like phrase"
+    assert reason("Method", "SAN") == "short acronym"
+    assert reason("Method", "DQN noop", "scirex") == "configured variant"
+    assert reason("Metric", "Books", "scirex") == "not a measure"
+    rules = bg.Rules([], [], ["attention", "complex", "translation"])
+    rules.domain = frozenset({"convolution"})
+    for label, text, expected, cs in (
+        ("Method", "Convolution", "plain word", False),  # a word of the field's prose
+        ("Method", "Attention", "plain word", False),  # an everyday word
+        ("Method", "Linformer", None, True),  # coined: as written
+        ("Method", "ComplEx", None, True),  # coined, spelled like a word: as written
+        ("Method", "FairNAS", None, False),
+        ("Task", "Translation", "everyday word", False),
+    ):
+        e = bg.Entry(text, label, "csner-pwc", [text])
+        assert bg.one_word_rule(e, text, rules) == expected, text
+        assert (text in e.force_cs) is cs, text
+
+
+def test_name_lists_read_no_evaluation_data():
+    source = inspect.getsource(bg.build)
+    assert '"train.data"' in source and "train_docs" in source
+    assert "dev.data" not in source and "dev-abs" not in source

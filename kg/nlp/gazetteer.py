@@ -23,7 +23,7 @@ from kg.records import LABELS
 __all__ = ["GazetteerEntry", "load_entries", "variants", "Gazetteer", "DEFAULT_PATH"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
-_SOURCE_RANK = {"curated": 0, "axcell": 1, "nlp-tdms": 2, "pwc-datasets": 3}
+_SOURCE_RANK = {"curated": 0, "axcell": 1, "nlp-tdms": 2, "pwc-datasets": 3, "csner-pwc": 4, "scirex": 5}
 
 
 @dataclass(frozen=True)
