@@ -42,6 +42,7 @@ ENTITY_EDGES = LINK_PREDICATES
 FEATURES = (
     "bias", "name_shape", "head_shape", "acronym", "capitalized", "words", "known", "salient", "head_rate",
     "first_rate", "head_label", "generic_head", "one_lower_word", "unanimous", "task", "dataset_or_metric",
+    "gazetteer", "abbrev", "rules", "proposed_rule", "result",
 )
 _WORD = re.compile(r"[\w'+#.-]+")
 # heads that name no method or task: parts of a model, quantities, manners, qualities, work
@@ -92,9 +93,10 @@ def _label_rate(table: Mapping[str, Mapping[str, int]], word: str, label: str) -
     return math.log((n + 0.5) / (sum(counts.values()) - n + 0.5))
 
 
-def link_features(name: str, text: str, sentence: str, label: str, score: float) -> list[float]:
+def link_features(name: str, text: str, sentence: str, label: str, score: float, component: str = "ner") -> list[float]:
     """The admission features of one link: the node's `name`, the mention `text`, its
-    `sentence`, the node `label` and the mention's model `score` (unanimous vote or majority)."""
+    `sentence`, the node `label`, the mention's `score` (for the model alone: unanimous vote
+    or majority) and the `component` that found it ("ner", "gazetteer", "ner+abbrev", ...)."""
     th = termhood()
     words = _words(name) or [name]
     shaped = [any(c.isupper() for c in w[1:]) or any(c.isdigit() for c in w) for w in words]
@@ -118,9 +120,14 @@ def link_features(name: str, text: str, sentence: str, label: str, score: float)
         _label_rate(th["head_labels"], head, label),
         float(_singular_lower(head) in _GENERIC_HEADS and head.islower()),
         float(len(words) == 1 and name.islower()),
-        float(score >= 0.7),
+        float(score >= 0.7 and model_only(component)),
         float(label == "Task"),
         float(label in ("Dataset", "Metric")),
+        float("gazetteer" in component),
+        float("abbrev" in component),
+        float("rules" in component and "proposed" not in component),
+        float("rules-proposed" in component),
+        float("result" in component),
     ]
 
 
@@ -132,8 +139,14 @@ class AdmissionModel:
     threshold: float = 0.5
     #: model-only mentions scored from here on are candidates (the pipeline's own floor is higher)
     floor: float = 0.5
+    #: which links the model decides: "model-only" ones (the others keep a measured precision) or "all"
+    scope: str = "model-only"
     #: (component, label) -> measured precision of links found so
     precision: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+    def decides(self, component: str) -> bool:
+        """True when this model admits or drops links found by `component`."""
+        return self.scope == "all" or model_only(component)
 
     def nameness(self, features: Iterable[float]) -> float:
         z = sum(w * x for w, x in zip(self.weights, features, strict=True))
@@ -142,7 +155,7 @@ class AdmissionModel:
     def to_json(self) -> dict[str, Any]:
         return {
             "features": list(FEATURES), "weights": [round(w, 6) for w in self.weights],
-            "threshold": self.threshold, "floor": self.floor,
+            "threshold": self.threshold, "floor": self.floor, "scope": self.scope,
             "precision": {f"{c}|{lab}": round(p, 4) for (c, lab), p in sorted(self.precision.items())},
         }
 
@@ -152,7 +165,7 @@ class AdmissionModel:
             raise ValueError("admission model was fitted on other features; refit with scripts/fit_admission.py")
         precision = {tuple(k.split("|", 1)): float(v) for k, v in data.get("precision", {}).items()}
         return cls(tuple(float(w) for w in data["weights"]), float(data["threshold"]),  # type: ignore[arg-type]
-                   float(data.get("floor", 0.5)), precision)
+                   float(data.get("floor", 0.5)), str(data.get("scope", "model-only")), precision)
 
 
 @lru_cache(maxsize=1)
@@ -181,9 +194,10 @@ def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDi
             continue
         node = G.nodes[v]
         component = str(data.get("component", ""))
-        if model_only(component):
+        if model.decides(component):
             feats = link_features(str(node.get("name") or node.get("label", "")), str(data.get("text", "")),
-                                  str(data.get("sentence", "")), str(node["type"]), float(data.get("score", 0.0)))
+                                  str(data.get("sentence", "")), str(node["type"]), float(data.get("score", 0.0)),
+                                  component)
             p = model.nameness(feats)
             if p < model.threshold:
                 drop.append((u, v, key))

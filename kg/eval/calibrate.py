@@ -59,7 +59,7 @@ def link_rows(papers: Sequence[GoldPaper], G: nx.MultiDiGraph) -> list[LinkRow]:
         for lk in links:
             data, node = edges[lk.node], G.nodes[lk.node]
             feats = link_features(str(node.get("name", "")), str(data.get("text", "")), str(data.get("sentence", "")),
-                                  lk.label, float(data.get("score", 0.0)))
+                                  lk.label, float(data.get("score", 0.0)), str(data.get("component", "")))
             rows.append(LinkRow(paper.id, lk.node, lk.label, str(data.get("component", "")), tuple(feats),
                                 lk.node not in wrong))
     return rows
@@ -116,14 +116,18 @@ def precision_table(rows: Sequence[LinkRow], strength: float = 5.0) -> dict[tupl
     }
 
 
-def fit_model(rows: Sequence[LinkRow], l2: float = 1.0, beta: float = 0.5, floor: float = 0.5) -> AdmissionModel:
-    """The admission model of `rows` (links of a graph assembled with candidates from `floor` on)."""
-    candidates = [r for r in rows if model_only(r.component)]
+def fit_model(
+    rows: Sequence[LinkRow], l2: float = 1.0, beta: float = 0.5, floor: float = 0.5, scope: str = "model-only"
+) -> AdmissionModel:
+    """The admission model of `rows` (links of a graph assembled with candidates from `floor` on),
+    deciding the links of `scope` ("model-only" or "all")."""
+    candidates = [r for r in rows if scope == "all" or model_only(r.component)]
     if not candidates:
         raise ValueError("no model-only links to fit on")
     weights = fit_weights(candidates, l2)
     corroborated = [r for r in rows if not model_only(r.component)]
-    return AdmissionModel(weights, choose_threshold(candidates, weights, beta), floor, precision_table(corroborated))
+    return AdmissionModel(weights, choose_threshold(candidates, weights, beta), floor, scope,
+                          precision_table(corroborated))
 
 
 def reliability_table(rows: Sequence[LinkRow], model: AdmissionModel, bins: int = 5) -> list[dict[str, Any]]:
@@ -132,7 +136,7 @@ def reliability_table(rows: Sequence[LinkRow], model: AdmissionModel, bins: int 
     out: list[list[float]] = [[] for _ in range(bins)]
     hits: list[int] = [0] * bins
     for r in rows:
-        if model_only(r.component):
+        if model.decides(r.component):
             p = model.nameness(r.features)
             if p < model.threshold:
                 continue
