@@ -6,6 +6,7 @@ Entries are data (``kg/data/gazetteer/*.jsonl``), one object per line:
 ``doc.spans["kg_gazetteer"]`` with the canonical name in ``span.kb_id_``.
 """
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -19,8 +20,9 @@ from spacy.util import filter_spans
 
 from kg.errors import KGError
 from kg.records import LABELS
+from kg.resolve import entity_id, entity_key
 
-__all__ = ["GazetteerEntry", "load_entries", "variants", "Gazetteer", "DEFAULT_PATH"]
+__all__ = ["GazetteerEntry", "load_entries", "variants", "known_acronyms", "Gazetteer", "DEFAULT_PATH"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 _SOURCE_RANK = {"curated": 0, "axcell": 1, "nlp-tdms": 2, "pwc-datasets": 3}
@@ -62,6 +64,24 @@ def load_entries(path: str | Path = DEFAULT_PATH) -> Iterator[GazetteerEntry]:
                     )
                 except (ValueError, KeyError, TypeError) as exc:
                     raise KGError(f"{file}:{number}: bad gazetteer entry ({exc})") from None
+
+
+@functools.lru_cache(maxsize=4)
+def known_acronyms(path: str | Path = DEFAULT_PATH) -> dict[str, frozenset[str]]:
+    """Node ID of each acronym an entry lists (a word of mostly capitals) -> node IDs of the
+    entries it abbreviates.
+
+    >>> known_acronyms()["method:gnn"]
+    frozenset({'method:graphneuralnetwork'})
+    """
+    found: dict[str, set[str]] = {}
+    for entry in load_entries(path):
+        for alias in entry.aliases:
+            letters = [c for c in alias if c.isalpha()]
+            if " " not in alias and sum(c.isupper() for c in letters) * 2 > len(letters) >= 2 \
+                    and entity_key(alias) != entity_key(entry.name):
+                found.setdefault(entity_id(entry.label, alias), set()).add(entity_id(entry.label, entry.name))
+    return {short: frozenset(longs) for short, longs in found.items()}
 
 
 def variants(name: str) -> set[str]:
