@@ -176,7 +176,9 @@ def _merge_acronyms(
         for old, new in _variant_long_forms(G, spellings, [t for t in targets if t in G]).items():
             _merge_node(G, spellings, old, new)
             moved[old] = new
-    known = _gazetteer_acronyms()
+    from kg.nlp.gazetteer import known_acronyms  # spaCy loads only when a graph is built
+
+    known = known_acronyms()
     for short_id, targets in sorted(definitions.items()):
         papers: Counter[str] = Counter()
         for long_id, count in targets.items():
@@ -234,13 +236,6 @@ def _variant_long_forms(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], 
         keep = min(nodes, key=lambda n: (-sum(1 for u in G.predecessors(n) if u.startswith("paper:")), n))
         moves.update({n: keep for n in nodes if n != keep})
     return moves
-
-
-def _gazetteer_acronyms() -> dict[str, set[str]]:
-    """Node ID of each acronym the gazetteer lists -> node IDs of its expansions."""
-    from kg.nlp.gazetteer import known_acronyms  # spaCy loads only when a graph is built
-
-    return known_acronyms()
 
 
 def _merge_node(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], old: str, new: str) -> None:
