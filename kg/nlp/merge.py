@@ -269,8 +269,14 @@ def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
 def _collect(doc: Doc) -> list[Candidate]:
     pairs = doc._.kg_abbreviations or ()
     gazetteer = list(doc.spans.get("kg_gazetteer", []))
-    redefined = {short.text for short, long in pairs if _redefines(short, long, gazetteer)}
-    known = [g for g in gazetteer if g.text not in redefined]
+    # a known acronym the paper defines otherwise, also in the plural ("FCNs" defined, "FCN" used)
+    by_key: dict[str, set[str]] = {}
+    by_span: dict[tuple[int, int], set[str]] = {}
+    for g in gazetteer:
+        by_key.setdefault(entity_key(g.text), set()).add(g.kb_id_)
+        by_span.setdefault((g.start, g.end), set()).add(g.kb_id_)
+    redefined = {entity_key(short.text) for short, long in pairs if _redefines(short, long, by_key, by_span)}
+    known = [g for g in gazetteer if entity_key(g.text) not in redefined]
     established = _established_names(doc, known)
     cands: list[Candidate] = []
     for span in doc.spans.get("kg_rules", []):
@@ -426,12 +432,15 @@ def _metric_sense(cand: Candidate) -> Candidate | None:
     return cand
 
 
-def _redefines(short: Span, long: Span, gazetteer: list[Span]) -> bool:
-    """True when the paper defines a known acronym as something else (DSC = Discrete Sparse Coding)."""
-    known = {g.kb_id_ for g in gazetteer if g.text == short.text}
+def _redefines(
+    short: Span, long: Span, by_key: dict[str, set[str]], by_span: dict[tuple[int, int], set[str]]
+) -> bool:
+    """True when the paper defines a known acronym as something else (DSC = Discrete Sparse Coding);
+    `by_key` holds the gazetteer's names of the matched texts by key, `by_span` by token range."""
+    known = by_key.get(entity_key(short.text), set())
     if not known:
         return False
-    on_long = {g.kb_id_ for g in gazetteer if g.start == long.start and g.end == long.end}
+    on_long = by_span.get((long.start, long.end), set())
     return not (known & on_long) and all(entity_key(k) != entity_key(long.text) for k in known)
 
 
