@@ -662,3 +662,16 @@ def test_a_type_word_after_a_known_name_keeps_the_name():
     nlp = ruler_pipeline([{"label": "Method", "pattern": "GNN architectures"}])
     rec = run(nlp, abstract="Deep GNN architectures oversmooth.")
     assert {m.id for m in rec.entities} == {"method:graphneuralnetwork"}
+
+
+def test_a_model_mention_the_gazetteer_lists_under_another_type_takes_that_type():
+    nlp = ruler_pipeline([{"label": "Method", "pattern": "top-1 accuracy"}, {"label": "Method", "pattern": "Halo"}])
+    # the gazetteer's own match is glued to a suffix, so only the model finds the name
+    rec = run(nlp, abstract="A top-1 accuracy-driven schedule and Halo.")
+    assert {(m.text, m.label, m.name) for m in rec.entities} == {
+        ("top-1 accuracy", "Metric", "top-1 accuracy"), ("Halo", "Method", "Halo")}  # HALO is case-sensitive
+
+
+def test_a_drop_in_accuracy_is_no_loss_function(tiny_nlp):
+    rec = run(tiny_nlp, abstract="Pruning costs no top-1 accuracy loss.")
+    assert {(m.text, m.label) for m in rec.entities} == {("top-1 accuracy", "Metric")}

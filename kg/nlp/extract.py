@@ -133,11 +133,12 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
         if where is None:
             continue
         field, start, end = where
-        name = canonical(cand.label, cand.span.text, cand.canonical)
+        label = cand.label if entity_key(cand.span.text) in long_by_key else _gazetteer_label(cand, gazetteer)
+        name = canonical(label, cand.span.text, cand.canonical)
         mentions.append(
             Mention(
-                text=cand.span.text, label=cand.label, start=start, end=end, field=field,
-                name=name, id=entity_id(cand.label, name), score=cand.score, source=cand.source, role=cand.role,
+                text=cand.span.text, label=label, start=start, end=end, field=field,
+                name=name, id=entity_id(label, name), score=cand.score, source=cand.source, role=cand.role,
                 nested=cand.nested,
             )
         )
@@ -179,11 +180,12 @@ def _spelled_out(cands: list[Candidate], long_of: dict[str, str], gazetteer: Gaz
     out (`kg.nlp.abbrev.strict_long_form`): "LPQN" and "Low Precision Quantile Network" are
     one entity. An acronym that several long forms spell, or that the gazetteer knows as
     another thing, stays as it is."""
+    defined = {entity_key(short) for short in long_of}
     shorts: dict[str, set[str]] = {}
     longs: dict[tuple[str, str], set[str]] = {}
     for cand in cands:
         text = cand.span.text
-        if " " not in text and sum(c.isupper() for c in text) >= 2 and text not in long_of:
+        if " " not in text and sum(c.isupper() for c in text) >= 2 and entity_key(text) not in defined:
             shorts.setdefault(text, set()).add(cand.label)
         elif (" " in text or "-" in text) and "(" not in text and text[:1].isalpha():
             longs.setdefault((cand.label, text[0].lower()), set()).add(text)
@@ -204,10 +206,21 @@ def _spelled_out(cands: list[Candidate], long_of: dict[str, str], gazetteer: Gaz
     return found
 
 
+def _gazetteer_label(cand: Candidate, gazetteer: Gazetteer) -> str:
+    """The label of a mention only the model found, or the gazetteer's when the gazetteer lists
+    its text (or the text before a type word) under one other label only: "top-1 accuracy"
+    is a metric whatever the model says."""
+    if cand.source != "ner" or cand.role:
+        return cand.label
+    text = cand.span.text
+    labels = gazetteer.labels_of(text) | gazetteer.labels_of(without_type_word(text))
+    return labels.pop() if len(labels) == 1 and cand.label not in labels else cand.label
+
+
 def _one_label_per_name(mentions: list[Mention], defines: Callable[[Mention], bool]) -> list[Mention]:
-    """One type for a name the paper proposes or defines: its other mentions (a gazetteer's
-    metric of the same name as the proposed method, a model's task for the defined
-    acronym) take the type of the proposed or defining mention."""
+    """One type for a name the paper proposes or defines: its other mentions no more confident
+    than the proposed or defining mention (a gazetteer's metric of the same name as the
+    proposed method, a model's task for the defined acronym) take its type."""
     anchors: dict[str, Mention] = {}
     for m in mentions:
         if m.role == "proposed" or "abbrev" in m.source or defines(m):
@@ -220,7 +233,7 @@ def _one_label_per_name(mentions: list[Mention], defines: Callable[[Mention], bo
     out = []
     for m in mentions:
         anchor = anchors.get(entity_key(m.name))
-        if anchor is not None and anchor.label != m.label:
+        if anchor is not None and anchor.label != m.label and anchor.score >= m.score:
             m = replace(m, label=anchor.label, id=entity_id(anchor.label, m.name))
         out.append(m)
     return out

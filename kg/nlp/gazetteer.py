@@ -113,6 +113,7 @@ class Gazetteer:
         self.size = 0
         self.trusted: set[str] = set()
         self.names: dict[tuple[str, str], str] = {}
+        self.spelled: dict[tuple[str, bool], set[str]] = {}  # (form, case-sensitive) -> labels
 
     def initialize(
         self,
@@ -149,6 +150,10 @@ class Gazetteer:
                     matcher.add(match_id, [doc for f in chosen_forms for doc in self._patterns(f, sensitive)])
         self.size = len(chosen)
         self.names = {(label, form.lower()): name for (label, form, _), (_, name) in chosen.items()}
+        self.spelled = {}
+        for (label, form, sensitive), (_, name) in chosen.items():
+            if not (sensitive and label == "Dataset" and _short_acronym(form) and name not in self.trusted):
+                self.spelled.setdefault((form, sensitive), set()).add(label)
 
     def _patterns(self, form: str, sensitive: bool) -> list[Doc]:
         """`form` as token patterns. A case-insensitive form also gets its upper-case
@@ -163,6 +168,11 @@ class Gazetteer:
     def lookup(self, label: str, text: str) -> str | None:
         """Canonical name of `text` as an entity of type `label`, when the gazetteer knows it."""
         return self.names.get((label, text.lower()))
+
+    def labels_of(self, text: str) -> set[str]:
+        """The labels of the entries `text` spells as the matcher reads them (case-sensitive
+        forms exactly; short dataset acronyms that need a dataset cue are left out)."""
+        return self.spelled.get((text, True), set()) | self.spelled.get((text.lower(), False), set())
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []

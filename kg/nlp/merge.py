@@ -408,6 +408,7 @@ def _with_definition(long: Span, short: Span) -> Span:
 
 
 _LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regularization", "penalty"}
+_MAXIMIZED = {"accuracy", "acc"}  # a "loss" after it is a drop in it
 _NUMERIC_PRECISION = {"low", "lower", "mixed", "half", "full", "single", "double", "numerical", "numeric",
                       "arbitrary", "reduced", "high", "higher", "machine", "floating", "bit", "4-bit", "8-bit"}
 
@@ -421,6 +422,8 @@ def _metric_sense(cand: Candidate) -> Candidate | None:
     after = [t.lower_ for t in doc[span.end : span.end + 4] if not t.is_punct]
     clause = [t.lower_ for t in doc[span.end : span.end + 6]]
     clause = clause[: next((i for i, w in enumerate(clause) if w in {",", ".", ";", "and", "or"}), len(clause))]
+    if span[-1].lower_ in _MAXIMIZED and after[:1] in (["loss"], ["drop"], ["degradation"]):
+        return cand  # "no top-1 accuracy loss": less accuracy, not a loss function
     if after and after[0] in _LOSS_WORDS or after[:2] and after[1:2] == ["loss"] and len(after[0]) <= 5 or (
         "is" in clause[:1] and _LOSS_WORDS & set(clause)
     ):
