@@ -12,6 +12,7 @@ and every later occurrence of a defined short form to ``doc.spans["kg_abbrev"]``
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from spacy.language import Language
@@ -187,9 +188,10 @@ def _pair_after(doc: Doc, text: str, start: int, end: int, after: int) -> tuple[
     """The pair of the short form at [start, end) and the fewest words from `after` on that
     spell it (`strict_long_form`), or None."""
     short = text[start:end]
-    line_end = text.find("\n", after)
-    words = list(_WORD.finditer(text, after, line_end if line_end >= 0 else len(text)))
-    for word in words[: min(len(short) + 5, len(short) * 2)]:
+    stop = min(len(text), after + _REACH)
+    line_end = text.find("\n", after, stop)
+    words = _WORD.finditer(text, after, line_end if line_end >= 0 else stop)
+    for word in itertools.islice(words, min(len(short) + 5, len(short) * 2)):
         long_form = text[after : word.end()].rstrip(".,;:!?")
         if strict_long_form(short, long_form):
             return _spans(doc, start, end, after, after + len(long_form))
@@ -198,6 +200,7 @@ def _pair_after(doc: Doc, text: str, start: int, end: int, after: int) -> tuple[
 
 _HYPHENATED = re.compile(r"(?<![\w-])([A-Z]{2,4})-([A-Za-z][\w]*)(?![\w-])")
 _TEXT_WORD = re.compile(r"[^\W_]+")
+_MAX_SPELLING_TESTS = 20_000  # places a hyphenated acronym's tail is tested at, per paper
 
 
 def _hyphenated_pairs(doc: Doc, text: str) -> list[tuple[Span, Span]]:
@@ -209,13 +212,18 @@ def _hyphenated_pairs(doc: Doc, text: str) -> list[tuple[Span, Span]]:
     if not acronyms:
         return []
     words = list(_TEXT_WORD.finditer(text))
+    tails = {tail for _, tail in acronyms}
     at_word: dict[str, list[int]] = {}
     for i, word in enumerate(words):
-        if (word.group()) in {tail for _, tail in acronyms}:
+        if word.group() in tails:
             at_word.setdefault(word.group(), []).append(i)
     pairs = []
+    budget = _MAX_SPELLING_TESTS
     for (prefix, tail), (start, end) in acronyms.items():
         for i in at_word.get(tail, ()):
+            budget -= 1
+            if budget < 0:
+                return pairs
             first = i - len(prefix)
             if first < 0 or words[first].group().lower() in _STOP_WORDS_BEFORE:
                 continue
