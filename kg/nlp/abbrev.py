@@ -217,7 +217,7 @@ def _hyphenated_pairs(doc: Doc, text: str) -> list[tuple[Span, Span]]:
     for i, word in enumerate(words):
         if word.group() in tails:
             at_word.setdefault(word.group(), []).append(i)
-    pairs = []
+    pairs: list[tuple[Span, Span]] = []
     budget = _MAX_SPELLING_TESTS
     for (prefix, tail), (start, end) in acronyms.items():
         for i in at_word.get(tail, ()):
