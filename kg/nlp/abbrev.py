@@ -169,7 +169,7 @@ def _pair_before(doc: Doc, text: str, start: int, end: int, before_end: int) -> 
     # the words just before the short form, searched within _REACH characters (all the text
     # before every bracket made a paper of 5,000 definitions take 80 s)
     base = max(line_start, before_end - _REACH)
-    before = text[base:before_end].rstrip().rstrip(",")
+    before = text[base:before_end].rstrip()
     words = list(_WORD.finditer(before))
     if base > line_start and words and words[0].start() == 0 and not text[base - 1].isspace():
         words = words[1:]  # a word cut by the window
