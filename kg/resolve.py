@@ -42,7 +42,8 @@ _TYPE_WORDS = {
     "dataset", "benchmark", "corpus", "metric", "score", "task",
 }
 _ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")
-_NETS = {"net", "nets"}  # "graph neural nets": a network; "U-Net", "ResNet" keep their keys
+# "graph neural nets", "Pointer Net": a network; "U-Net", "ResNet", "nnU-Net" keep their keys
+_NETS = {"net", "nets"}
 
 
 def _is_name(words: list[str]) -> bool:
@@ -85,7 +86,7 @@ def entity_key(name: str) -> str:
         words[-1] = words[-1][:-1]
     elif not last.endswith("S"):  # an "S" that ends an acronym (NIDS, BraTS) is no plural
         words[-1] = singular(words[-1])
-    if len(words) > 1 and words[-1] in _NETS and name.islower():
+    if len(words) > 1 and words[-1] in _NETS and len(words[-2]) >= 3 and not _is_name(original):
         words[-1] = "network"
     joined = "".join(words)
     if joined.endswith("'s") or joined.endswith("'"):

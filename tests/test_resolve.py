@@ -53,6 +53,7 @@ def test_canonical_prefers_common_full_form():
         ("QRN benchmarks", "QRN"),
         ("sparse gating nets", "sparse gating network"),
         ("sparse gating net", "Sparse Gating Networks"),
+        ("Sparse Gating Net", "sparse gating networks"),
         ("QRNs", "QRN"),
     ],
 )
@@ -62,6 +63,7 @@ def test_type_words_plurals_and_nets_share_a_key(a, b):
 
 def test_named_nets_keep_their_keys():
     assert entity_key("U-Net") == "unet" and entity_key("ResNet") == "resnet" and entity_key("DenseNet") == "densenet"
+    assert entity_key("nnU-Net") == "nnunet" and entity_key("Attention U-Net") == "attentionunet"
     assert entity_key("sparse gating architectures") != entity_key("sparse gating")
 
 
