@@ -44,7 +44,7 @@ from kg.admission import admit, load_model, model_only
 from kg.directions import metric_direction
 from kg.model import EDGE_TYPES, LABEL_PREDICATE, NODE_TYPES, paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention
-from kg.resolve import canonical_name, entity_key
+from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
 
 __all__ = [
     "build_graph",
@@ -131,15 +131,17 @@ def assemble_graph(
     shared = _Shared()
     for rec in records:
         _add_record(G, rec, spellings, floors, shared)
-        for long_id, alias in rec.aliases:
-            definitions[f"{long_id.split(':', 1)[0]}:{entity_key(alias)}"][long_id] += 1
+        for short_id, long_id in {(f"{long_id.split(':', 1)[0]}:{entity_key(alias)}", long_id)
+                                  for long_id, alias in rec.aliases}:
+            definitions[short_id][long_id] += 1  # papers that define it so
     _merge_acronyms(G, definitions, spellings)
     for node, names in spellings.items():
         name = canonical_name(names.elements())
         data = G.nodes[node]
         data["name"] = data["label"] = name
         # (lower case, text): a total order, so the output does not depend on set order
-        data["aliases"] = sorted({n for n in names if n != name}, key=lambda n: (n.lower(), n))
+        # a bare number or version ("100" of "CIFAR-10/100", "V2") names nothing alone
+        data["aliases"] = sorted({n for n in names if n != name and is_alias(n)}, key=lambda n: (n.lower(), n))
         data["sources"] = sorted(data["sources"])
     for _, data in G.nodes(data=True):
         if data["type"] == "Metric":
@@ -161,41 +163,101 @@ def _value_text(data: dict[str, Any]) -> str:
 def _merge_acronyms(
     G: nx.MultiDiGraph, definitions: dict[str, Counter[str]], spellings: dict[str, Counter[str]]
 ) -> None:
-    """Merge an acronym's node into its long form's when papers define it one way.
+    """Fold the long forms papers give one acronym when they are spellings of one name, then
+    merge the node of the acronym written undefined into its long form's when the build's
+    definitions are unambiguous and well supported.
 
-    A paper that writes "GNN" without defining it links to ``method:gnn``; when other
-    papers define GNN as "graph neural networks" (and at least two thirds of the
-    definitions agree), that node joins ``method:graphneuralnetwork``.
+    `definitions` maps an acronym's node ID to the long forms' node IDs and how many papers
+    define it so. "graph convolutional (GCN)" and "graph convolution network (GCN)" become the
+    node more papers link to (`kg.resolve.same_long_form`). A paper that writes "GNN"
+    without defining it links to ``method:gnn``; that node joins
+    ``method:graphneuralnetwork`` when at least two papers define GNN so and none defines it
+    otherwise, or when the gazetteer lists that expansion for GNN. Else it stays as written.
     """
+    moved: dict[str, str] = {}
+    for targets in definitions.values():
+        for old, new in _variant_long_forms(G, spellings, [t for t in targets if t in G]).items():
+            _merge_node(G, spellings, old, new)
+            moved[old] = new
+    from kg.nlp.gazetteer import known_acronyms  # spaCy loads only when a graph is built
+
+    known = known_acronyms()
     for short_id, targets in sorted(definitions.items()):
-        long_id, votes = targets.most_common(1)[0]
-        if short_id not in G or long_id not in G or short_id == long_id:
+        papers: Counter[str] = Counter()
+        for long_id, count in targets.items():
+            while long_id in moved:
+                long_id = moved[long_id]
+            papers[long_id] += count
+        papers.pop(short_id, None)
+        if short_id not in G:
             continue
-        if votes * 3 < 2 * sum(targets.values()):
+        listed = [t for t in papers if t in known.get(short_id, ())]
+        if len(papers) == 1 and next(iter(papers.values())) >= 2:
+            target = next(iter(papers))
+        elif len(listed) == 1:
+            target = listed[0]
+        else:
             continue
-        if G.nodes[short_id].get("type") != G.nodes[long_id].get("type"):
-            continue
-        for u, _, key, data in list(G.in_edges(short_id, keys=True, data=True)):
-            if G.has_edge(u, long_id, key=key):
-                G.edges[u, long_id, key]["mentions"] += data.get("mentions", 1)
-            else:
-                G.add_edge(u, long_id, key=key, **data)
-        for _, v, key, data in list(G.out_edges(short_id, keys=True, data=True)):
-            if not G.has_edge(long_id, v, key=key):
-                G.add_edge(long_id, v, key=key, **data)
-        G.nodes[long_id]["sources"] |= G.nodes[short_id]["sources"]
-        spellings[long_id].update(spellings.pop(short_id, Counter()))
-        for _, data in G.nodes(data=True):
-            for attr in ("method", "dataset", "metric"):
-                if data.get(attr) == short_id:
-                    data[attr] = long_id
-        G.remove_node(short_id)
+        if target in G and G.nodes[short_id].get("type") == G.nodes[target].get("type"):
+            _merge_node(G, spellings, short_id, target)
     for node in G:
         if G.nodes[node]["type"] == "Paper":
             for pred in ("uses",):
                 for _, v, key in list(G.out_edges(node, keys=True)):
                     if key == pred and G.has_edge(node, v, key="proposes"):
                         G.remove_edge(node, v, key=pred)
+
+
+def _variant_long_forms(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], targets: list[str]) -> dict[str, str]:
+    """Long forms of one acronym that name one thing, each mapped to the node the most papers
+    link to (`kg.resolve.same_long_form`)."""
+    if len(targets) < 2:
+        return {}
+    group = {t: t for t in targets}
+
+    def root(node: str) -> str:
+        while group[node] != node:
+            node = group[node]
+        return node
+
+    words_of = {t: [w for w in map(long_form_words, spellings.get(t, ())) if len(w) >= 2] for t in sorted(targets)}
+    by_words: dict[tuple[str, ...], str] = {}
+    for t, forms in words_of.items():
+        for words in forms:
+            by_words.setdefault(words, t)
+    for t, forms in words_of.items():
+        for words in forms:
+            for probe in (words, words[:-1] if len(words) > 2 else ()):
+                other = by_words.get(probe)
+                if other is not None and root(other) != root(t):
+                    group[root(other)] = root(t)
+    members: dict[str, list[str]] = defaultdict(list)
+    for t in targets:
+        members[root(t)].append(t)
+    moves = {}
+    for nodes in members.values():
+        keep = min(nodes, key=lambda n: (-sum(1 for u in G.predecessors(n) if u.startswith("paper:")), n))
+        moves.update({n: keep for n in nodes if n != keep})
+    return moves
+
+
+def _merge_node(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], old: str, new: str) -> None:
+    """Move node `old`'s edges, sources, spellings and result references to `new`."""
+    for u, _, key, data in list(G.in_edges(old, keys=True, data=True)):
+        if G.has_edge(u, new, key=key):
+            G.edges[u, new, key]["mentions"] += data.get("mentions", 1)
+        else:
+            G.add_edge(u, new, key=key, **data)
+    for _, v, key, data in list(G.out_edges(old, keys=True, data=True)):
+        if not G.has_edge(new, v, key=key):
+            G.add_edge(new, v, key=key, **data)
+    G.nodes[new]["sources"] |= G.nodes[old]["sources"]
+    spellings[new].update(spellings.pop(old, Counter()))
+    for _, data in G.nodes(data=True):
+        for attr in ("method", "dataset", "metric"):
+            if data.get(attr) == old:
+                data[attr] = new
+    G.remove_node(old)
 
 
 def _add_record(

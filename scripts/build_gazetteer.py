@@ -62,6 +62,7 @@ and byte-identical between runs.
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import json
 import re
@@ -863,9 +864,27 @@ def name_reason(e: Entry, text: str) -> str | None:
             return "not an activity (task head)"
         if n_words == 1 and QUALITY_NOUN.search(head):
             return "quality noun"
+        if n_words == 1:
+            return "one word: names the technique as often as the task"  # "Quantization"
+        if _method_head(head):
+            return "head ends more methods than tasks"  # "Dynamic Time Warping", "Graph Embedding"
     if e.label == "Metric" and not ({text.lower(), *re.split(r"[\s\-]+", text.lower())} & METRIC_WORDS):
         return "not a measure"
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _head_labels() -> dict[str, dict[str, int]]:
+    """Labels of the spans each word ends in the training corpora (`kg/data/termhood.json`)."""
+    path = REPO / "kg" / "data" / "termhood.json"
+    return json.loads(path.read_text(encoding="utf-8"))["head_labels"]  # type: ignore[no-any-return]
+
+
+def _method_head(head: str) -> bool:
+    """True when `head` ends more Method than Task spans, at least 10 of them, in the training corpora."""
+    counts = _head_labels().get(head.lower(), {})
+    methods, tasks = counts.get("Method", 0), counts.get("Task", 0)
+    return methods + tasks >= 10 and methods > tasks
 
 
 def scirex_reason(label: str, text: str, ws: list[str]) -> str | None:

@@ -38,9 +38,11 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--beta", type=float, default=0.5)
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--floor", type=float, default=0.35, help="model-only mentions from this score on are candidates")
+    ap.add_argument("--floor", type=float, default=0.45, help="model-only mentions from this score on are candidates")
     ap.add_argument("--scope", choices=("model-only", "all"), default="model-only",
                     help="which links the model decides (the others keep their measured precision)")
+    ap.add_argument("--target", type=float, default=0.87,
+                    help="set the threshold for this precision of all kept links (else the best F-beta)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     args = ap.parse_args()
 
@@ -48,7 +50,7 @@ def main() -> None:
     records = list(extract_papers([p.paper() for p in papers], load_pipeline()))
     raw = assemble_graph(records, candidate_floor=args.floor)
     rows = link_rows(papers, raw)
-    model = fit_model(rows, args.l2, args.beta, args.floor, args.scope)
+    model = fit_model(rows, args.l2, args.beta, args.floor, args.scope, args.target)
     print("weights:", ", ".join(f"{f} {w:+.2f}" for f, w in zip(FEATURES, model.weights, strict=True)))
     print(f"threshold {model.threshold}; calibrated components: {len(model.precision)}")
     print("\nwithout admission:\n" + format_link_table(score_links(papers, graph_links(assemble_graph(records)))))
@@ -58,7 +60,8 @@ def main() -> None:
         links: dict[str, list] = {}
         for k in range(args.folds):
             test = {p.id for i, p in enumerate(papers) if i % args.folds == k}
-            fold = fit_model([r for r in rows if r.paper not in test], args.l2, args.beta, args.floor, args.scope)
+            fold = fit_model([r for r in rows if r.paper not in test], args.l2, args.beta, args.floor, args.scope,
+                             args.target)
             G = admit(raw.copy(), fold)
             links.update({pid: lk for pid, lk in graph_links(G).items() if pid in test})
         print(f"\ncross-validated ({args.folds} folds by paper):\n" + format_link_table(score_links(papers, links)))

@@ -105,3 +105,59 @@ def test_metrics_know_their_direction_and_a_range_keeps_its_high_end():
     assert "direction" not in G.nodes["metric:blah"]
     result = G.nodes["result:q:0"]
     assert (result["value"], result["value_max"], result["label"]) == (2.0, 2.6, "FID = 2–2.6")
+
+
+def defining(pid, eid, alias, text=None):
+    """A paper that defines `alias` as the long form of node `eid`."""
+    return Extraction(paper=Paper(id=pid, abstract="x"),
+                      entities=(mention(text or eid.split(":")[1], "Method", eid),), aliases=((eid, alias),))
+
+
+def test_an_acronym_one_paper_defines_is_not_merged_elsewhere():
+    recs = [defining("a", "method:tidallearning", "TL"),
+            Extraction(paper=Paper(id="b", abstract="TL kernels"), entities=(mention("TL", "Method", "method:tl"),))]
+    G = build_graph(recs)
+    assert "method:tl" in G and not G.has_edge("paper:b", "method:tidallearning", key="uses")
+
+
+def test_an_acronym_two_papers_define_alike_is_merged():
+    recs = [defining("a", "method:tidallearning", "TL"), defining("b", "method:tidallearning", "TLs"),
+            Extraction(paper=Paper(id="c", abstract="TL"), entities=(mention("TL", "Method", "method:tl"),))]
+    G = build_graph(recs)
+    assert "method:tl" not in G and G.has_edge("paper:c", "method:tidallearning", key="uses")
+    recs.append(defining("d", "method:topicallayering", "TL"))
+    assert "method:tl" in build_graph(recs)
+
+
+def test_one_paper_counts_once_however_often_it_defines():
+    rec = Extraction(paper=Paper(id="a", abstract="x"),
+                     entities=(mention("tidal learning", "Method", "method:tidallearning"),),
+                     aliases=(("method:tidallearning", "TL"), ("method:tidallearning", "TLs")))
+    other = Extraction(paper=Paper(id="c", abstract="TL"), entities=(mention("TL", "Method", "method:tl"),))
+    assert "method:tl" in build_graph([rec, other])
+
+
+def test_long_forms_of_one_acronym_that_differ_by_a_head_noun_or_ending_fold():
+    recs = [defining("a", "method:ringattentional", "RAN", "ring attentional"),
+            defining("b", "method:ringattentionnetwork", "RAN", "ring attention network"),
+            Extraction(paper=Paper(id="c", abstract="x"),
+                       entities=(mention("ring attention networks", "Method", "method:ringattentionnetwork"),)),
+            defining("d", "method:ringaccessnetwork", "RAN", "ring access network")]
+    G = build_graph(recs)
+    assert "method:ringattentional" not in G and "method:ringaccessnetwork" in G
+    assert G.has_edge("paper:a", "method:ringattentionnetwork", key="uses")
+    assert "ring attentional" in G.nodes["method:ringattentionnetwork"]["aliases"]
+
+
+def test_no_alias_is_a_bare_number_or_version():
+    rec = Extraction(paper=Paper(id="a", abstract="x"), entities=(
+        Mention(text="ZetaSet-300", label="Dataset", start=0, end=11, field="abstract", name="ZetaSet-300",
+                id="dataset:zetaset300", score=0.9, source="gazetteer"),
+        Mention(text="300", label="Dataset", start=12, end=15, field="abstract", name="ZetaSet-300",
+                id="dataset:zetaset300", score=0.9, source="gazetteer"),
+        Mention(text="v2", label="Dataset", start=16, end=18, field="abstract", name="ZetaSet-300",
+                id="dataset:zetaset300", score=0.9, source="gazetteer"),
+    ))
+    G = build_graph([rec])
+    assert G.nodes["dataset:zetaset300"]["aliases"] == []
+    assert G.edges["paper:a", "dataset:zetaset300", "evaluatedOn"]["mentions"] == 3

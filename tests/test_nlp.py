@@ -416,7 +416,7 @@ def test_more_proposal_cues_name_the_proposed_method(tiny_nlp):
             "ADC-GAN",
         "We propose to decouple them by Mixture of weak and strong experts (Mowst), where one is an MLP.": "Mowst",
         "We propose a new pre-training method based on Leave-One-Out K-Nearest-Neighbor, or LOOK for short.":
-            "LOOK",
+            "Leave-One-Out K-Nearest-Neighbor",
         "We introduce a simple variant of the model, RETRO++, which improves QA.": "RETRO++",
         # the cue later in a sentence whose subject is "we"
         "We enable this analysis by developing an efficient Graphlet Orbit Counter (GOC), which is fast.":
@@ -603,3 +603,84 @@ def test_a_name_right_after_the_cue_beats_an_acronym_defined_later_in_the_clause
     rec = run(tiny_nlp, abstract="We propose CollaboNet. Keywords: NER Deep Learning Named Entity Recognition "
                                  "Text Mining")
     assert {m.text for m in rec.entities if m.role == "proposed"} == {"CollaboNet"}
+
+
+def test_a_short_form_the_paper_defines_names_its_long_form_not_the_gazetteers():
+    nlp = ruler_pipeline([
+        {"label": "Task", "pattern": "OFE"},
+        {"label": "Method", "pattern": "progressive early-fusion transformers"},
+        {"label": "Method", "pattern": "PEFT"},
+    ])
+    rec = run(nlp, abstract="We train with Online Feature Ensembling (OFE) throughout. Later, OFE keeps its gains.")
+    assert {m.name for m in rec.entities} == {"Online Feature Ensembling"}
+    rec = run(nlp, abstract="We stack progressive early-fusion transformers (PEFTs) deeply. Each PEFT has two PEFTs.")
+    assert {m.id for m in rec.entities} == {"method:progressiveearlyfusiontransformer"}
+    assert not [m for m in rec.entities if m.source == "gazetteer"]
+
+
+def test_more_ways_to_define_an_acronym(tiny_nlp):
+    cases = {
+        "We propose a Lattice transDucer (LatDucer) for speech. LatDucer is fast.": ("LatDucer", "Lattice transDucer"),
+        "We train a Rotary Unit Mixer, or RUM for short. RUM is fast.": ("RUM", "Rotary Unit Mixer"),
+        "Here we present QuBiT: Quantized Bidirectional Transformer. QuBiT is small.":
+            ("QuBiT", "Quantized Bidirectional Transformer"),
+        "We introduce SR-Mixer. Our Sparse Routed Mixer is trained on text.": ("SR-Mixer", "Sparse Routed Mixer"),
+    }
+    for text, pair in cases.items():
+        assert [(s.text, lf.text) for s, lf in tiny_nlp(text)._.kg_abbreviations] == [pair], text
+    rec = run(tiny_nlp, abstract="We introduce SR-Mixer. Our Sparse Routed Mixer is trained on text.")
+    assert {m.id for m in rec.entities} == {"method:sparseroutedmixer"}
+    assert rec.aliases == (("method:sparseroutedmixer", "SR-Mixer"),)
+    # a capital of the short form that no capital or word start of the long form matches
+    assert not tiny_nlp("We propose a Lattice transducer (LatDucer) for speech.")._.kg_abbreviations
+    assert not tiny_nlp("We introduce SR-Mixer. A sparse mixer, routed Mixer.")._.kg_abbreviations
+
+
+def test_an_acronym_and_a_mention_that_spells_it_out_are_one_entity():
+    nlp = ruler_pipeline([
+        {"label": "Method", "pattern": "Lossless Patch Quantizer"}, {"label": "Method", "pattern": "LPQ"},
+        {"label": "Method", "pattern": "Lossy Patch Query"}, {"label": "Task", "pattern": "Learned Patch Queue"},
+    ])
+    rec = run(nlp, abstract="The Lossless Patch Quantizer compresses images. With LPQ, images shrink.")
+    assert {m.id for m in rec.entities} == {"method:losslesspatchquantizer"}
+    assert rec.aliases == (("method:losslesspatchquantizer", "LPQ"),)
+    # two long forms that both spell it, or one of another type: no pair
+    rec = run(nlp, abstract="Lossy Patch Query and LPQ. The Lossless Patch Quantizer differs.")
+    assert "method:lpq" in {m.id for m in rec.entities} and not rec.aliases
+    rec = run(nlp, abstract="A Learned Patch Queue and LPQ.")
+    assert "method:lpq" in {m.id for m in rec.entities} and not rec.aliases
+
+
+def test_a_name_the_paper_proposes_has_one_type_in_it(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We present HALO, a framework for routing. HALO beats all baselines.")
+    assert {(m.label, m.id, m.role) for m in rec.entities} == {("Method", "method:halo", "proposed")}
+    rec = run(tiny_nlp, abstract="We report HALO on two datasets.")
+    assert {m.id for m in rec.entities} == {"metric:halo"}
+
+
+def test_a_type_word_after_a_known_name_keeps_the_name():
+    nlp = ruler_pipeline([{"label": "Method", "pattern": "GNN architectures"}])
+    rec = run(nlp, abstract="Deep GNN architectures oversmooth.")
+    assert {m.id for m in rec.entities} == {"method:graphneuralnetwork"}
+
+
+def test_a_model_mention_the_gazetteer_lists_under_another_type_takes_that_type():
+    from kg.nlp.extract import _gazetteer_label
+    from kg.nlp.merge import Candidate
+
+    nlp = ruler_pipeline([])
+    text = "A top-1 accuracy schedule and Halo."
+    doc = nlp(text)
+    gazetteer = nlp.get_pipe("kg_gazetteer_v1")
+
+    def label(name):
+        span = doc.char_span(text.index(name), text.index(name) + len(name))
+        return _gazetteer_label(Candidate(span, "Method", "ner", 0.75), gazetteer)
+
+    assert label("top-1 accuracy") == "Metric"
+    assert label("Halo") == "Method"  # the gazetteer's HALO is case-sensitive
+
+
+def test_a_drop_in_accuracy_is_no_loss_function(tiny_nlp):
+    rec = run(tiny_nlp, abstract="Pruning costs no top-1 accuracy loss.")
+    assert {(m.text, m.label) for m in rec.entities} == {("top-1 accuracy", "Metric")}

@@ -84,19 +84,27 @@ def fit_weights(rows: Sequence[LinkRow], l2: float = 1.0) -> tuple[float, ...]:
     return tuple(float(w) for w in res.x)
 
 
-def choose_threshold(rows: Sequence[LinkRow], weights: Sequence[float], beta: float = 0.5) -> float:
-    """The nameness threshold that maximizes F-beta of the model-only links kept."""
+def choose_threshold(
+    rows: Sequence[LinkRow], weights: Sequence[float], beta: float = 0.5, fixed: Sequence[LinkRow] = (),
+    target: float | None = None,
+) -> float:
+    """The nameness threshold for the links `rows` the model decides, with `fixed` the links it
+    keeps anyway: the lowest one whose kept links (decided and fixed) reach precision `target`
+    when given and reachable, else the one that maximizes their F-beta."""
     model = AdmissionModel(tuple(weights))
     scored = sorted(((model.nameness(r.features), r.correct) for r in rows), reverse=True)
-    positives = sum(c for _, c in scored)
-    best, best_t, tp = -1.0, 0.5, 0
+    fixed_right = sum(r.correct for r in fixed)
+    positives = sum(c for _, c in scored) + fixed_right
+    best, best_t, tp, reached = -1.0, 0.5, fixed_right, None
     for i, (p, correct) in enumerate(scored, 1):
         tp += correct
-        prec, rec = tp / i, tp / positives if positives else 0.0
+        prec, rec = tp / (i + len(fixed)), tp / positives if positives else 0.0
         f = (1 + beta**2) * prec * rec / (beta**2 * prec + rec) if prec + rec else 0.0
         if f > best:
             best, best_t = f, p
-    return round(best_t, 4)
+        if target is not None and prec >= target:
+            reached = p
+    return round(reached if reached is not None else best_t, 4)
 
 
 def precision_table(rows: Sequence[LinkRow], strength: float = 5.0) -> dict[tuple[str, str], float]:
@@ -117,16 +125,19 @@ def precision_table(rows: Sequence[LinkRow], strength: float = 5.0) -> dict[tupl
 
 
 def fit_model(
-    rows: Sequence[LinkRow], l2: float = 1.0, beta: float = 0.5, floor: float = 0.5, scope: str = "model-only"
+    rows: Sequence[LinkRow], l2: float = 1.0, beta: float = 0.5, floor: float = 0.5, scope: str = "model-only",
+    target: float | None = None,
 ) -> AdmissionModel:
     """The admission model of `rows` (links of a graph assembled with candidates from `floor` on),
-    deciding the links of `scope` ("model-only" or "all")."""
+    deciding the links of `scope` ("model-only" or "all"), its threshold set for precision
+    `target` of all kept links (or the best F-beta)."""
     candidates = [r for r in rows if scope == "all" or model_only(r.component)]
     if not candidates:
         raise ValueError("no model-only links to fit on")
     weights = fit_weights(candidates, l2)
     corroborated = [r for r in rows if not model_only(r.component)]
-    return AdmissionModel(weights, choose_threshold(candidates, weights, beta), floor, scope,
+    fixed = [] if scope == "all" else corroborated
+    return AdmissionModel(weights, choose_threshold(candidates, weights, beta, fixed, target), floor, scope,
                           precision_table(corroborated))
 
 

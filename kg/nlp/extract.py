@@ -12,20 +12,20 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.model import paper_node, predicate
-from kg.nlp.abbrev import remember_text
+from kg.nlp.abbrev import remember_text, strict_long_form
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.merge import SCORES, Candidate
 from kg.nlp.results import error_metric_name, find_results
 from kg.nlp.urls import find_links
 from kg.records import Extraction, Mention, Paper, Relation, Result
-from kg.resolve import entity_id
+from kg.resolve import entity_id, entity_key, without_type_word
 
 __all__ = [
     "extract_papers", "paper_doc", "doc_to_extraction", "predict_mentions", "SEPARATOR", "MAX_FIELD_CHARS",
@@ -101,46 +101,54 @@ def _defined_shorts(text: str, long_of: dict[str, str], shorts_of: dict[str, lis
 
 
 def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extraction:
-    """Resolve the Doc's mentions to entities and build the paper's record."""
+    """Resolve the Doc's mentions to entities and build the paper's record.
+
+    A short form the paper defines names the paper's long form wherever it appears (also
+    in the plural or before a type word: "GNN architectures"), whatever the gazetteer
+    expands it to; an acronym and a mention the paper spells it out with are paired too
+    (`_spelled_out`)."""
     cands: list[Candidate] = doc._.kg_mentions or []
     long_of = {short.text: long.text for short, long in doc._.kg_abbreviations or ()}
+    long_of.update(_spelled_out(cands, long_of, gazetteer))
+    long_by_key = {entity_key(short): long for short, long in long_of.items()}
 
     def canonical(label: str, text: str, given: str) -> str:
         text = _without_short_forms(text, long_of)
+        own = long_of.get(text) or long_by_key.get(entity_key(text))
+        if own:
+            return gazetteer.lookup(label, own) or own
         given = long_of.get(given, given)  # "CE loss" named "CE", which the paper defines
-        long = long_of.get(text)
-        for name in (text, long, given) if long else (text, given):
-            known = gazetteer.lookup(label, name)
+        for name in (text, without_type_word(text), given):
+            known = gazetteer.lookup(label, name) if name else None
             if known:
                 return known
-        return given or long or text
+        return given or text
 
-    proposed_ids = set()
+    shorts_of: dict[str, list[str]] = {}
+    for short, long in long_of.items():
+        shorts_of.setdefault(long, []).append(short)
     mentions = []
     for cand in cands:
         where = _locate(paper, cand.span.start_char, cand.span.end_char)
         if where is None:
             continue
         field, start, end = where
-        name = canonical(cand.label, cand.span.text, cand.canonical)
-        eid = entity_id(cand.label, name)
-        if cand.role == "proposed":
-            proposed_ids.add(eid)
+        label = cand.label if entity_key(cand.span.text) in long_by_key else _gazetteer_label(cand, gazetteer)
+        name = canonical(label, cand.span.text, cand.canonical)
         mentions.append(
             Mention(
-                text=cand.span.text, label=cand.label, start=start, end=end, field=field,
-                name=name, id=eid, score=cand.score, source=cand.source, role=cand.role,
+                text=cand.span.text, label=label, start=start, end=end, field=field,
+                name=name, id=entity_id(label, name), score=cand.score, source=cand.source, role=cand.role,
                 nested=cand.nested,
             )
         )
+    mentions = _one_label_per_name(mentions, lambda m: bool(_defined_shorts(m.text, long_of, shorts_of)))
+    proposed_ids = {m.id for m in mentions if m.role == "proposed"}
     mentions = [
         m if m.id not in proposed_ids or m.role else Mention(**{**m.to_dict(), "role": "proposed"})
         for m in mentions
     ]
     mentions = _name_errors(paper, mentions, gazetteer)
-    shorts_of: dict[str, list[str]] = {}
-    for short, long in long_of.items():
-        shorts_of.setdefault(long, []).append(short)
     aliases = tuple(
         sorted({(entity_id(m.label, m.name), s) for m in mentions for s in _defined_shorts(m.text, long_of, shorts_of)})
     )
@@ -173,6 +181,73 @@ def _name_errors(paper: Paper, mentions: list[Mention], gazetteer: Gazetteer) ->
         if error is not None:
             name = gazetteer.lookup("Metric", error) or error
             m = replace(m, name=name, id=entity_id("Metric", name))
+        out.append(m)
+    return out
+
+
+_MAX_PAIR_TESTS = 20_000  # acronym x long-form tests per paper (a hostile paper has thousands of each)
+
+
+def _spelled_out(cands: list[Candidate], long_of: dict[str, str], gazetteer: Gazetteer) -> dict[str, str]:
+    """Acronyms the paper uses undefined that one of its mentions of the same type spells
+    out (`kg.nlp.abbrev.strict_long_form`): "LPQN" and "Low Precision Quantile Network" are
+    one entity. An acronym that several long forms spell, or that the gazetteer knows as
+    another thing, stays as it is."""
+    defined = {entity_key(short) for short in long_of}
+    shorts: dict[str, set[str]] = {}
+    longs: dict[tuple[str, str], set[str]] = {}
+    for cand in cands:
+        text = cand.span.text
+        if " " not in text and sum(c.isupper() for c in text) >= 2 and entity_key(text) not in defined:
+            shorts.setdefault(text, set()).add(cand.label)
+        elif (" " in text or "-" in text) and "(" not in text and text[:1].isalpha():
+            longs.setdefault((cand.label, text[0].lower()), set()).add(text)
+    found: dict[str, str] = {}
+    budget = _MAX_PAIR_TESTS
+    for short, labels in sorted(shorts.items()):
+        for label in sorted(labels):
+            options = sorted(longs.get((label, short[0].lower()), ()))
+            budget -= len(options)
+            if budget < 0:
+                return found
+            spelled = [long for long in options if strict_long_form(short, long)]
+            if not spelled or len({entity_key(long) for long in spelled}) > 1:
+                continue
+            known = gazetteer.lookup(label, short)
+            if known is None or known == gazetteer.lookup(label, spelled[0]):
+                found[short] = spelled[0]
+    return found
+
+
+def _gazetteer_label(cand: Candidate, gazetteer: Gazetteer) -> str:
+    """The label of a mention only the model found, or the gazetteer's when the gazetteer lists
+    its text (or the text before a type word) under one other label only: "top-1 accuracy"
+    is a metric whatever the model says."""
+    if cand.source != "ner" or cand.role:
+        return cand.label
+    text = cand.span.text
+    labels = gazetteer.labels_of(text) | gazetteer.labels_of(without_type_word(text))
+    return labels.pop() if len(labels) == 1 and cand.label not in labels else cand.label
+
+
+def _one_label_per_name(mentions: list[Mention], defines: Callable[[Mention], bool]) -> list[Mention]:
+    """One type for a name the paper proposes or defines: its other mentions no more confident
+    than the proposed or defining mention (a gazetteer's metric of the same name as the
+    proposed method, a model's task for the defined acronym) take its type."""
+    anchors: dict[str, Mention] = {}
+    for m in mentions:
+        if m.role == "proposed" or "abbrev" in m.source or defines(m):
+            key = entity_key(m.name)
+            best = anchors.get(key)
+            if best is None or (m.role == "proposed", m.score) > (best.role == "proposed", best.score):
+                anchors[key] = m
+    if not anchors:
+        return mentions
+    out = []
+    for m in mentions:
+        anchor = anchors.get(entity_key(m.name))
+        if anchor is not None and anchor.label != m.label and anchor.score >= m.score:
+            m = replace(m, label=anchor.label, id=entity_id(anchor.label, m.name))
         out.append(m)
     return out
 

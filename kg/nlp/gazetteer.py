@@ -6,6 +6,7 @@ Entries are data (``kg/data/gazetteer/*.jsonl``), one object per line:
 ``doc.spans["kg_gazetteer"]`` with the canonical name in ``span.kb_id_``.
 """
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -19,8 +20,9 @@ from spacy.util import filter_spans
 
 from kg.errors import KGError
 from kg.records import LABELS
+from kg.resolve import entity_id, entity_key
 
-__all__ = ["GazetteerEntry", "load_entries", "variants", "Gazetteer", "DEFAULT_PATH"]
+__all__ = ["GazetteerEntry", "load_entries", "variants", "known_acronyms", "Gazetteer", "DEFAULT_PATH"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 _SOURCE_RANK = {"curated": 0, "axcell": 1, "nlp-tdms": 2, "pwc-datasets": 3, "csner-pwc": 4, "scirex": 5}
@@ -64,6 +66,24 @@ def load_entries(path: str | Path = DEFAULT_PATH) -> Iterator[GazetteerEntry]:
                     raise KGError(f"{file}:{number}: bad gazetteer entry ({exc})") from None
 
 
+@functools.lru_cache(maxsize=4)
+def known_acronyms(path: str | Path = DEFAULT_PATH) -> dict[str, frozenset[str]]:
+    """Node ID of each acronym an entry lists (a word of mostly capitals) -> node IDs of the
+    entries it abbreviates.
+
+    >>> known_acronyms()["method:gnn"]
+    frozenset({'method:graphneuralnetwork'})
+    """
+    found: dict[str, set[str]] = {}
+    for entry in load_entries(path):
+        for alias in entry.aliases:
+            letters = [c for c in alias if c.isalpha()]
+            if " " not in alias and sum(c.isupper() for c in letters) * 2 > len(letters) >= 2 \
+                    and entity_key(alias) != entity_key(entry.name):
+                found.setdefault(entity_id(entry.label, alias), set()).add(entity_id(entry.label, entry.name))
+    return {short: frozenset(longs) for short, longs in found.items()}
+
+
 def variants(name: str) -> set[str]:
     """Spellings of `name` that should match too: hyphen/space swaps and the plural.
 
@@ -93,6 +113,7 @@ class Gazetteer:
         self.size = 0
         self.trusted: set[str] = set()
         self.names: dict[tuple[str, str], str] = {}
+        self.spelled: dict[tuple[str, bool], set[str]] = {}  # (form, case-sensitive) -> labels
 
     def initialize(
         self,
@@ -129,6 +150,10 @@ class Gazetteer:
                     matcher.add(match_id, [doc for f in chosen_forms for doc in self._patterns(f, sensitive)])
         self.size = len(chosen)
         self.names = {(label, form.lower()): name for (label, form, _), (_, name) in chosen.items()}
+        self.spelled = {}
+        for (label, form, sensitive), (_, name) in chosen.items():
+            if not (sensitive and label == "Dataset" and _short_acronym(form) and name not in self.trusted):
+                self.spelled.setdefault((form, sensitive), set()).add(label)
 
     def _patterns(self, form: str, sensitive: bool) -> list[Doc]:
         """`form` as token patterns. A case-insensitive form also gets its upper-case
@@ -143,6 +168,11 @@ class Gazetteer:
     def lookup(self, label: str, text: str) -> str | None:
         """Canonical name of `text` as an entity of type `label`, when the gazetteer knows it."""
         return self.names.get((label, text.lower()))
+
+    def labels_of(self, text: str) -> set[str]:
+        """The labels of the entries `text` spells as the matcher reads them (case-sensitive
+        forms exactly; short dataset acronyms that need a dataset cue are left out)."""
+        return self.spelled.get((text, True), set()) | self.spelled.get((text.lower(), False), set())
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []

@@ -267,8 +267,14 @@ def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
 def _collect(doc: Doc) -> list[Candidate]:
     pairs = doc._.kg_abbreviations or ()
     gazetteer = list(doc.spans.get("kg_gazetteer", []))
-    redefined = {short.text for short, long in pairs if _redefines(short, long, gazetteer)}
-    known = [g for g in gazetteer if g.text not in redefined]
+    # a known acronym the paper defines otherwise, also in the plural ("FCNs" defined, "FCN" used)
+    by_key: dict[str, set[str]] = {}
+    by_span: dict[tuple[int, int], set[str]] = {}
+    for g in gazetteer:
+        by_key.setdefault(entity_key(g.text), set()).add(g.kb_id_)
+        by_span.setdefault((g.start, g.end), set()).add(g.kb_id_)
+    redefined = {entity_key(short.text) for short, long in pairs if _redefines(short, long, by_key, by_span)}
+    known = [g for g in gazetteer if entity_key(g.text) not in redefined]
     established = _established_names(doc, known)
     cands: list[Candidate] = []
     for span in doc.spans.get("kg_rules", []):
@@ -413,6 +419,7 @@ def _with_definition(long: Span, short: Span) -> Span:
 
 
 _LOSS_WORDS = {"loss", "losses", "objective", "objectives", "regularizer", "regularization", "penalty"}
+_MAXIMIZED = {"accuracy", "acc"}  # a "loss" after it is a drop in it
 _NUMERIC_PRECISION = {"low", "lower", "mixed", "half", "full", "single", "double", "numerical", "numeric",
                       "arbitrary", "reduced", "high", "higher", "machine", "floating", "bit", "4-bit", "8-bit"}
 
@@ -426,6 +433,8 @@ def _metric_sense(cand: Candidate) -> Candidate | None:
     after = [t.lower_ for t in doc[span.end : span.end + 4] if not t.is_punct]
     clause = [t.lower_ for t in doc[span.end : span.end + 6]]
     clause = clause[: next((i for i, w in enumerate(clause) if w in {",", ".", ";", "and", "or"}), len(clause))]
+    if span[-1].lower_ in _MAXIMIZED and after[:1] in (["loss"], ["drop"], ["degradation"]):
+        return cand  # "no top-1 accuracy loss": less accuracy, not a loss function
     if after and after[0] in _LOSS_WORDS or after[:2] and after[1:2] == ["loss"] and len(after[0]) <= 5 or (
         "is" in clause[:1] and _LOSS_WORDS & set(clause)
     ):
@@ -437,12 +446,15 @@ def _metric_sense(cand: Candidate) -> Candidate | None:
     return cand
 
 
-def _redefines(short: Span, long: Span, gazetteer: list[Span]) -> bool:
-    """True when the paper defines a known acronym as something else (DSC = Discrete Sparse Coding)."""
-    known = {g.kb_id_ for g in gazetteer if g.text == short.text}
+def _redefines(
+    short: Span, long: Span, by_key: dict[str, set[str]], by_span: dict[tuple[int, int], set[str]]
+) -> bool:
+    """True when the paper defines a known acronym as something else (DSC = Discrete Sparse Coding);
+    `by_key` holds the gazetteer's names of the matched texts by key, `by_span` by token range."""
+    known = by_key.get(entity_key(short.text), set())
     if not known:
         return False
-    on_long = {g.kb_id_ for g in gazetteer if g.start == long.start and g.end == long.end}
+    on_long = by_span.get((long.start, long.end), set())
     return not (known & on_long) and all(entity_key(k) != entity_key(long.text) for k in known)
 
 

@@ -16,6 +16,7 @@ descriptive phrases ("our framework") never become entities. Matches go to
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -214,7 +215,8 @@ def rule_spans(doc: Doc) -> list[Span]:
                 spans.append(_span(doc, m.start(1) + prefix.start(1), m.start(1) + prefix.end(1), label, "proposed"))
     if title_len and title_name is None:
         spans.append(_title_as_name(doc, text, title_len) or _title_subject(doc, text, title_len))
-    pairs = doc._.kg_abbreviations or ()
+    pairs = sorted(doc._.kg_abbreviations or (), key=lambda pair: pair[1].start_char)
+    pair_starts = [lf.start_char for _, lf in pairs]  # the pairs near a cue are found by bisection
     cues = _proposal_cues(text)
     for cue in cues:
         clause = _clause_after(text, cue)
@@ -227,9 +229,10 @@ def rule_spans(doc: Doc) -> list[Span]:
         m = None if to_clause else _name_after_cue(clause)  # a name right after the cue wins
         # an acronym defined right after the cue, unless a name comes first ("we propose G3, a
         # framework based on Retrieval-Augmented Generation (RAG)")
+        window = pairs[bisect.bisect_left(pair_starts, cue.end()) : bisect.bisect_left(
+            pair_starts, min(clause_end, cue.end() + 40))]
         near = [] if to_clause or named_later else [
-            (s, lf) for s, lf in pairs if cue.end() <= lf.start_char < min(clause_end, cue.end() + 40)
-            and (m is None or lf.start_char <= cue.end() + m.start(1))
+            (s, lf) for s, lf in window if m is None or lf.start_char <= cue.end() + m.start(1)
         ]
         m = None if near else m
         coined = [] if near or m or named_later else [
