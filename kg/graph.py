@@ -136,8 +136,14 @@ def assemble_graph(
             definitions[short_id][long_id] += 1  # papers that define it so
     _merge_acronyms(G, definitions, spellings)
     for node, names in spellings.items():
-        name = canonical_name(names.elements())
         data = G.nodes[node]
+        coined = data.pop("coined", None)
+        # a paper's coined name for what it proposes ("UniFormer") is how readers know it, even
+        # where the paper spells it out ("Unified transFormer (UniFormer)"); a known entity
+        # keeps its name whatever one paper calls it
+        if coined and any("gazetteer" in s for s in data["sources"]):
+            coined = None
+        name = canonical_name((coined or names).elements())
         data["name"] = data["label"] = name
         # (lower case, text): a total order, so the output does not depend on set order
         # a bare number or version ("100" of "CIFAR-10/100", "V2") names nothing alone
@@ -252,6 +258,8 @@ def _merge_node(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], old: str
         if not G.has_edge(new, v, key=key):
             G.add_edge(new, v, key=key, **data)
     G.nodes[new]["sources"] |= G.nodes[old]["sources"]
+    if "coined" in G.nodes[old]:
+        G.nodes[new].setdefault("coined", Counter()).update(G.nodes[old]["coined"])
     spellings[new].update(spellings.pop(old, Counter()))
     for _, data in G.nodes(data=True):
         for attr in ("method", "dataset", "metric"):
@@ -288,6 +296,8 @@ def _add_record(
         if m.id not in G:
             G.add_node(m.id, type=m.label, label=m.name or m.text, sources=set())
         G.nodes[m.id]["sources"].add(m.source)
+        if m.role == "proposed" and _coined(m.text):
+            G.nodes[m.id].setdefault("coined", Counter())[m.text] += 1
         if m.name and m.name != m.text:
             spellings[m.id][m.name] += 1
             # "BioInfer corpus", "forward-forward algorithm (FF)": a text that is its name plus a
@@ -341,6 +351,17 @@ def _add_record(
             target = getattr(res, attr)
             if target and target in G:
                 G.add_edge(rid, target, key=pred, type=pred)
+
+
+def _coined(text: str) -> bool:
+    """A coined name, not an initialism nor a Title-Case word: one word of mixed case with a
+    capital inside a part ("UniFormer", "BA-LoRA") or capitals beside a lower-case part ("DR-Tune")."""
+    if not 0 < len(text) <= 40 or any(c.isspace() for c in text):
+        return False
+    parts = [p for p in text.removesuffix("s").split("-") if p]
+    inner = any(any(c.isupper() for c in p[1:]) and any(c.islower() for c in p) for p in parts)
+    caps_and_word = any(p.isupper() and len(p) > 1 for p in parts) and any(p[1:].islower() for p in parts)
+    return inner or caps_and_word
 
 
 def _inside_same_label(mentions: tuple[Mention, ...], floors: tuple[float, float]) -> set[int]:

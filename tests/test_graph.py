@@ -161,3 +161,14 @@ def test_no_alias_is_a_bare_number_or_version():
     G = build_graph([rec])
     assert G.nodes["dataset:zetaset300"]["aliases"] == []
     assert G.edges["paper:a", "dataset:zetaset300", "evaluatedOn"]["mentions"] == 3
+
+
+def test_a_proposed_coined_name_names_the_node_of_its_long_form():
+    text = "We propose the Quokka Gated Network (QuoGNet). QuoGNet is fast."
+    ents = (Mention("Quokka Gated Network", "Method", 15, 35, "abstract", name="Quokka Gated Network",
+                    id="method:quokkagatednetwork", score=0.9, source="abbrev", role="proposed"),
+            Mention("QuoGNet", "Method", 47, 54, "abstract", name="Quokka Gated Network",
+                    id="method:quokkagatednetwork", score=0.9, source="abbrev", role="proposed"))
+    G = build_graph([Extraction(paper=Paper(id="q", abstract=text), entities=ents)], admission=False)
+    node = G.nodes["method:quokkagatednetwork"]
+    assert node["name"] == "QuoGNet" and "Quokka Gated Network" in node["aliases"] and "coined" not in node
