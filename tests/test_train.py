@@ -31,9 +31,9 @@ def test_unlabelled_lines_scirex_sentences_then_tokenized_texts(tmp_path: Path) 
 
 
 def test_pretrain_block_describes_the_trained_tok2vec() -> None:
-    """scripts/pretrain_r9.cfg (run r9) only adds the pretraining block; the tok2vec stays ner.cfg's."""
+    """scripts/pretrain_encoder.cfg only adds the pretraining block; the tok2vec stays ner.cfg's."""
     base = Config().from_disk(DEFAULT_CONFIG, interpolate=False)
-    block = Config().from_disk(ROOT / "scripts" / "pretrain_r9.cfg", interpolate=False)
+    block = Config().from_disk(ROOT / "scripts" / "pretrain_encoder.cfg", interpolate=False)
     assert "components" not in block and "tok2vec" not in json.dumps(block.get("corpora", {}))
     merged = base.merge(block)
     assert merged["components"] == base["components"]

@@ -74,7 +74,7 @@ CORPUS_LABELS: dict[str, frozenset[str]] = {
     "csner": frozenset({"Task", "Method"}),
 }
 
-#: training corpora whose texts (besides SciREX full text) are the unlabelled text (vectors, r9 pretraining)
+#: training corpora whose texts (besides SciREX full text) are the unlabelled text (vectors, encoder pretraining)
 UNLABELLED_CORPORA = ("scierc", "tdmsci", "csner")
 
 #: labels scored on each dev set
@@ -173,7 +173,7 @@ def unlabelled_lines(shared_dir: str | Path, texts: Iterable[str]) -> Iterable[s
     SciREX train full text (one line per sentence, ~1.7 M words), then `texts`
     (tokenized by ``spacy.blank("en")``). Pass only *training* texts: no dev,
     held-out or test text. Used for the floret vectors (:func:`build_vectors`) and
-    for `spacy pretrain` (run r9, `scripts/pretrain_r9.py`).
+    for `spacy pretrain` (`scripts/pretrain_encoder.py`).
     """
     import spacy
 

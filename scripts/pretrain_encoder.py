@@ -1,18 +1,19 @@
-"""Run r9's tok2vec pretraining (`spacy pretrain`, characters objective); see kg/data/ner_model/MODEL.md.
+"""Pretrain the NER's tok2vec with `spacy pretrain` (characters objective); see docs/experiments/ner.md.
 
-    python scripts/pretrain_r9.py OUT --shared ../shared --max-epochs 4
+    python scripts/pretrain_encoder.py OUT --shared ../shared --max-epochs 4
 
 writes ``OUT/raw.jsonl`` (SciREX train full text + SciERC train + TDMSci train split +
 CS-NER train titles, via :func:`kg.eval.train.unlabelled_lines`; no dev, held-out or test
 text; chunks of whole sentences up to 200 words), ``OUT/pretrain.cfg`` (``kg/data/ner.cfg``
-+ ``scripts/pretrain_r9.cfg``, static vectors off as in r8) and ``OUT/weights/model{E}.bin``
-after each epoch E. r9 was then trained with that same config (it must keep the
-[pretraining] block, or spaCy ignores init_tok2vec):
++ ``scripts/pretrain_encoder.cfg``, static vectors off as in the shipped recipe) and
+``OUT/weights/model{E}.bin`` after each epoch E. A model is then trained from those weights
+with that same config (it must keep the [pretraining] block, or spaCy ignores init_tok2vec):
 
-    python -m kg.eval.train OUT/r9 --shared ../shared --corpora scierc,scirex,tdmsci --no-vectors \
+    python -m kg.eval.train OUT/pretrained --shared ../shared --corpora scierc,scirex,tdmsci --no-vectors \
         --silver SILVER/model-best --config OUT/pretrain.cfg --set paths.init_tok2vec=OUT/weights/model3.bin
 
-r9 did not beat r8, so none of this is part of ``kg train``.
+Pretraining scored no better than the same recipe without it, so none of this is part of
+``kg train``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out")
     ap.add_argument("--shared", default="../shared")
-    ap.add_argument("--max-epochs", type=int, default=4, help="epochs over the text (r9: 4)")
+    ap.add_argument("--max-epochs", type=int, default=4, help="epochs over the text (measured: 4)")
     ap.add_argument("--chunk-words", type=int, default=200)
     ap.add_argument("--text-only", action="store_true", help="write raw.jsonl and the config, do not pretrain")
     args = ap.parse_args()
@@ -62,7 +63,7 @@ def main() -> int:
 
     cfg = Config().from_disk(DEFAULT_CONFIG, interpolate=False)
     cfg = cfg.merge(Config().from_disk(PRETRAIN_BLOCK, interpolate=False))
-    cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = False  # as r8
+    cfg["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = False  # as the shipped recipe
     cfg["paths"]["raw_text"] = str(out / "raw.jsonl")
     cfg["pretraining"]["max_epochs"] = args.max_epochs
     cfg.to_disk(out / "pretrain.cfg")
