@@ -166,3 +166,27 @@ def test_the_cache_key_covers_every_module_extraction_runs():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()}
     exempt = {"__init__.py", "errors.py"}  # packages' markers and error classes decide no output
     assert {p for p in loaded if p.name not in exempt} <= {p.resolve() for p in extraction_files(False)}
+
+
+def test_the_build_fingerprint_covers_every_module_the_graph_and_exports_run():
+    """A rerun with unchanged inputs is skipped when the fingerprint is unchanged: every kg
+    module a build imports outside extraction (whose files `pipeline_version` covers) must be
+    in it, and so must the admission model and the data the graph reads."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import kg.build as build
+    from kg.nlp.pipeline import extraction_files
+
+    code = ("import sys, kg.build, kg.graph, kg.export.rdf, kg.export.html, kg.sparql.store; "
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('kg.') and m.__file__))")
+    loaded = {Path(f).resolve() for f in subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()}
+    root = Path(build.__file__).resolve().parent.parent
+    covered = {p.resolve() for pattern in build._BUILD_CODE for p in root.glob(pattern)}
+    covered |= {p.resolve() for p in extraction_files(False)}
+    exempt = {"__init__.py", "errors.py"}
+    assert {p for p in loaded if p.name not in exempt} <= covered
+    for data in ("admission.json", "termhood.json", "metric_directions.tsv"):
+        assert (root / "data" / data).resolve() in covered

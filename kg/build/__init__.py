@@ -57,8 +57,9 @@ OUTPUTS = {
 
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
 _BUILD_CODE = (
-    "__init__.py", "build/*.py", "graph.py", "records.py", "codec.py", "resolve.py", "namespace.py",
-    "atomic.py", "sparql/store.py", "ingest/*.py", "export/**/*.py",
+    "__init__.py", "build/*.py", "graph.py", "admission.py", "model.py", "directions.py", "records.py", "codec.py",
+    "resolve.py", "namespace.py", "atomic.py", "sparql/store.py", "ingest/*.py", "export/**/*",
+    "data/admission.json", "data/termhood.json", "data/metric_directions.tsv", "data/ontology/*",
 )
 
 
