@@ -34,7 +34,7 @@ from kg.resolve import entity_key
 
 __all__ = [
     "AdmissionModel", "FEATURES", "link_features", "load_model", "admit", "model_only", "termhood",
-    "ENTITY_EDGES",
+    "ENTITY_EDGES", "drop_non_evaluation",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -207,6 +207,43 @@ def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDi
             measured = model.precision.get((component, str(node["type"])))
             if measured is not None:
                 data["score"] = measured
+    G.remove_edges_from(drop)
+    _drop_unlinked(G)
+    return G
+
+
+# a sentence that evaluates with a quantity: a number, a comparison, a measuring phrase
+_EVALUATES = re.compile(
+    r"\d|\b(?:in terms of|measured|evaluat\w*|outperform\w*|achiev\w*|report\w*|compar\w*|reduc\w*|"
+    r"improv\w*|lower|higher|better|worse|fewer|less|faster|slower|score\w*|state-of-the-art)\b", re.I)
+# ... and one that uses it to train: "cross-entropy as a surrogate loss", "a log-likelihood objective"
+_TRAINS_WITH = re.compile(r"\b(?:loss(?:es)?|objectives?|regulari[sz]\w*|minimi[sz]\w*|maximi[sz]\w*|trained)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _quantities() -> frozenset[str]:
+    """Keys of the metric names that also name an objective or a model property."""
+    lines = (DATA / "lexicon" / "quantities.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(entity_key(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def drop_non_evaluation(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Drop `measuredBy` links to a quantity the paper does not evaluate with: "the number of
+    parameters in large language models", "binary cross-entropy as a regularization". A link
+    stays when the paper reports a value of it, or its sentence evaluates and does not train
+    with it. In place; returns `G`."""
+    quantities = _quantities()
+    drop = []
+    for u, v, key, data in G.edges(keys=True, data=True):
+        name = str(G.nodes[v].get("name", ""))
+        if key != "measuredBy" or not {entity_key(name), entity_key(name.split()[-1] if name else "")} & quantities:
+            continue
+        valued = any(G.nodes[r].get("metric") == v for _, r, k in G.out_edges(u, keys=True) if k == "reports")
+        sentence = str(data.get("sentence", ""))
+        text = str(data.get("text", ""))
+        rest = sentence.replace(text, " ", 1)
+        if not valued and (not _EVALUATES.search(rest) or _TRAINS_WITH.search(rest)):
+            drop.append((u, v, key))
     G.remove_edges_from(drop)
     _drop_unlinked(G)
     return G

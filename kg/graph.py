@@ -40,7 +40,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.admission import admit, load_model, model_only
+from kg.admission import admit, drop_non_evaluation, load_model, model_only
 from kg.directions import metric_direction
 from kg.model import EDGE_TYPES, LABEL_PREDICATE, NODE_TYPES, paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention
@@ -116,6 +116,9 @@ def build_graph(
     """
     model = load_model() if admission else None
     G = assemble_graph(records, min_score, model.floor if model else None)
+    if not admission:
+        return G
+    drop_non_evaluation(G)
     return admit(G, model) if model else G
 
 

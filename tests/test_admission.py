@@ -81,3 +81,28 @@ def test_shipped_model_prefers_names_to_descriptions():
 def test_model_round_trips_through_json():
     model = _shape_model()
     assert AdmissionModel.from_json(model.to_json()) == model
+
+
+def _metric_record(sentence: str, name: str, result: bool = False) -> Extraction:
+    p = Paper(id="m", abstract=sentence)
+    start = sentence.index(name)
+    m = Mention(name, "Metric", start, start + len(name), "abstract", name=name,
+                id="metric:" + name.replace(" ", "").replace("-", ""), score=0.9, source="gazetteer")
+    results = (Result(metric=m.id, value=3.0, text="3.0", start=0, end=3),) if result else ()
+    return Extraction(paper=p, entities=(m,), results=results)
+
+
+def test_a_quantity_is_a_metric_only_where_the_paper_evaluates_with_it():
+    from kg.admission import drop_non_evaluation
+
+    def linked(sentence: str, name: str, result: bool = False) -> bool:
+        G = drop_non_evaluation(build_graph([_metric_record(sentence, name, result)], admission=False))
+        return any(k == "measuredBy" for _, _, k in G.out_edges("paper:m", keys=True))
+
+    assert not linked("As the number of parameters of wombat models grows, tuning gets harder.", "number of parameters")
+    assert not linked("We add a binary cross-entropy term as a regularizer of the wombat.", "binary cross-entropy")
+    assert not linked("Numbat keeps its inference latency low and compared to others uses a loss.", "inference latency")
+    assert linked("Numbat halves the number of parameters compared to Wombat.", "number of parameters")
+    assert linked("We compare the quokkas in terms of FLOPs.", "FLOPs")
+    assert linked("Its log-likelihood on held-out quokkas.", "log-likelihood", result=True)
+    assert linked("Wombat is evaluated by accuracy and nothing else.", "accuracy")  # not a quantity name
