@@ -182,8 +182,9 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[int, str, bytes]:
     from kg.sparql.query import is_update, query_prefixes, syntax_message
 
     text = job["query"]
+    prefixes = query_prefixes(job["base"])
     try:
-        kwargs: dict[str, Any] = {"prefixes": query_prefixes(job["base"])}
+        kwargs: dict[str, Any] = {"prefixes": prefixes}
         if job.get("default_graphs"):
             kwargs["default_graph"] = [NamedNode(g) for g in job["default_graphs"]]
         else:
@@ -194,9 +195,11 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[int, str, bytes]:
     except SyntaxError as exc:
         if is_update(text):
             return 403, "", b"SPARQL updates are not allowed: this endpoint is read-only\n"
-        return 400, "", (syntax_message(exc) + "\n").encode()
+        return 400, "", (syntax_message(exc, text=text, prefixes=prefixes) + "\n").encode()
     except ValueError as exc:
         return 400, "", f"bad request: {exc}\n".encode()
+    except RuntimeError as exc:  # e.g. a function Oxigraph does not implement
+        return 400, "", f"query failed: {exc}\n".encode()
     except OSError as exc:
         return 500, "", f"query evaluation failed: {exc}\n".encode()
     sink = _Capped(job["max_bytes"])
