@@ -27,9 +27,14 @@ def ttl(tmp_path_factory) -> Path:
 
 BROKEN = [
     ("SELEC ?x WHERE { ?x ?p ?o }",
-     "line 1, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC'"),
+     "line 1, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC' (did you mean SELECT?)"),
     ("PREFIX ex: <https://example.org/>\nDESCRIBEE ex:a",
-     "line 2, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'DESCRIBEE'"),
+     "line 2, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'DESCRIBEE' (did you mean DESCRIBE?)"),
+    ("SELECT ?m WHERE { ?p kg:proposes ?m } LIMT 5",
+     "line 1, column 39: expected the end of the query, found 'LIMT' (did you mean LIMIT?)"),
+    ("SELECT ?m WHERE { ?p kg:proposes ?m OPTINAL { ?p kg:hasCode ?r } }",
+     "line 1, column 37: expected '.', ';', ',' or '}' after the triple pattern, found 'OPTINAL' "
+     "(did you mean OPTIONAL?)"),
     ("SELECT ?x WHERE { ?x }",
      "line 1, column 22: expected a predicate (an IRI such as kg:uses, a variable or 'a') after the subject ?x, "
      "found '}'"),
@@ -71,8 +76,11 @@ BROKEN = [
      "line 1, column 41: STRLEN takes 1 argument, found 2"),
     ("SELECT ?r WHERE { ?r kg:value ?v FILTER(strlength(?v) > 2) }",
      "line 1, column 41: expected an expression (a variable, a value, a function call or '('), found 'strlength' "
-     "(strlength is no SPARQL function or keyword; functions other than the built-ins (STR, REGEX, ...) are "
-     "named by IRIs)"),
+     "(strlength is no SPARQL function or keyword; did you mean STRLEN?)"),
+    ("SELECT ?r WHERE { ?r kg:value ?v FILTER(foo(?v)) }",
+     "line 1, column 41: expected an expression (a variable, a value, a function call or '('), found 'foo' "
+     "(foo is no SPARQL function or keyword; functions other than the built-ins (STR, REGEX, ...) are named by "
+     "IRIs)"),
     ("SELECT ?x WHERE { BIND(1 AS ?x) BIND(2 AS ?x) }",
      "line 1, column 43: BIND(... AS ?x): ?x is already bound by the patterns before it in this group; "
      "choose a new name"),

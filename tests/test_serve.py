@@ -160,7 +160,8 @@ def test_format_parameter_in_the_url_or_the_form(endpoint):
 def test_syntax_errors_say_where_and_what(endpoint):
     """The endpoint and `kg query` share one message (kg.sparql.query.syntax_message)."""
     for text, message in [
-        ("SELEC ?x WHERE { ?x ?p ?o }", "line 1, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC'"),
+        ("SELEC ?x WHERE { ?x ?p ?o }",
+         "line 1, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC' (did you mean SELECT?)"),
         ("SELECT ?x\nWHERE {\n  ?x kg:title\n}",
          "line 4, column 1: expected an object after the predicate kg:title, found '}'"),
         ("SELECT ?x WHERE { ?x nope:title ?t }", "line 1, column 22: unknown prefix 'nope:' in nope:title"),
@@ -186,6 +187,8 @@ def test_errors_are_clear_and_without_traces(endpoint):
         (endpoint, None, {}, 400, "missing query"),
         (endpoint.replace("/sparql", "/nope"), None, {}, 404, "not found"),
         (endpoint, b"x", {"Content-Type": "text/plain"}, 415, "Content-Type"),
+        (endpoint + "?query=" + urllib.parse.quote("SELECT (kg:nosuchfunction(1) AS ?x) {}"), None, {}, 400,
+         "query failed: The custom function"),
     ]
     for url, data, headers, status, text in cases:
         got, _, body = _http(url, data, headers)

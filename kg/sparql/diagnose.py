@@ -13,7 +13,7 @@ when Oxigraph rejected the query too, and falls back to Oxigraph's own (cleaned)
 when the checker finds nothing.
 
 >>> print(diagnose("SELEC ?x WHERE { ?x ?p ?o }"))
-line 1, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC'
+line 1, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC' (did you mean SELECT?)
 >>> print(diagnose("SELECT ?x WHERE {\\n  ?x kg:title\\n}", {"kg": "https://w3id.org/kg/ontology#"}))
 line 3, column 1: expected an object after the predicate kg:title, found '}'
 >>> diagnose("ASK { ?s ?p ?o }") is None
@@ -22,8 +22,9 @@ True
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -172,6 +173,14 @@ _SCHEME = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
 _PREDICATE = "a predicate (an IRI such as kg:uses, a variable or 'a')"
 _PATTERN = "a triple pattern, FILTER, OPTIONAL, BIND, VALUES, MINUS, GRAPH, '{'"
 _EXPRESSION = "an expression (a variable, a value, a function call or '(')"
+
+
+def _did_you_mean(tok: _Tok, choices: Iterable[str]) -> str:
+    """``did you mean LIMIT?`` for a word close to one of `choices` (keywords), else ``""``."""
+    if tok.kind != "WORD":
+        return ""
+    close = difflib.get_close_matches(tok.text.upper(), list(choices), n=1, cutoff=0.78)
+    return f"did you mean {close[0]}?" if close else ""
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -563,8 +572,9 @@ class _Checker:
             low, high = _BUILTINS[name]
             self.arg_list(tok.text, low, high, at=tok.start)
         else:
-            self.fail(_EXPRESSION, hint=f"{tok.text} is no SPARQL function or keyword; functions other "
-                                        "than the built-ins (STR, REGEX, ...) are named by IRIs")
+            guess = _did_you_mean(tok, (*_BUILTINS, *_AGGREGATES, "BOUND", "EXISTS"))
+            self.fail(_EXPRESSION, hint=f"{tok.text} is no SPARQL function or keyword" + (
+                f"; {guess}" if guess else "; functions other than the built-ins (STR, REGEX, ...) are named by IRIs"))
 
     def arg_list(self, name: str, low: int, high: int | None, distinct: bool = False, at: int = -1) -> None:
         if not self.is_p("("):
@@ -654,7 +664,8 @@ class _Checker:
                     continue
                 if self.is_p("}", "{") or self.is_kw(*_PATTERN_KEYWORDS):
                     continue
-                hint = "a '.' ends each triple pattern" if self.starts_triple() else ""
+                hint = "a '.' ends each triple pattern" if self.starts_triple() else _did_you_mean(
+                    self.tok, (*_PATTERN_KEYWORDS, "UNION"))
                 self.fail("'.', ';', ',' or '}' after the triple pattern", hint=hint)
             elif self.is_p("{"):
                 inner |= self.group(set())
@@ -702,7 +713,8 @@ class _Checker:
             elif self.is_kw("UNION"):
                 self.fail(_PATTERN + " or '}'", hint="UNION goes between two { ... } groups")
             else:
-                self.fail(f"{_PATTERN} or '}}' (to close the '{{' at {self.where(opened.start)})", tok)
+                self.fail(f"{_PATTERN} or '}}' (to close the '{{' at {self.where(opened.start)})", tok,
+                          _did_you_mean(tok, (*_PATTERN_KEYWORDS, "UNION")))
             if self.is_p("."):
                 self.advance()
 
@@ -803,7 +815,8 @@ class _Checker:
             hint = ""
             if self.is_kw("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"):
                 hint = "updates are not allowed: the graph is read-only"
-            self.fail(QUERY_FORMS, hint=hint)
+            self.fail(QUERY_FORMS, hint=hint or _did_you_mean(self.tok, ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE",
+                                                                          "PREFIX", "BASE")))
         if self.is_kw("VALUES"):
             self.advance()
             self.data_block()
@@ -814,6 +827,8 @@ class _Checker:
                 hint = "clauses go in the order GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, VALUES, each at most once"
             elif self.is_p("}"):
                 hint = "one '}' too many?"
+            else:
+                hint = _did_you_mean(tok, _MODIFIERS)
             self.fail("the end of the query", tok, hint)
 
     def select_query(self, sub: bool) -> set[str]:
