@@ -453,7 +453,8 @@ def serve(
         int, typer.Option("--max-memory", help="Memory cap of each query worker in MB (0: none)")
     ] = 4096,
 ) -> None:
-    """Serve a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql.
+    """Serve a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql and a query
+    page (editor, examples, results table, CSV/JSON download) at http://HOST:PORT/.
 
     Example: kg serve outputs/ --port 7878
     """

@@ -604,8 +604,8 @@ def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
 
     signal.signal(signal.SIGTERM, stop)
     actual_host, actual_port = str(server.server_address[0]), int(server.server_address[1])
-    print(f"SPARQL endpoint: http://{actual_host}:{actual_port}/sparql (Ctrl-C to stop)",
-          flush=True)
+    print(f"SPARQL endpoint: http://{actual_host}:{actual_port}/sparql, query page: "
+          f"http://{actual_host}:{actual_port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
