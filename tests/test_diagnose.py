@@ -70,6 +70,8 @@ BROKEN = [
     ("SELECT ?r WHERE { ?r <https://example.org/a b> ?v }",
      "line 1, column 22: invalid IRI <https://example.org/a b>: an IRI cannot contain spaces, quotes, braces, "
      "|, ^, ` or \\"),
+    ("PREFIX ex: <https://example.org/a#b#>\nSELECT ?r WHERE { ?r ex:value ?v }",
+     "line 1, column 12: invalid IRI <https://example.org/a#b#>: invalid IRI code point '#'"),
     ("SELECT ?r WHERE { ?r <value> ?v }",
      "line 1, column 22: relative IRI <value>: write the whole IRI (<https://...>) or declare BASE <...> first"),
     ("SELECT ?r WHERE { ?r kg:value ?v FILTER(STRLEN(?v, 2)) }",

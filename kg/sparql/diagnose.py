@@ -76,7 +76,8 @@ _BNODE = re.compile(r"_:[\w](?:[\w.\-]*[\w\-])?")
 _LANG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?")
 _NUMBER = re.compile(r"\d+\.\d*[eE][+-]?\d+|\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[^\W\d_](?:[\w\-.]*[\w\-])?")  # a keyword or the prefix of a prefixed name
-_LOCAL = re.compile(r"(?:[\w:\-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]|\.(?=[\w:\-%\\]))*")
+_LOCAL = re.compile(r"(?:(?:[\w:]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+                    r"(?:[\w:\-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]|\.(?=[\w:\-%\\]))*)?")
 _PUNCT = ("<<(", ")>>", "^^", "&&", "||", "!=", "<=", ">=", "<<", ">>", "{|", "|}",
           "{", "}", "(", ")", "[", "]", ".", ",", ";", "*", "/", "|", "^", "!", "=", "<", ">", "+",
           "-", "?", "~")
@@ -232,7 +233,7 @@ class _Checker:
         tok = tok or self.tok
         if tok.kind == "ERR":
             raise _Fail(tok.start, tok.text)
-        bad = _BAD_IRI.match(self.text, tok.start) if self.is_p("<", tok=tok) else None
+        bad = _BAD_IRI.match(self.text, tok.start, tok.start + 500) if self.is_p("<", tok=tok) else None
         if bad:
             raise _Fail(tok.start, f"invalid IRI {_short(bad.group())}: an IRI cannot contain spaces, "
                                    "quotes, braces, |, ^, ` or \\")
@@ -260,7 +261,15 @@ class _Checker:
     def iri(self, what: str = "an IRI") -> None:
         tok = self.tok
         if tok.kind == "IRI":
-            if not self.base and not _SCHEME.match(tok.text):
+            if _SCHEME.match(tok.text):
+                from pyoxigraph import NamedNode
+
+                try:
+                    NamedNode(tok.text[1:-1])
+                except ValueError as exc:
+                    raise _Fail(tok.start, f"invalid IRI {_short(tok.text)}: {str(exc)[:1].lower()}{str(exc)[1:]}"
+                                ) from None
+            elif not self.base:
                 raise _Fail(tok.start, f"relative IRI {_short(tok.text)}: write the whole IRI "
                                        "(<https://...>) or declare BASE <...> first")
             self.advance()

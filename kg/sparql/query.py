@@ -75,7 +75,10 @@ def syntax_message(exc: BaseException, what: str = "SPARQL", text: str | None = 
     if text is not None and what == "SPARQL":
         from kg.sparql.diagnose import diagnose
 
-        found = diagnose(text, query_prefixes() if prefixes is None else prefixes)
+        try:
+            found = diagnose(text, query_prefixes() if prefixes is None else prefixes)
+        except Exception:  # noqa: BLE001 - the checker only explains; the parser's message remains
+            found = None
         # the parser reports the furthest character it read: the error is there or before
         if found is not None and (m is None or found.offset <= _offset(text, int(m.group(1)), int(m.group(2)))):
             return f"{what} syntax error at {found}"
