@@ -381,6 +381,34 @@ def analyze(
 
 
 @app.command()
+def leaderboard(
+    source: Annotated[
+        Path, typer.Argument(help="Output directory of kg build, kg.graphml or graph.json")
+    ],
+    dataset: Annotated[
+        str | None, typer.Option("--dataset", help="Only this dataset (name, alias or ID)")
+    ] = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", help="Only this metric (name, alias or ID)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | md")] = "table",
+) -> None:
+    """Print the results per dataset and metric, best first by the metric's direction (lowest
+    FID, highest accuracy), with method, value (a range as low–high), paper, code link and the
+    sentence that states the value.
+
+    Example: kg leaderboard outputs/ --dataset ImageNet --metric FID --format md
+    """
+    from kg.analytics.results import LEADERBOARD_FORMATS, format_leaderboard
+    from kg.analytics.results import leaderboard as rank
+    from kg.load import load_graph
+
+    if fmt not in LEADERBOARD_FORMATS:
+        raise KGError(f"unknown --format {fmt!r}; choose one of: {', '.join(LEADERBOARD_FORMATS)}")
+    typer.echo(format_leaderboard(rank(load_graph(source), dataset=dataset, metric=metric), fmt))
+
+
+@app.command()
 def query(
     graph: Annotated[
         Path, typer.Argument(help="kg build output directory, .ttl/.nt/.nq/.trig file or store/")
@@ -425,7 +453,8 @@ def serve(
         int, typer.Option("--max-memory", help="Memory cap of each query worker in MB (0: none)")
     ] = 4096,
 ) -> None:
-    """Serve a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql.
+    """Serve a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql and a query
+    page (editor, examples, results table, CSV/JSON download) at http://HOST:PORT/.
 
     Example: kg serve outputs/ --port 7878
     """

@@ -135,10 +135,11 @@ def results_graph() -> nx.MultiDiGraph:
 
     On ImageNet: Quokka an FID of 2.7, Wombat 3.1 to 3.4 (a range) and Numbat 2.2; on
     CIFAR-10: Quokka 96.1% and Wombat 97.0% accuracy; Numbat a "sharpness" of 0.8 (a
-    metric of unknown direction).
+    metric of unknown direction). Quokka's paper links its code (github.com/q/quokka).
     """
     specs: list[tuple[str, str, str, list[tuple[str, float, float | None, str, str]]]] = [
-        ("q1", "Quokka reaches an FID of 2.7 on ImageNet and 96.1% accuracy on CIFAR-10.", "Quokka",
+        ("q1", "Quokka reaches an FID of 2.7 on ImageNet and 96.1% accuracy on CIFAR-10. "
+               "Code: https://github.com/q/quokka", "Quokka",
          [("FID", 2.7, None, "", "ImageNet"), ("accuracy", 96.1, None, "%", "CIFAR-10")]),
         ("q2", "Wombat has an FID of 3.1 to 3.4 on ImageNet and 97.0% accuracy on CIFAR-10.", "Wombat",
          [("FID", 3.1, 3.4, "", "ImageNet"), ("accuracy", 97.0, None, "%", "CIFAR-10")]),
@@ -155,8 +156,11 @@ def results_graph() -> nx.MultiDiGraph:
         res = tuple(Result(metric=f"metric:{entity_key(m)}", value=v, value_max=high, unit=unit,
                            method=f"method:{entity_key(method)}", dataset=f"dataset:{entity_key(d)}")
                     for m, v, high, unit, d in results)
+        url = text.split("Code: ", 1)[1] if "Code: " in text else ""
+        repos = (Repo(url=url, kind="code", raw=url, start=text.index(url), end=len(text), host="github.com"),
+                 ) if url else ()
         records.append(Extraction(paper=Paper(id=pid, title=f"{method}: a model", abstract=text),
-                                  entities=ents, results=res))
+                                  entities=ents, results=res, repos=repos))
     return build_graph(records)
 
 

@@ -255,6 +255,7 @@ def test_leaderboard_ranks_by_direction_and_ranges_by_their_better_end():
     board = A.leaderboard(build_graph([Extraction(paper=Paper(id="t", abstract=text), entities=ents, results=res)]))
     assert board[["method", "value", "rank"]].values.tolist() == [["", 95.0, 1], ["X", 90.0, 1], ["Y", 93.0, 3]]
     assert A.leaderboard(example_graph()).empty and list(A.leaderboard(example_graph()).columns) == [
-        "dataset", "metric", "rank", "method", "value", "value_max", "unit", "direction", "paper"]
+        "dataset", "metric", "rank", "method", "value", "value_max", "unit", "direction", "paper", "title", "code",
+        "evidence"]
     with pytest.raises(KGError):
         A.leaderboard(results_graph(), dataset="no such dataset")

@@ -131,6 +131,46 @@ def test_sparql_query_body_and_content_negotiation(endpoint):
     assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
 
 
+def test_format_parameter_in_the_url_or_the_form(endpoint):
+    url = endpoint + "?" + urllib.parse.urlencode({"query": Q, "format": "csv"})
+    status, headers, body = _http(url)
+    assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert body.split() == ["name", "CIFAR-10", "ImageNet", "SQuAD"]
+    # format= wins over Accept; a form field counts like a URL parameter
+    form = urllib.parse.urlencode({"query": Q, "format": "tsv"}).encode()
+    status, headers, body = _http(endpoint, form, {"Content-Type": "application/x-www-form-urlencoded",
+                                                   "Accept": "application/sparql-results+json"})
+    assert status == 200 and headers["Content-Type"].startswith("text/tab-separated-values")
+    assert body.split() == ["?name", '"CIFAR-10"', '"ImageNet"', '"SQuAD"']
+    for fmt, mtype in (("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+                       ("text/csv", "text/csv")):
+        status, headers, _ = _http(endpoint + "?" + urllib.parse.urlencode({"query": Q, "format": fmt}))
+        assert status == 200 and headers["Content-Type"].split(";")[0] == mtype, fmt
+    construct = "CONSTRUCT { ?d a kg:Dataset } WHERE { ?d a kg:Dataset }"
+    for fmt, mtype in (("ntriples", "application/n-triples"), ("json", "application/ld+json"),
+                       ("turtle", "text/turtle")):
+        status, headers, _ = _http(endpoint + "?" + urllib.parse.urlencode({"query": construct, "format": fmt}))
+        assert status == 200 and headers["Content-Type"].split(";")[0] == mtype, fmt
+    status, _, body = _http(endpoint + "?" + urllib.parse.urlencode({"query": Q, "format": "yaml"}))
+    assert status == 400 and body.startswith("unknown format='yaml'; use json, xml, csv or tsv")
+    status, _, body = _http(endpoint + "?" + urllib.parse.urlencode({"query": Q, "format": "turtle"}))
+    assert status == 406 and "format=turtle is for CONSTRUCT/DESCRIBE" in body
+
+
+def test_syntax_errors_say_where_and_what(endpoint):
+    """The endpoint and `kg query` share one message (kg.sparql.query.syntax_message)."""
+    for text, message in [
+        ("SELEC ?x WHERE { ?x ?p ?o }",
+         "line 1, column 1: expected SELECT, CONSTRUCT, ASK or DESCRIBE, found 'SELEC' (did you mean SELECT?)"),
+        ("SELECT ?x\nWHERE {\n  ?x kg:title\n}",
+         "line 4, column 1: expected an object after the predicate kg:title, found '}'"),
+        ("SELECT ?x WHERE { ?x nope:title ?t }", "line 1, column 22: unknown prefix 'nope:' in nope:title"),
+    ]:
+        status, _, body = _http(endpoint + "?query=" + urllib.parse.quote(text))
+        assert status == 400 and body.startswith("SPARQL syntax error at " + message), body
+        assert len(body.splitlines()) == 1
+
+
 def test_errors_are_clear_and_without_traces(endpoint):
     sw = SPARQLWrapper(endpoint)
     sw.setQuery("SELECT ?x WHERE { ?x }")
@@ -147,6 +187,8 @@ def test_errors_are_clear_and_without_traces(endpoint):
         (endpoint, None, {}, 400, "missing query"),
         (endpoint.replace("/sparql", "/nope"), None, {}, 404, "not found"),
         (endpoint, b"x", {"Content-Type": "text/plain"}, 415, "Content-Type"),
+        (endpoint + "?query=" + urllib.parse.quote("SELECT (kg:nosuchfunction(1) AS ?x) {}"), None, {}, 400,
+         "query failed: The custom function"),
     ]
     for url, data, headers, status, text in cases:
         got, _, body = _http(url, data, headers)

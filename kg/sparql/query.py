@@ -19,7 +19,7 @@ Hello
 >>> query(path, "SELECT ?t WHERE { ?p dcterms:title ?t ")
 Traceback (most recent call last):
 ...
-kg.errors.KGError: SPARQL syntax error at line 1, column 39: expected one of ...
+kg.errors.KGError: SPARQL syntax error at line 1, column 39: expected '.', ';', ',' or '}' after the triple ...
 """
 
 from __future__ import annotations
@@ -53,15 +53,88 @@ def query_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
     return {**PREFIXES, "res": base}
 
 
-def syntax_message(exc: BaseException, what: str = "SPARQL") -> str:
-    """A parser error as ``<what> syntax error at line L, column C: ...``."""
-    text = " ".join(str(exc).split())
-    if len(text) > 240:
-        text = text[:239] + "…"
-    m = _POSITION.match(text)
+def syntax_message(exc: BaseException, what: str = "SPARQL", text: str | None = None,
+                   prefixes: dict[str, str] | None = None) -> str:
+    """A parser error as ``<what> syntax error at line L, column C: <what was expected>, found <token>``.
+
+    Given the query `text` (and the `prefixes` predeclared for it), the position and the
+    expectation come from :func:`kg.sparql.diagnose.diagnose`, which names the first token
+    that cannot continue the query; otherwise (RDF files, or an error that checker does not
+    see) from the parser's own message, cleaned of grammar internals.
+
+    >>> from pyoxigraph import Store
+    >>> q = "PREFIX kg: <https://w3id.org/kg/ontology#>\\nSELECT ?m WHERE { ?m kg:uses }"
+    >>> try:
+    ...     Store().query(q)
+    ... except SyntaxError as exc:
+    ...     print(syntax_message(exc, text=q))
+    SPARQL syntax error at line 2, column 30: expected an object after the predicate kg:uses, found '}'
+    """
+    raw = " ".join(str(exc).split())
+    m = _POSITION.match(raw)
+    if text is not None and what == "SPARQL":
+        from kg.sparql.diagnose import diagnose
+
+        try:
+            found = diagnose(text, query_prefixes() if prefixes is None else prefixes)
+        except Exception:  # noqa: BLE001 - the checker only explains; the parser's message remains
+            found = None
+        # the parser reports the furthest character it read: the error is there or before
+        if found is not None and (m is None or found.offset <= _offset(text, int(m.group(1)), int(m.group(2)))):
+            return f"{what} syntax error at {found}"
+    detail = _clean(raw[m.end():]) if m else raw
+    if len(detail) > 240:
+        detail = detail[:239] + "…"
     if m:
-        return f"{what} syntax error at line {m.group(1)}, column {m.group(2)}: {text[m.end():]}"
-    return f"{what} syntax error: {text}"
+        return f"{what} syntax error at line {m.group(1)}, column {m.group(2)}: {detail}"
+    return f"{what} syntax error: {detail}"
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    start = 0
+    for _ in range(line - 1):
+        nl = text.find("\n", start)
+        if nl < 0:
+            return len(text)
+        start = nl + 1
+    return start + column - 1
+
+
+_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:[^\]\'"]|\'(?:[^\'\\]|\\.)*\'|"(?:[^"\\]|\\.)*")*\]|[^,]+')
+
+
+def _clean(detail: str) -> str:
+    """Oxigraph's "expected one of ..." without grammar internals (``[_]``, character classes).
+
+    >>> _clean("expected one of Prefix not found, ['%'], [_]")
+    'Prefix not found'
+    >>> _clean("expected one of \\"}\\", ORDER, ['0'..='9'], [_]")
+    "expected one of '}', ORDER, a number"
+    """
+    head = re.match(r"expected (?:one of )?", detail)
+    if not head:
+        return detail
+    phrases, expected = [], []
+    for item in (i.strip() for i in _ITEM.findall(detail[head.end():])):
+        if not item or item == "[_]":
+            continue
+        if item.startswith('"'):
+            expected.append("'" + item[1:-1].replace('\\"', '"').replace("\\\\", "\\") + "'")
+        elif item.startswith("["):
+            if "'0'..='9'" in item.replace(" ", "") and "'A'" not in item:
+                expected.append("a number")
+            elif "'A'..='Z'" in item.replace(" ", ""):
+                expected.append("a name")
+        elif " " in item:
+            phrases.append(item)
+        else:
+            expected.append(item)
+    if phrases:
+        return "; ".join(dict.fromkeys(phrases))
+    if not expected:
+        return "the query is not valid SPARQL here"
+    expected = list(dict.fromkeys(expected))
+    return ("expected one of " if len(expected) > 1 else "expected ") + ", ".join(expected)
 
 
 def is_update(text: str) -> bool:
@@ -108,14 +181,15 @@ def load_graph(graph: str | Path) -> Any:
 
 def run_query(store: Any, text: str, base: str = DEFAULT_BASE) -> Any:
     """Evaluate a SPARQL query; bad syntax and updates raise `KGError`."""
+    prefixes = query_prefixes(base)
     try:
-        return store.query(text, prefixes=query_prefixes(base), use_default_graph_as_union=True)
+        return store.query(text, prefixes=prefixes, use_default_graph_as_union=True)
     except SyntaxError as exc:
         if is_update(text):
             raise KGError("SPARQL updates are not allowed: the graph is read-only; "
                           "send a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
-        raise KGError(syntax_message(exc)) from None
-    except OSError as exc:  # evaluation errors (e.g. a SERVICE call)
+        raise KGError(syntax_message(exc, text=text, prefixes=prefixes)) from None
+    except (OSError, RuntimeError) as exc:  # evaluation errors (a SERVICE call, an unknown function)
         raise KGError(f"query failed: {exc}") from None
 
 

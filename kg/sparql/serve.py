@@ -10,9 +10,11 @@ dependency list unchanged.
 Protocol: ``GET /sparql?query=...``, ``POST /sparql`` with a form (``query=...``) or an
 ``application/sparql-query`` body. Results by ``Accept``: SPARQL JSON (default), XML,
 CSV, TSV for SELECT/ASK; Turtle (default), N-Triples, RDF/XML, JSON-LD for
-CONSTRUCT/DESCRIBE. Updates get 403, syntax errors 400 (with line and column),
-timeouts 503, results over ``--max-bytes`` 422; CORS is open (``*``); errors are one
-line of text, never a stack trace.
+CONSTRUCT/DESCRIBE; a ``format=`` parameter (json, xml, csv, tsv; turtle, ntriples,
+jsonld, rdfxml; or a media type), in the URL or the form, overrides ``Accept``.
+``GET /`` is a query page (:mod:`kg.sparql.page`) that calls ``/sparql``. Updates get
+403, syntax errors 400 (with line and column), timeouts 503, results over ``--max-bytes``
+422; CORS is open (``*``); errors are one line of text, never a stack trace.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE, PREFIXES
 
-__all__ = ["serve", "make_server", "prepare_store", "negotiate", "uses_service", "main"]
+__all__ = ["serve", "make_server", "prepare_store", "negotiate", "format_param", "uses_service", "main"]
 
 SELECT_TYPES = {
     "application/sparql-results+json": "JSON",
@@ -57,6 +59,26 @@ GRAPH_TYPES = {
     "application/rdf+xml": "RDF_XML",
     "application/ld+json": "JSON_LD",
     "application/json": "JSON_LD",
+}
+#: ``format=`` values: (media type for SELECT/ASK, media type for CONSTRUCT/DESCRIBE); None:
+#: not available for that kind of query. The media types themselves are accepted as values too.
+FORMAT_PARAMS: dict[str, tuple[str | None, str | None]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", "application/n-triples"),
+    "tsv": ("text/tab-separated-values", "application/n-triples"),
+    "turtle": (None, "text/turtle"),
+    "ttl": (None, "text/turtle"),
+    "n3": (None, "text/turtle"),
+    "ntriples": (None, "application/n-triples"),
+    "n-triples": (None, "application/n-triples"),
+    "nt": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"),
+    "json-ld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"),
+    "rdf+xml": (None, "application/rdf+xml"),
+    **{t: (t, t if t in GRAPH_TYPES else None) for t in SELECT_TYPES},
+    **{t: (t if t in SELECT_TYPES else None, t) for t in GRAPH_TYPES},
 }
 MAX_BODY = 1 << 20
 IDLE_TIMEOUT = 60.0  # seconds a connection may sit idle or trickle a request (slowloris)
@@ -142,6 +164,23 @@ def negotiate(accept: str | None, offered: dict[str, str], default: str) -> str 
     return best[2] if best else None
 
 
+def format_param(values: list[str]) -> str | None:
+    """The first known ``format=`` value of a request (names such as ``csv`` or media types),
+    None when none was given; unknown values alone raise `KGError`.
+
+    >>> format_param(["tsv", "text/tab-separated-values"]), format_param([])
+    ('tsv', None)
+    """
+    given = [v.strip().lower() for v in values if v.strip()]
+    for v in given:
+        if v in FORMAT_PARAMS:
+            return v
+    if given:
+        raise KGError(f"unknown format={given[0]!r}; use json, xml, csv or tsv (SELECT/ASK) or "
+                      "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE), or leave it out and send Accept")
+    return None
+
+
 # --------------------------------------------------------------------------- worker
 
 
@@ -182,8 +221,9 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[int, str, bytes]:
     from kg.sparql.query import is_update, query_prefixes, syntax_message
 
     text = job["query"]
+    prefixes = query_prefixes(job["base"])
     try:
-        kwargs: dict[str, Any] = {"prefixes": query_prefixes(job["base"])}
+        kwargs: dict[str, Any] = {"prefixes": prefixes}
         if job.get("default_graphs"):
             kwargs["default_graph"] = [NamedNode(g) for g in job["default_graphs"]]
         else:
@@ -194,21 +234,30 @@ def _execute(store: Any, job: dict[str, Any]) -> tuple[int, str, bytes]:
     except SyntaxError as exc:
         if is_update(text):
             return 403, "", b"SPARQL updates are not allowed: this endpoint is read-only\n"
-        return 400, "", (syntax_message(exc) + "\n").encode()
+        return 400, "", (syntax_message(exc, text=text, prefixes=prefixes) + "\n").encode()
     except ValueError as exc:
         return 400, "", f"bad request: {exc}\n".encode()
+    except RuntimeError as exc:  # e.g. a function Oxigraph does not implement
+        return 400, "", f"query failed: {exc}\n".encode()
     except OSError as exc:
         return 500, "", f"query evaluation failed: {exc}\n".encode()
     sink = _Capped(job["max_bytes"])
     try:
+        fmt = job.get("format")
         if isinstance(result, QuerySolutions | QueryBoolean):
-            mtype = negotiate(job["accept"], SELECT_TYPES, "application/sparql-results+json")
+            if fmt:
+                mtype = FORMAT_PARAMS[fmt][0]
+                if mtype is None:
+                    return 406, "", (f"not acceptable: format={fmt} is for CONSTRUCT/DESCRIBE results; "
+                                     "SELECT/ASK results come as json, xml, csv or tsv\n").encode()
+            else:
+                mtype = negotiate(job["accept"], SELECT_TYPES, "application/sparql-results+json")
             if mtype is None:
                 return 406, "", ("not acceptable: SELECT/ASK results are available as "
                                  + ", ".join(sorted(SELECT_TYPES)) + "\n").encode()
             result.serialize(sink, getattr(QueryResultsFormat, SELECT_TYPES[mtype]))  # type: ignore[arg-type]
         else:
-            mtype = negotiate(job["accept"], GRAPH_TYPES, "text/turtle")
+            mtype = FORMAT_PARAMS[fmt][1] if fmt else negotiate(job["accept"], GRAPH_TYPES, "text/turtle")
             if mtype is None:
                 return 406, "", ("not acceptable: CONSTRUCT/DESCRIBE results are available as "
                                  + ", ".join(sorted(GRAPH_TYPES)) + "\n").encode()
@@ -393,11 +442,25 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == "/sparql":
             return True
-        if path in ("/", ""):
-            self._error(200, "kg SPARQL endpoint: send queries to /sparql?query=...")
+        if path in ("/", "", "/index.html") and self.command in ("GET", "HEAD"):
+            self._page()
+        elif path in ("/", "", "/index.html"):
+            self._error(405, "method not allowed: the query page is GET / and queries go to /sparql",
+                        {"Allow": "GET, HEAD"})
         else:
-            self._error(404, f"not found: {path}; the SPARQL endpoint is /sparql")
+            self._error(404, f"not found: {path}; the query page is / and the SPARQL endpoint /sparql")
         return False
+
+    def _page(self) -> None:
+        from kg.sparql.page import render_page
+
+        html, csp = render_page(self.base)
+        self._send(200, html.encode("utf-8"), "text/html; charset=utf-8", {
+            "Content-Security-Policy": csp,
+            "Referrer-Policy": "no-referrer",
+            "X-Frame-Options": "DENY",
+            "Cache-Control": "no-cache",
+        })
 
     def _get(self) -> None:
         if not self._path_ok():
@@ -446,8 +509,13 @@ class _Handler(BaseHTTPRequestHandler):
                                     "(e.g. /sparql?query=ASK%20%7B%7D)")
         if uses_service(queries[0]):
             return self._error(403, "federated queries (SERVICE) are not allowed on this endpoint")
+        try:
+            fmt = format_param(params.get("format") or [])
+        except KGError as exc:
+            return self._error(400, str(exc))
         job = {
             "query": queries[0],
+            "format": fmt,
             "accept": self.headers.get("Accept"),
             "default_graphs": params.get("default-graph-uri") or [],
             "named_graphs": params.get("named-graph-uri") or [],
@@ -536,8 +604,8 @@ def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
 
     signal.signal(signal.SIGTERM, stop)
     actual_host, actual_port = str(server.server_address[0]), int(server.server_address[1])
-    print(f"SPARQL endpoint: http://{actual_host}:{actual_port}/sparql (Ctrl-C to stop)",
-          flush=True)
+    print(f"SPARQL endpoint: http://{actual_host}:{actual_port}/sparql, query page: "
+          f"http://{actual_host}:{actual_port}/ (Ctrl-C to stop)", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
