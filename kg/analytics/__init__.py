@@ -46,7 +46,7 @@ from kg.analytics.co_usage import co_usage, dataset_metric_table, method_dataset
 from kg.analytics.code import code_availability, papers_without_code
 from kg.analytics.communities import communities
 from kg.analytics.gaps import gaps
-from kg.analytics.results import leaderboard
+from kg.analytics.results import format_leaderboard, leaderboard
 from kg.analytics.trends import trends
 
 __all__ = [
@@ -76,4 +76,5 @@ __all__ = [
     "papers_using",
     "resolve_entity",
     "leaderboard",
+    "format_leaderboard",
 ]
