@@ -134,8 +134,8 @@ def assemble_graph(
     shared = _Shared()
     for rec in records:
         _add_record(G, rec, spellings, floors, shared)
-        for short_id, long_id in {(f"{long_id.split(':', 1)[0]}:{entity_key(alias)}", long_id)
-                                  for long_id, alias in rec.aliases}:
+        for short_id, long_id in sorted({(f"{long_id.split(':', 1)[0]}:{entity_key(alias)}", long_id)
+                                         for long_id, alias in rec.aliases}):
             definitions[short_id][long_id] += 1  # papers that define it so
     _merge_acronyms(G, definitions, spellings)
     for node, names in spellings.items():
@@ -184,7 +184,7 @@ def _merge_acronyms(
     otherwise, or when the gazetteer lists that expansion for GNN. Else it stays as written.
     """
     moved: dict[str, str] = {}
-    for targets in definitions.values():
+    for _, targets in sorted(definitions.items()):
         for old, new in _variant_long_forms(G, spellings, [t for t in targets if t in G]).items():
             _merge_node(G, spellings, old, new)
             moved[old] = new
