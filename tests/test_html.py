@@ -138,7 +138,8 @@ def test_payload_uses_pyvis_nodes_and_python_layout():
     data = graph_payload(build_example_graph())
     assert len(data["nodes"]) == 9 and len(data["edges"]) == 11
     node = data["nodes"][0]
-    assert {"id", "label", "x", "y", "size", "shape", "color"} <= set(node)
+    assert {"id", "x", "y", "size", "shape", "color"} <= set(node)
+    assert "label" not in node  # the page draws the labels itself
     assert data["options"]["physics"]["enabled"] is False
     assert data["options"]["layout"]["improvedLayout"] is False
     assert len({(n["x"], n["y"]) for n in data["nodes"]}) == 9
@@ -289,3 +290,88 @@ def test_layout_is_the_same_whatever_the_blas_thread_count():
     with threadpool_limits(limits=1, user_api="blas"):
         one = fast_layout(G)
     assert two == one
+
+
+def mixed_graph():
+    """Two hubs shared by many papers, entities named by one paper, a paper that shares
+    nothing, and links of low confidence."""
+    recs = []
+    for i in range(12):
+        ds = "Hub Dataset" if i % 2 else "Other Set"
+        p = Paper(id=f"m{i}", title=f"Mixed paper {i:02d}",
+                  abstract=f"We train HubNet on {ds} and study Solo{i} here.")
+        recs.append(Extraction(paper=p, entities=(
+            _mention(p, "HubNet", "Method", "hubnet"),
+            _mention(p, ds, "Dataset", ds.lower().replace(" ", "")),
+            _mention(p, f"Solo{i}", "Task", f"solo{i}", score=0.9),
+        )))
+    lone = Paper(id="lone", title="A paper that shares nothing", abstract="We propose LoneNet.")
+    recs.append(Extraction(paper=lone, entities=(_mention(lone, "LoneNet", "Method", "lonenet"),)))
+    G = build_graph(recs, admission=False)
+    for i in range(4):  # calibrated confidences can be low (admission gives them)
+        for d in G.get_edge_data(f"paper:m{i}", f"task:solo{i}").values():
+            d["score"] = 0.3
+    return G
+
+
+def test_periphery_paper_counts_and_defaults():
+    G = mixed_graph()
+    data = graph_payload(G)
+    info = {x["id"]: x for x in data["info"]}
+    assert info["method:hubnet"]["p"] == 12 and "s" not in info["method:hubnet"]
+    assert info["task:solo3"]["p"] == 1 and info["task:solo3"]["s"] == 1
+    assert info["paper:lone"]["s"] == 1 and info["method:lonenet"]["s"] == 1
+    assert "s" not in info["paper:m0"] and "p" not in info["paper:m0"]
+    # small views open with everything; big ones (or on request) without the periphery
+    assert data["defaults"] == {"minScore": 0.5, "singletons": True}
+    assert graph_payload(G, show_singletons=False)["defaults"]["singletons"] is False
+    assert graph_payload(star_graph(200))["defaults"]["singletons"] is False
+    assert graph_payload(star_graph(200), focus="BERT")["defaults"]["singletons"] is True
+    assert graph_payload(G, min_score=0.8)["defaults"]["minScore"] == 0.8
+    with pytest.raises(KGError, match="min_score"):
+        graph_payload(G, min_score=1.5)
+
+
+def test_communities_in_payload():
+    from kg.samples import example_graph
+
+    data = graph_payload(example_graph())
+    g = {x["n"]: x.get("g") for x in data["info"]}
+    assert g["Cora"] == g["GNN"] != g["FID"]
+    assert all(isinstance(v, int) for v in g.values())  # repositories join their paper's
+    assert data == graph_payload(example_graph())
+
+
+def test_satellites_sit_next_to_their_paper():
+    import math
+
+    G = mixed_graph()
+    data = graph_payload(G)
+    xy = {x["id"]: (v["x"], v["y"]) for x, v in zip(data["info"], data["nodes"], strict=True)}
+    spread = max(math.dist(xy["method:hubnet"], p) for p in xy.values())
+    for i in range(12):
+        assert math.dist(xy[f"task:solo{i}"], xy[f"paper:m{i}"]) < 0.25 * spread
+
+
+def test_result_details_keep_metric_and_method_apart():
+    from kg.export.html import _node_info
+
+    info = _node_info("result:p:0", {"type": "Result", "label": "FID = 1.8", "metric": "metric:fid",
+                                     "method": "method:dit", "dataset": "dataset:imagenet",
+                                     "value": 1.8, "unit": ""}, 3)
+    assert (info["mt"], info["me"], info["da"], info["v"]) == (
+        "metric:fid", "method:dit", "dataset:imagenet", 1.8)
+
+
+def test_page_files_ship_in_the_wheel():
+    """page.html, page.css and page.js are package data: pyproject's globs must cover them."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kg"]
+    files = sorted((root / "kg" / "export" / "html").glob("page.*"))
+    assert [f.name for f in files] == ["page.css", "page.html", "page.js"]
+    for f in files:
+        rel = f.relative_to(root / "kg").as_posix()
+        assert any(fnmatch.fnmatch(rel, g) for g in globs), rel
