@@ -940,6 +940,11 @@ function renderList() {
     if (isPaper) papers++; else entities++;
     if (isPaper === (Z.tab === "papers")) rows.push(i);
   }
+  $("list-filter").hidden = !q;
+  if (q) {
+    $("list-filter-text").textContent = plural(entities, "entity", "entities") + ", " +
+      plural(papers, "paper", "papers") + " match \u201c" + Z.q + "\u201d";
+  }
   $("tab-entities").textContent = "Entities (" + fmt(entities) + ")";
   $("tab-papers").textContent = "Papers (" + fmt(papers) + ")";
   $("tab-entities").setAttribute("aria-selected", String(Z.tab === "entities"));
@@ -1007,6 +1012,13 @@ function markRow() {
     if (tr.scrollIntoView) tr.scrollIntoView({block: "nearest"});
   }
 }
+$("list-filter-clear").addEventListener("click", function () {
+  search.value = "";
+  Z.q = "";
+  results.hidden = true;
+  renderList();
+  writeHash();
+});
 $("list-more").addEventListener("click", function () { listLimit += LIST_PAGE; renderList(); });
 Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
   b.addEventListener("click", function () {
