@@ -20,7 +20,7 @@ from kg.export.html import (
 )
 from kg.graph import build_graph
 from kg.load import load_graph
-from kg.records import Extraction, Mention, Paper, Repo
+from kg.records import Extraction, Mention, Paper, Repo, Result
 from kg.samples import build_example_graph
 
 XSS_TITLE = "</script><script>window.__xss=1</script><img src=x onerror=window.__xss=2>"
@@ -375,3 +375,34 @@ def test_page_files_ship_in_the_wheel():
     for f in files:
         rel = f.relative_to(root / "kg").as_posix()
         assert any(fnmatch.fnmatch(rel, g) for g in globs), rel
+
+
+def results_graph(direction: str | None = "lower"):
+    """Three papers report FID on ImageNet for their method (and one an accuracy)."""
+    recs = []
+    for i, (method, fid) in enumerate([("AlphaNet", 3.1), ("BetaNet", 2.2), ("GammaNet", 9.5)]):
+        text = f"{method} reaches FID {fid} on ImageNet for image generation."
+        p = Paper(id=f"r{i}", title=f"The {method} paper", abstract=text)
+        results = [Result(metric="metric:fid", value=fid, method=f"method:{method.lower()}",
+                          dataset="dataset:imagenet", text=f"FID {fid}", start=text.index("FID"),
+                          end=text.index(" on"))]
+        if i == 0:
+            results.append(Result(metric="metric:accuracy", value=81.0, unit="%", dataset="dataset:imagenet"))
+        recs.append(Extraction(paper=p, entities=(
+            _mention(p, method, "Method", method.lower(), role="proposed"),
+            _mention(p, "FID", "Metric", "fid"), _mention(p, "ImageNet", "Dataset", "imagenet"),
+            _mention(p, "image generation", "Task", "imagegeneration"),
+        ), results=tuple(results)))
+    G = build_graph(recs, admission=False)
+    if direction:
+        G.nodes["metric:fid"]["direction"] = direction
+    return G
+
+
+def test_metric_direction_and_results_in_payload():
+    info = {x["id"]: x for x in graph_payload(results_graph())["info"]}
+    assert info["metric:fid"]["dir"] == "lower" and "dir" not in info["dataset:imagenet"]
+    fid = [x for x in info.values() if x["t"] == "Result" and x.get("mt") == "metric:fid"]
+    assert sorted((x["me"], x["v"]) for x in fid) == [
+        ("method:alphanet", 3.1), ("method:betanet", 2.2), ("method:gammanet", 9.5)]
+    assert "dir" not in {x["id"]: x for x in graph_payload(results_graph(None))["info"]}["metric:fid"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import headless
 import pytest
-from test_html import mixed_graph, star_graph, xss_graph
+from test_html import mixed_graph, results_graph, star_graph, xss_graph
 
 from kg.export.html import write_html
 from kg.samples import build_example_graph, synthetic_graph
@@ -208,6 +208,20 @@ def test_xss_payloads_do_not_run(driver, tmp_path):
     assert js(driver, "return document.title") == "<img src=x onerror=window.__xss=7>"
     assert "<svg onload=window.__xss=6>" in driver.find_element(By.ID, "results").text
     assert_clean(driver, headless.file_url(path))
+    # the address is data too: a crafted link shows its text and runs nothing
+    from urllib.parse import quote
+
+    hostile = "<img src=x onerror=window.__xss=9>"
+    driver.get("about:blank")
+    driver.get(headless.file_url(path) + "#q=" + quote(hostile) + "&node=" + quote("<svg onload=window.__xss=10>")
+               + "&off=" + quote("<b>x</b>") + "&sort=" + quote("<i>"))
+    while not js(driver, "return !!(window.__kg && window.__kg.ready)"):
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert js(driver, "return window.__xss") is None
+    assert js(driver, "return document.querySelectorAll('img, svg, iframe, object, b, i').length") == 0
+    assert driver.find_element(By.ID, "search").get_attribute("value") == hostile
+    assert hostile in driver.find_element(By.ID, "list-filter").text
 
 
 def test_thousands_of_nodes_are_interactive_quickly(driver, tmp_path):
@@ -547,3 +561,32 @@ def test_seeds_overview_reads_at_a_glance(driver, tmp_path):
                       ".map(r => I[r.node]).filter(x => x.t !== 'Paper' && x.p >= 5).length")
     assert hubs >= 10  # most of the first labels are entities many papers name
     assert_clean(driver, headless.file_url(tmp_path / "kg.html"))
+
+
+def test_results_table_of_a_dataset_and_a_task(driver, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    for direction, order in (("lower", ["BetaNet", "AlphaNet", "GammaNet"]),
+                             ("higher", ["GammaNet", "AlphaNet", "BetaNet"])):
+        path = tmp_path / f"results-{direction}.html"
+        write_html(results_graph(direction), path)
+        open_page(driver, path)
+        js(driver, f"window.__kg.focus({index_of(driver, 'dataset:imagenet')})")
+        boards = js(driver, f"return window.__kg.leaderboards({index_of(driver, 'dataset:imagenet')})")
+        assert [(b["metric"], b["direction"], len(b["rows"])) for b in boards] == [
+            ("metric:fid", direction, 3), ("metric:accuracy", None, 1)]
+        tables = driver.find_elements(By.CSS_SELECTOR, "#panel table.board")
+        rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in tables[0].find_elements(By.CSS_SELECTOR, "tr[data-result]")]
+        assert [r[1] for r in rows] == order and [r[0] for r in rows] == ["1", "2", "3"]
+        assert f"({direction} is better)" in driver.find_element(By.ID, "panel").text
+        # a task's table: the results of the papers that address it, by dataset and metric
+        task = index_of(driver, "task:imagegeneration")
+        js(driver, f"window.__kg.focus({task})")
+        boards = js(driver, f"return window.__kg.leaderboards({task})")
+        assert boards[0]["dataset"] == "dataset:imagenet" and len(boards[0]["rows"]) == 3
+        assert "FID on ImageNet" in driver.find_element(By.ID, "panel").text
+        # a method's name in the table focuses the method
+        driver.find_element(By.CSS_SELECTOR, "#panel table.board tr[data-result] button.node-link").click()
+        assert js(driver, "return window.__kg.state().focus") == index_of(driver, "method:" + order[0].lower())
+    assert_clean(driver, headless.file_url(path))

@@ -334,6 +334,10 @@ def _node_info(node: Hashable, data: dict[str, Any], deg: int) -> dict[str, Any]
         aliases = _as_list(data.get("aliases"))
         if aliases:
             info["a"] = aliases
+        if t == "Metric":
+            direction = str(data.get("direction") or "").strip().lower()
+            if direction in ("lower", "higher"):
+                info["dir"] = direction  # which values are better: the results table's order
     return info
 
 

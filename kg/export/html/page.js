@@ -103,6 +103,7 @@ function freshState() {
 var Z = freshState();
 var lowBack = DEF.minScore > 0 ? DEF.minScore : 0.5;  // where "hide low-confidence links" goes back to
 
+var SORT_KEYS = ["name", "type", "papers", "title", "entities", "date"];
 function readHash(text) {
   var s = freshState();
   var h = String(text || "").replace(/^#/, "");
@@ -124,7 +125,8 @@ function readHash(text) {
   if (p.get("colour") === "community") s.colour = "community";
   if (p.get("list") === "papers") s.tab = "papers";
   var so = p.get("sort");
-  if (so) s.sort = {key: so.replace(/^-/, ""), dir: so.charAt(0) === "-" ? -1 : 1};
+  var key = so ? so.replace(/^-/, "") : "";
+  if (SORT_KEYS.indexOf(key) >= 0) s.sort = {key: key, dir: so.charAt(0) === "-" ? -1 : 1};
   if (s.focus >= 0 && s.hidden[s.focus]) delete s.hidden[s.focus];
   return s;
 }
@@ -248,6 +250,7 @@ network.once("afterDrawing", function () {
     kg.ready = true;
     kg.readyAt = performance.now();
     document.body.setAttribute("data-ready", "1");
+    renderList();  // after the first drawing: the graph comes first
     if (Z.focus >= 0) focusNode(Z.focus, {fit: true, instant: true});
   });
   network.fit({animation: false});
@@ -702,6 +705,78 @@ function actions(i) {
 // sections added to an entity's panel after its aliases: function (node index, panel body)
 var SECTIONS = [];
 kg.sections = SECTIONS;
+
+// ---- results tables: the values papers report on a dataset (or for a task), best first
+function reporter(r) {
+  for (var k = 0; k < inE[r].length; k++) if (etype(inE[r][k]) === "reports") return E[inE[r][k]].from;
+  return -1;
+}
+function resultsFor(i) {
+  var x = info[i], out = [], seen = {};
+  if (x.t === "Dataset") {
+    info.forEach(function (r, j) { if (r.t === "Result" && r.da === x.id && r.v !== undefined) out.push(j); });
+  } else if (x.t === "Task") {
+    inE[i].forEach(function (id) {
+      var paper = E[id].from;
+      if (info[paper].t !== "Paper") return;
+      outE[paper].forEach(function (rid) {
+        var r = E[rid].to;
+        if (etype(rid) === "reports" && !seen[r] && info[r].v !== undefined) { seen[r] = 1; out.push(r); }
+      });
+    });
+  }
+  return out;
+}
+function leaderboards(i) {
+  // [{metric id, dataset id (tasks), direction, rows: [result index]}], biggest table first
+  var groups = {}, order = [];
+  resultsFor(i).forEach(function (r) {
+    var x = info[r], key = (info[i].t === "Task" ? (x.da || "") : "") + "\u0000" + (x.mt || "");
+    if (!groups[key]) { groups[key] = {metric: x.mt, dataset: info[i].t === "Task" ? x.da : null, rows: []}; order.push(key); }
+    groups[key].rows.push(r);
+  });
+  return order.map(function (k) {
+    var g = groups[k], m = g.metric !== undefined ? byId[g.metric] : undefined;
+    g.direction = m !== undefined ? info[m].dir || null : null;
+    var sign = g.direction === "lower" ? 1 : -1;
+    g.rows.sort(function (a, b) { return sign * (info[a].v - info[b].v) || a - b; });
+    return g;
+  }).sort(function (a, b) {
+    return b.rows.length - a.rows.length || cmpText(nameOf(a.metric), nameOf(b.metric));
+  });
+}
+function nodeOrText(id) {
+  return id !== undefined && id !== "" && byId[id] !== undefined ? nodeButton(byId[id]) : document.createTextNode(id ? String(id) : "\u2014");
+}
+SECTIONS.push(function (i, body) {
+  var boards = leaderboards(i);
+  if (!boards.length) return;
+  var total = boards.reduce(function (a, g) { return a + g.rows.length; }, 0);
+  add(body, el("h3", null, "Results (" + total + ")"));
+  boards.forEach(function (g) {
+    var cap = el("div", "board-title");
+    add(cap, nodeOrText(g.metric));
+    if (g.dataset) add(cap, " on ", nodeOrText(g.dataset));
+    add(cap, " ", el("span", "muted", g.direction ? "(" + g.direction + " is better)" : "(which way is better is not recorded)"));
+    var table = el("table", "board"), head = el("tr");
+    ["#", "Method", "Value", "Paper"].forEach(function (h) { add(head, el("th", null, h)); });
+    add(table, head);
+    g.rows.forEach(function (r, k) {
+      var x = info[r], tr = el("tr"), paper = reporter(r);
+      add(tr, el("td", "num", g.direction ? String(k + 1) : ""), add(el("td"), nodeOrText(x.me)),
+        el("td", "num", String(x.v) + (x.un || "")), add(el("td"), paper >= 0 ? nodeButton(paper, short(info[paper].n, 48)) : "\u2014"));
+      tr.setAttribute("data-result", String(r));
+      add(table, tr);
+    });
+    add(body, cap, table);
+  });
+});
+kg.leaderboards = function (i) {
+  return leaderboards(i).map(function (g) {
+    return {metric: g.metric, dataset: g.dataset, direction: g.direction,
+      rows: g.rows.map(function (r) { return {node: r, method: info[r].me || null, value: info[r].v}; })};
+  });
+};
 function showNode(i) {
   var x = info[i], body = $("panel-body"), panel = $("panel");
   body.textContent = "";
@@ -1050,5 +1125,4 @@ computeBright();
 orderLabels();
 showCounts();
 syncControls();
-setTimeout(renderList, 0);
 })();
