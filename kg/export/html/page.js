@@ -582,11 +582,17 @@ function inView(list) {
     return d.x > 20 && d.x < w - 20 && d.y > 20 && d.y < h - 20;
   });
 }
+function closePanel() {
+  if ($("panel").hidden) return;
+  $("panel").hidden = true;
+  network.setSize("100%", "100%");  // the graph takes the panel's room back
+  network.redraw();
+}
 function clearFocus() {
   if (Z.focus < 0) return;
   Z.focus = -1;
   network.unselectAll();
-  $("panel").hidden = true;
+  closePanel();
   update();
   markRow();
 }
@@ -603,7 +609,7 @@ function expand(i) {
 function hideNode(i) {
   Z.hidden[i] = true;
   if (Z.expanded[i]) delete Z.expanded[i];
-  if (Z.focus === i) { Z.focus = -1; network.unselectAll(); $("panel").hidden = true; }
+  if (Z.focus === i) { Z.focus = -1; network.unselectAll(); closePanel(); }
   update();
   markRow();
   return true;
@@ -870,10 +876,11 @@ function showEdge(id) {
   body.textContent = "";
   panel.hidden = false;
   panel.removeAttribute("data-node");
+  network.setSize("100%", "100%");
   add(body, el("h2", null, "Edge: " + etype(id)), edgeSummary(id),
     add(el("p"), "From ", nodeButton(E[id].from)), add(el("p"), "To ", nodeButton(E[id].to)));
 }
-$("panel-close").addEventListener("click", function () { clearFocus(); $("panel").hidden = true; });
+$("panel-close").addEventListener("click", function () { clearFocus(); closePanel(); });
 network.on("click", function (p) {
   if (p.nodes.length) focusNode(p.nodes[0], {fit: false});
   else if (p.edges.length) showEdge(p.edges[0]);
@@ -1117,7 +1124,7 @@ window.addEventListener("hashchange", function () {
   if (Z.colour !== appliedColour) applyColours();
   update({fit: Z.focus < 0});
   if (Z.focus >= 0) focusNode(Z.focus, {fit: true});
-  else { network.unselectAll(); $("panel").hidden = true; }
+  else { network.unselectAll(); closePanel(); }
 });
 
 search.value = Z.q;
