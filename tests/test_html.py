@@ -406,3 +406,36 @@ def test_metric_direction_and_results_in_payload():
     assert sorted((x["me"], x["v"]) for x in fid) == [
         ("method:alphanet", 3.1), ("method:betanet", 2.2), ("method:gammanet", 9.5)]
     assert "dir" not in {x["id"]: x for x in graph_payload(results_graph(None))["info"]}["metric:fid"]
+
+
+def leafy_graph(n_papers: int = 60, n_shared: int = 25, seed: int = 5):
+    """Papers naming three of a few shared methods and three of their own: most nodes are leaves."""
+    import random
+
+    rng = random.Random(seed)
+    recs = []
+    for i in range(n_papers):
+        names = sorted({f"Shared{rng.randrange(n_shared)}" for _ in range(3)}) + [f"Own{i}x{k}" for k in range(3)]
+        p = Paper(id=f"l{i}", title=f"Leafy {i}", abstract=" ".join(names))
+        recs.append(Extraction(paper=p, entities=tuple(
+            _mention(p, name, "Method", name.lower(), score=0.9) for name in names)))
+    return build_graph(recs, admission=False)
+
+
+def test_same_page_in_every_process():
+    """Louvain (through a subgraph view of a graph that is mostly leaves) met sets of string
+    IDs, whose order changes with hash randomization: the page must not change with it
+    (kg build outputs are byte-identical from build to build)."""
+    import subprocess
+    import sys
+
+    tests = Path(__file__).resolve().parent
+    code = (f"import sys, hashlib; sys.path.insert(0, {str(tests)!r}); from test_html import leafy_graph;"
+            "from kg.export.html import render_html;"
+            "print(hashlib.sha256(render_html(leafy_graph()).encode()).hexdigest())")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       cwd=tests.parent, env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(digests) == 1

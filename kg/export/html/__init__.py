@@ -421,15 +421,27 @@ def _periphery(
 
 def _community_of(H: nx.MultiDiGraph, seed: int) -> dict[Hashable, int]:
     """Louvain communities of the shown graph (`kg.analytics.communities`, seeded):
-    0 is the community with the most entities. Repositories and results join their paper's."""
+    0 is the community with the most entities. Repositories and results join their paper's.
+
+    Louvain's result depends on the order in which it meets nodes, and its inner sets of
+    string IDs iterate in an order that changes with every process (hash randomization):
+    it runs on a copy whose nodes are the integers of the nodes' sorted order, so every
+    build of the same graph gets the same communities.
+    """
     from kg.analytics.communities import communities
 
     if H.number_of_edges() == 0:
         return {}
-    table = communities(H, include_papers=True, seed=seed)
-    out = {n: int(c) for n, c in zip(table["id"], table["community"], strict=True)}
-    for n, t in H.nodes(data="type"):
-        if n in out or t not in ("Repository", "Result"):
+    nodes = sorted(H, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    C = nx.MultiDiGraph()
+    for i, n in enumerate(nodes):
+        C.add_node(i, type=H.nodes[n].get("type"), label=H.nodes[n].get("label", ""))
+    C.add_edges_from(sorted({(index[u], index[v]) for u, v in H.edges()}))
+    table = communities(C, include_papers=True, seed=seed)
+    out = {nodes[int(i)]: int(c) for i, c in zip(table["id"], table["community"], strict=True)}
+    for n in nodes:
+        if n in out or H.nodes[n].get("type") not in ("Repository", "Result"):
             continue
         for m in sorted(H.predecessors(n), key=str):
             if m in out:

@@ -1073,7 +1073,9 @@ function renderList() {
       add(tr, td, el("td", "num", fmt(entityCount[i])));
       if (hasDates) add(tr, el("td", "type", x.dt || ""));
     }
+    tr.tabIndex = 0;
     tr.addEventListener("click", function () { focusNode(i); });
+    tr.addEventListener("keydown", function (e) { if (e.key === "Enter") focusNode(i); });
     frag.appendChild(tr);
   });
   tbody.appendChild(frag);
