@@ -1,10 +1,21 @@
-"""Render a build's kg.html in headless Chromium (offline) to a PNG for the README.
+"""Render a build's kg.html in headless Chromium (offline) to a PNG for the docs.
 
     python scripts/screenshot.py [outputs/] [-o docs/screenshot.png] [--search NAME]
+    python scripts/screenshot.py outputs/ --overview -o docs/html-overview.png
+    python scripts/screenshot.py outputs/ --search ImageNet -o docs/html-focus.png
+    python scripts/screenshot.py outputs/ --overview --state colour=community -o c.png
 
-SOURCE is a `kg build` output directory (its kg.html is used) or an HTML file. With
---search, the page's search box is used to select that node so the side panel shows;
-by default the best-connected paper is selected.
+SOURCE is a `kg build` output directory (its kg.html is used) or an HTML file. The page
+opens as a reader would open it; then:
+
+- ``--overview``: nothing more (the overview the page opens on);
+- ``--search NAME``: NAME is typed in the search box and Enter pressed (the node is
+  focused: its neighbourhood stays bright, its panel opens);
+- neither: the best-connected paper is focused (its panel shows its abstract with the
+  mentions highlighted).
+
+``--state`` opens the page with that view state in its address (what the page writes
+after ``#``, e.g. ``colour=community&list=papers``).
 """
 
 from __future__ import annotations
@@ -20,11 +31,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the Se
 import headless  # noqa: E402
 
 
+def _wait(driver, expression: str, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not driver.execute_script(f"return !!({expression})"):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"error: {what} not within {timeout:g} s")
+        time.sleep(0.1)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", nargs="?", default="outputs", type=Path)
     ap.add_argument("-o", "--output", default=Path("docs/screenshot.png"), type=Path)
-    ap.add_argument("--search", help="select the node this search finds (name or alias)")
+    how = ap.add_mutually_exclusive_group()
+    how.add_argument("--search", help="type this in the search box and press Enter")
+    how.add_argument("--overview", action="store_true", help="the page as it opens, nothing selected")
+    ap.add_argument("--state", default="", help="view state for the address (after #)")
     ap.add_argument("--width", type=int, default=1400)
     ap.add_argument("--height", type=int, default=860)
     args = ap.parse_args(argv)
@@ -36,31 +58,29 @@ def main(argv: list[str] | None = None) -> int:
     if reason:
         print(f"error: {reason}", file=sys.stderr)
         return 1
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
     with headless.chrome(offline=True, width=args.width, height=args.height) as driver:
-        driver.get(headless.file_url(page))
-        deadline = time.monotonic() + 60
-        while not driver.execute_script("return !!(window.__kg && window.__kg.ready)"):
-            if time.monotonic() > deadline:
-                print("error: the page did not become ready in 60 s", file=sys.stderr)
-                return 2
-            time.sleep(0.1)
+        driver.get(headless.file_url(page) + ("#" + args.state.lstrip("#") if args.state else ""))
+        _wait(driver, "window.__kg && window.__kg.ready", "the page did not become ready")
         if args.search:
-            found = driver.execute_script("return window.__kg.search(arguments[0])", args.search)
-            if not found:
+            if not driver.execute_script("return window.__kg.search(arguments[0]).length", args.search):
                 print(f"error: no node matches {args.search!r}", file=sys.stderr)
                 return 1
-            node = found[0]["node"]
-        else:
+            box = driver.find_element(By.ID, "search")
+            box.send_keys(args.search, Keys.ENTER)
+        elif not args.overview:
             node = driver.execute_script(
                 "var best = -1; window.__kg.info.forEach(function (x, i) {"
                 " if (x.t === 'Paper' && (best < 0 || x.d > window.__kg.info[best].d)) best = i; });"
                 " return best;"
             )
-        if node is not None and node >= 0:
-            driver.execute_script("window.__kg.select(arguments[0])", node)
-            time.sleep(0.3)
-            driver.execute_script("window.__kg.network.fit({animation: false})")
-            time.sleep(0.5)
+            if node is not None and node >= 0:
+                driver.execute_script("window.__kg.focus(arguments[0])", node)
+        time.sleep(0.2)
+        _wait(driver, "window.__kg.idle()", "the view did not settle", timeout=10)
+        time.sleep(0.3)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(args.output))
     print(f"wrote {args.output}")

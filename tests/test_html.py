@@ -20,7 +20,7 @@ from kg.export.html import (
 )
 from kg.graph import build_graph
 from kg.load import load_graph
-from kg.records import Extraction, Mention, Paper, Repo
+from kg.records import Extraction, Mention, Paper, Repo, Result
 from kg.samples import build_example_graph
 
 XSS_TITLE = "</script><script>window.__xss=1</script><img src=x onerror=window.__xss=2>"
@@ -138,7 +138,8 @@ def test_payload_uses_pyvis_nodes_and_python_layout():
     data = graph_payload(build_example_graph())
     assert len(data["nodes"]) == 9 and len(data["edges"]) == 11
     node = data["nodes"][0]
-    assert {"id", "label", "x", "y", "size", "shape", "color"} <= set(node)
+    assert {"id", "x", "y", "size", "shape", "color"} <= set(node)
+    assert "label" not in node  # the page draws the labels itself
     assert data["options"]["physics"]["enabled"] is False
     assert data["options"]["layout"]["improvedLayout"] is False
     assert len({(n["x"], n["y"]) for n in data["nodes"]}) == 9
@@ -289,3 +290,152 @@ def test_layout_is_the_same_whatever_the_blas_thread_count():
     with threadpool_limits(limits=1, user_api="blas"):
         one = fast_layout(G)
     assert two == one
+
+
+def mixed_graph():
+    """Two hubs shared by many papers, entities named by one paper, a paper that shares
+    nothing, and links of low confidence."""
+    recs = []
+    for i in range(12):
+        ds = "Hub Dataset" if i % 2 else "Other Set"
+        p = Paper(id=f"m{i}", title=f"Mixed paper {i:02d}",
+                  abstract=f"We train HubNet on {ds} and study Solo{i} here.")
+        recs.append(Extraction(paper=p, entities=(
+            _mention(p, "HubNet", "Method", "hubnet"),
+            _mention(p, ds, "Dataset", ds.lower().replace(" ", "")),
+            _mention(p, f"Solo{i}", "Task", f"solo{i}", score=0.9),
+        )))
+    lone = Paper(id="lone", title="A paper that shares nothing", abstract="We propose LoneNet.")
+    recs.append(Extraction(paper=lone, entities=(_mention(lone, "LoneNet", "Method", "lonenet"),)))
+    G = build_graph(recs, admission=False)
+    for i in range(4):  # calibrated confidences can be low (admission gives them)
+        for d in G.get_edge_data(f"paper:m{i}", f"task:solo{i}").values():
+            d["score"] = 0.3
+    return G
+
+
+def test_periphery_paper_counts_and_defaults():
+    G = mixed_graph()
+    data = graph_payload(G)
+    info = {x["id"]: x for x in data["info"]}
+    assert info["method:hubnet"]["p"] == 12 and "s" not in info["method:hubnet"]
+    assert info["task:solo3"]["p"] == 1 and info["task:solo3"]["s"] == 1
+    assert info["paper:lone"]["s"] == 1 and info["method:lonenet"]["s"] == 1
+    assert "s" not in info["paper:m0"] and "p" not in info["paper:m0"]
+    # small views open with everything; big ones (or on request) without the periphery
+    assert data["defaults"] == {"minScore": 0.5, "singletons": True}
+    assert graph_payload(G, show_singletons=False)["defaults"]["singletons"] is False
+    assert graph_payload(star_graph(200))["defaults"]["singletons"] is False
+    assert graph_payload(star_graph(200), focus="BERT")["defaults"]["singletons"] is True
+    assert graph_payload(G, min_score=0.8)["defaults"]["minScore"] == 0.8
+    with pytest.raises(KGError, match="min_score"):
+        graph_payload(G, min_score=1.5)
+
+
+def test_communities_in_payload():
+    from kg.samples import example_graph
+
+    data = graph_payload(example_graph())
+    g = {x["n"]: x.get("g") for x in data["info"]}
+    assert g["Cora"] == g["GNN"] != g["FID"]
+    assert all(isinstance(v, int) for v in g.values())  # repositories join their paper's
+    assert data == graph_payload(example_graph())
+
+
+def test_satellites_sit_next_to_their_paper():
+    import math
+
+    G = mixed_graph()
+    data = graph_payload(G)
+    xy = {x["id"]: (v["x"], v["y"]) for x, v in zip(data["info"], data["nodes"], strict=True)}
+    spread = max(math.dist(xy["method:hubnet"], p) for p in xy.values())
+    for i in range(12):
+        assert math.dist(xy[f"task:solo{i}"], xy[f"paper:m{i}"]) < 0.25 * spread
+
+
+def test_result_details_keep_metric_and_method_apart():
+    from kg.export.html import _node_info
+
+    info = _node_info("result:p:0", {"type": "Result", "label": "FID = 1.8", "metric": "metric:fid",
+                                     "method": "method:dit", "dataset": "dataset:imagenet",
+                                     "value": 1.8, "unit": ""}, 3)
+    assert (info["mt"], info["me"], info["da"], info["v"]) == (
+        "metric:fid", "method:dit", "dataset:imagenet", 1.8)
+
+
+def test_page_files_ship_in_the_wheel():
+    """page.html, page.css and page.js are package data: pyproject's globs must cover them."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kg"]
+    files = sorted((root / "kg" / "export" / "html").glob("page.*"))
+    assert [f.name for f in files] == ["page.css", "page.html", "page.js"]
+    for f in files:
+        rel = f.relative_to(root / "kg").as_posix()
+        assert any(fnmatch.fnmatch(rel, g) for g in globs), rel
+
+
+def results_graph(direction: str | None = "lower"):
+    """Three papers report FID on ImageNet for their method (and one an accuracy)."""
+    recs = []
+    for i, (method, fid) in enumerate([("AlphaNet", 3.1), ("BetaNet", 2.2), ("GammaNet", 9.5)]):
+        text = f"{method} reaches FID {fid} on ImageNet for image generation."
+        p = Paper(id=f"r{i}", title=f"The {method} paper", abstract=text)
+        results = [Result(metric="metric:fid", value=fid, method=f"method:{method.lower()}",
+                          dataset="dataset:imagenet", text=f"FID {fid}", start=text.index("FID"),
+                          end=text.index(" on"))]
+        if i == 0:
+            results.append(Result(metric="metric:accuracy", value=81.0, unit="%", dataset="dataset:imagenet"))
+        recs.append(Extraction(paper=p, entities=(
+            _mention(p, method, "Method", method.lower(), role="proposed"),
+            _mention(p, "FID", "Metric", "fid"), _mention(p, "ImageNet", "Dataset", "imagenet"),
+            _mention(p, "image generation", "Task", "imagegeneration"),
+        ), results=tuple(results)))
+    G = build_graph(recs, admission=False)
+    if direction:
+        G.nodes["metric:fid"]["direction"] = direction
+    return G
+
+
+def test_metric_direction_and_results_in_payload():
+    info = {x["id"]: x for x in graph_payload(results_graph())["info"]}
+    assert info["metric:fid"]["dir"] == "lower" and "dir" not in info["dataset:imagenet"]
+    fid = [x for x in info.values() if x["t"] == "Result" and x.get("mt") == "metric:fid"]
+    assert sorted((x["me"], x["v"]) for x in fid) == [
+        ("method:alphanet", 3.1), ("method:betanet", 2.2), ("method:gammanet", 9.5)]
+    assert "dir" not in {x["id"]: x for x in graph_payload(results_graph(None))["info"]}["metric:fid"]
+
+
+def leafy_graph(n_papers: int = 60, n_shared: int = 25, seed: int = 5):
+    """Papers naming three of a few shared methods and three of their own: most nodes are leaves."""
+    import random
+
+    rng = random.Random(seed)
+    recs = []
+    for i in range(n_papers):
+        names = sorted({f"Shared{rng.randrange(n_shared)}" for _ in range(3)}) + [f"Own{i}x{k}" for k in range(3)]
+        p = Paper(id=f"l{i}", title=f"Leafy {i}", abstract=" ".join(names))
+        recs.append(Extraction(paper=p, entities=tuple(
+            _mention(p, name, "Method", name.lower(), score=0.9) for name in names)))
+    return build_graph(recs, admission=False)
+
+
+def test_same_page_in_every_process():
+    """Louvain (through a subgraph view of a graph that is mostly leaves) met sets of string
+    IDs, whose order changes with hash randomization: the page must not change with it
+    (kg build outputs are byte-identical from build to build)."""
+    import subprocess
+    import sys
+
+    tests = Path(__file__).resolve().parent
+    code = (f"import sys, hashlib; sys.path.insert(0, {str(tests)!r}); from test_html import leafy_graph;"
+            "from kg.export.html import render_html;"
+            "print(hashlib.sha256(render_html(leafy_graph()).encode()).hexdigest())")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       cwd=tests.parent, env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"}).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(digests) == 1

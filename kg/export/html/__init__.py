@@ -52,6 +52,7 @@ __all__ = [
     "view",
     "NODE_STYLE",
     "DEFAULT_MAX_NODES",
+    "DEFAULT_MIN_SCORE",
     "escape_json_for_html",
 ]
 
@@ -208,7 +209,8 @@ def select_view(
         ]
     candidates.sort(key=lambda n: (dist.get(n, 0), -degree.get(n, 0), str(n)))
     kept = candidates if max_nodes is None else candidates[:max_nodes]
-    H = G.subgraph(kept)
+    # a copy: the page walks the subgraph several times, and a view filters on every walk
+    H = G if len(kept) == G.number_of_nodes() else G.subgraph(kept).copy()
     hidden = Counter(str(G.nodes[n].get("type", "Other")) for n in candidates[len(kept) :])
     shown_edges = H.number_of_edges()
     summary = {
@@ -231,21 +233,24 @@ def select_view(
 def _summary_note(s: dict[str, Any]) -> str:
     parts = [f"Showing {s['shownNodes']:,} of {s['totalNodes']:,} nodes"]
     parts[0] += f" and {s['shownEdges']:,} of {s['totalEdges']:,} edges"
+    s["scopeNote"] = s["limitNote"] = ""
     scope = []
     if s["focus"]:
         scope.append(f"within {s['hops']} hop(s) of \u201c{s['focus']}\u201d")
     if s["types"]:
         scope.append("types " + ", ".join(s["types"]))
     if scope:
-        parts.append("view: " + "; ".join(scope))
+        s["scopeNote"] = "view: " + "; ".join(scope)
+        parts.append(s["scopeNote"])
     hidden = sum(s["hiddenByLimit"].values())
     if hidden:
         by_type = ", ".join(f"{v:,} {k}" for k, v in s["hiddenByLimit"].items())
-        parts.append(
+        s["limitNote"] = (
             f"{hidden:,} more hidden by the {s['maxNodes']:,}-node limit ({by_type}); "
             "the best-connected are shown. For more: kg view --max-nodes N, "
             "--types TYPES or --focus NAME --hops K"
         )
+        parts.append(s["limitNote"])
     return ". ".join(parts) + "."
 
 
@@ -318,9 +323,9 @@ def _node_info(node: Hashable, data: dict[str, Any], deg: int) -> dict[str, Any]
                 info[key[0]] = str(data[key])
     elif t == "Result":
         info["n"] = str(data.get("label") or node)
-        for key in ("metric", "unit", "method", "dataset"):
+        for key, short in (("metric", "mt"), ("unit", "un"), ("method", "me"), ("dataset", "da")):
             if data.get(key):
-                info[key[:2]] = str(data[key])
+                info[short] = str(data[key])
         value = _num(data.get("value"))
         if value is not None:
             info["v"] = value
@@ -329,6 +334,10 @@ def _node_info(node: Hashable, data: dict[str, Any], deg: int) -> dict[str, Any]
         aliases = _as_list(data.get("aliases"))
         if aliases:
             info["a"] = aliases
+        if t == "Metric":
+            direction = str(data.get("direction") or "").strip().lower()
+            if direction in ("lower", "higher"):
+                info["dir"] = direction  # which values are better: the results table's order
     return info
 
 
@@ -369,7 +378,76 @@ def _edge_evidence(
 
 
 def _node_size(deg: int) -> float:
-    return round(min(8.0 + 4.0 * math.log2(1 + deg), 44.0), 1)
+    """Radius by degree: hubs stand out (square-root growth), leaves stay small."""
+    return round(min(4.0 + 4.5 * math.sqrt(deg), 64.0), 1)
+
+
+def _paper_counts(G: nx.MultiDiGraph, nodes: Iterable[Hashable]) -> dict[Hashable, int]:
+    """For each node that is not a paper: how many papers of `G` link to it (or report it)."""
+    out: dict[Hashable, int] = {}
+    for n in nodes:
+        if G.nodes[n].get("type") == "Paper":
+            continue
+        out[n] = len(
+            {m for m in (*G.predecessors(n), *G.successors(n)) if G.nodes[m].get("type") == "Paper"}
+        )
+    return out
+
+
+def _periphery(
+    G: nx.MultiDiGraph, nodes: Sequence[Hashable], papers: dict[Hashable, int]
+) -> tuple[set[Hashable], dict[Hashable, Hashable]]:
+    """Nodes outside the shared core of `G`, and where to put them in the layout.
+
+    The periphery is every entity, repository or result that one paper (or none) names,
+    and every paper that names only such entities: what a paper shares with no other.
+    Each peripheral entity of one paper is a satellite of that paper when it is shown.
+    """
+    single = {n for n, k in papers.items() if k <= 1}
+    periphery = set(single)
+    anchors: dict[Hashable, Hashable] = {}
+    shown = set(nodes)
+    for n in nodes:
+        if n in single:
+            for m in (*G.predecessors(n), *G.successors(n)):
+                if m in shown and G.nodes[m].get("type") == "Paper":
+                    anchors[n] = m
+                    break
+        elif G.nodes[n].get("type") == "Paper":
+            if all(m in single for m in (*G.successors(n), *G.predecessors(n))):
+                periphery.add(n)
+    return periphery, anchors
+
+
+def _community_of(H: nx.MultiDiGraph, seed: int) -> dict[Hashable, int]:
+    """Louvain communities of the shown graph (`kg.analytics.communities`, seeded):
+    0 is the community with the most entities. Repositories and results join their paper's.
+
+    Louvain's result depends on the order in which it meets nodes, and its inner sets of
+    string IDs iterate in an order that changes with every process (hash randomization):
+    it runs on a copy whose nodes are the integers of the nodes' sorted order, so every
+    build of the same graph gets the same communities.
+    """
+    from kg.analytics.communities import communities
+
+    if H.number_of_edges() == 0:
+        return {}
+    nodes = sorted(H, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    C = nx.MultiDiGraph()
+    for i, n in enumerate(nodes):
+        C.add_node(i, type=H.nodes[n].get("type"), label=H.nodes[n].get("label", ""))
+    C.add_edges_from(sorted({(index[u], index[v]) for u, v in H.edges()}))
+    table = communities(C, include_papers=True, seed=seed)
+    out = {nodes[int(i)]: int(c) for i, c in zip(table["id"], table["community"], strict=True)}
+    for n in nodes:
+        if n in out or H.nodes[n].get("type") not in ("Repository", "Result"):
+            continue
+        for m in sorted(H.predecessors(n), key=str):
+            if m in out:
+                out[n] = out[m]
+                break
+    return out
 
 
 def _vis_js() -> tuple[str, str]:
@@ -392,6 +470,13 @@ def _vis_js() -> tuple[str, str]:
     return js, versions[-1].name[4:]
 
 
+DEFAULT_MIN_SCORE = 0.5
+"""Links below this confidence are hidden when the page opens (the slider shows them)."""
+
+SMALL_VIEW = 150
+"""Views of at most this many nodes open with their periphery shown."""
+
+
 def graph_payload(
     G: nx.MultiDiGraph,
     *,
@@ -401,19 +486,34 @@ def graph_payload(
     hops: int = 1,
     title: str = "Knowledge graph",
     seed: int = 42,
+    min_score: float = DEFAULT_MIN_SCORE,
+    show_singletons: bool | None = None,
 ) -> dict[str, Any]:
-    """The JSON document the page reads: vis nodes/edges/options (from pyvis) plus details."""
+    """The JSON document the page reads: vis nodes/edges/options (from pyvis) plus details.
+
+    `min_score` is the confidence below which links are hidden when the page opens;
+    `show_singletons` whether entities of a single paper (and papers that share no
+    entity) are shown at first (None: only in a focus view or a view of at most
+    `SMALL_VIEW` nodes). Both can be changed in the page.
+    """
     from pyvis.edge import Edge
     from pyvis.network import Network
 
     from kg.export.html.layout import fast_layout
 
+    if not 0.0 <= min_score <= 1.0:
+        raise KGError(f"min_score must be between 0 and 1, not {min_score}")
     H, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops)
     degree = _degree(G)
     nodes = sorted(H.nodes, key=str)
     index = {n: i for i, n in enumerate(nodes)}
-    pos = fast_layout(H, seed=seed)
+    papers = _paper_counts(G, nodes)
+    periphery, anchors = _periphery(G, nodes, papers)
+    pos = fast_layout(H, seed=seed, satellites=anchors, periphery=periphery)
+    community = _community_of(H, seed=0)
     focus_set = set(summary["focusNodes"])
+    if show_singletons is None:
+        show_singletons = bool(focus) or len(nodes) <= SMALL_VIEW
 
     net = Network(directed=True, cdn_resources="in_line")
     net.toggle_physics(False)
@@ -425,15 +525,23 @@ def graph_payload(
         type_counts[t] += 1
         color, shape, _ = NODE_STYLE.get(t, _OTHER_STYLE)
         ni = _node_info(n, data, degree.get(n, 0))
+        if n in papers:
+            ni["p"] = papers[n]
+        if n in periphery:
+            ni["s"] = 1
+        if n in community:
+            ni["g"] = community[n]
         info.append(ni)
         x, y = pos.get(n, (0.0, 0.0))
         extra: dict[str, Any] = {}
         if str(n) in focus_set:
             extra["borderWidth"] = 4
         net.add_node(
-            index[n], label=_short(ni["n"]), shape=shape, color=color,
+            index[n], label=" ", shape=shape, color=color,
             x=x, y=y, size=_node_size(degree.get(n, 0)), **extra,
         )
+        # labels are drawn by the page (hubs first, never overlapping), not by vis-network
+        del net.nodes[-1]["label"]
     # pyvis's add_edge checks node membership in a list (O(n) per edge); the ends are
     # known to exist, so its Edge class is used directly.
     order = {t: i for i, t in enumerate(EDGE_TYPES)}
@@ -466,7 +574,6 @@ def graph_payload(
             "nodes": {
                 "borderWidth": 1,
                 "font": {"size": 12, "face": "system-ui, sans-serif", "color": "#222"},
-                "scaling": {"label": {"drawThreshold": 7}},
             },
             "interaction": {
                 "hover": True,
@@ -483,9 +590,10 @@ def graph_payload(
     options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
 
     return {
-        "format": "kg-html/1",
+        "format": "kg-html/2",
         "title": title,
         "summary": summary,
+        "defaults": {"minScore": round(float(min_score), 4), "singletons": bool(show_singletons)},
         "types": [
             {
                 "name": t,
@@ -529,10 +637,13 @@ def render_html(
     hops: int = 1,
     title: str = "Knowledge graph",
     seed: int = 42,
+    min_score: float = DEFAULT_MIN_SCORE,
+    show_singletons: bool | None = None,
 ) -> str:
     """The whole page as a string (deterministic for the same graph and options)."""
     payload = graph_payload(
-        G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed
+        G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed,
+        min_score=min_score, show_singletons=show_singletons,
     )
     return _page(payload)
 
@@ -568,17 +679,22 @@ def write_html(
     hops: int = 1,
     title: str = "Knowledge graph",
     seed: int = 42,
+    min_score: float = DEFAULT_MIN_SCORE,
+    show_singletons: bool | None = None,
     **_ignored: Any,
 ) -> dict[str, Any]:
     """Write the interactive browser of `G` to `path` (one self-contained file, atomically).
 
     Options: `max_nodes` (summarize bigger graphs to the best-connected nodes; None
     for no limit), `types` (node types to keep), `focus` + `hops` (neighbourhood of
-    one entity by name or alias), `title`, `seed` (layout). Returns the view summary
-    (counts shown and hidden, and the note the page displays).
+    one entity by name or alias), `title`, `seed` (layout), `min_score` (links below
+    this confidence are hidden when the page opens), `show_singletons` (show the
+    entities of a single paper at first; None: only in small or focus views). Returns
+    the view summary (counts shown and hidden, and the note the page displays).
     """
     payload = graph_payload(
-        G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed
+        G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed,
+        min_score=min_score, show_singletons=show_singletons,
     )
     with atomic_write(path, "wb") as fh:
         fh.write(_page(payload).encode("utf-8", "replace"))
