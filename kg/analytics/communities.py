@@ -40,7 +40,15 @@ def communities(
         return pd.DataFrame(columns=["id", "type", "name", "papers", "community"])
     leaves = [n for n in H if H.degree(n) == 1]
     core = H.subgraph(set(H) - set(leaves))
-    parts = nx.community.louvain_communities(core, resolution=resolution, seed=seed) if len(core) else []
+    # Louvain walks sets of nodes: on string IDs their order (and so the result) changes with
+    # hash randomization between processes; on the integers of the sorted order it does not
+    ids = sorted(core, key=str)
+    index = {n: i for i, n in enumerate(ids)}
+    numbered = nx.Graph()
+    numbered.add_nodes_from(range(len(ids)))
+    numbered.add_edges_from(sorted((min(index[u], index[v]), max(index[u], index[v])) for u, v in core.edges()))
+    found = nx.community.louvain_communities(numbered, resolution=resolution, seed=seed) if len(ids) else []
+    parts = [{ids[i] for i in part} for part in found]
     label = {n: i for i, part in enumerate(parts) for n in part}
     for leaf in leaves:
         nbr = next(iter(H[leaf]))
