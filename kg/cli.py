@@ -84,7 +84,7 @@ def build(
     Unchanged papers are taken from the cache; a build with nothing changed is skipped.
     Records past --limits are skipped or cut, with a warning, and counted in build.json.
 
-    Example: kg build seeds/ -o outputs/ --jobs 2 --limits abstract=200k,line=64M
+    Example: kg build seeds/ -o outputs/ --jobs 2
     """
     import os
 

@@ -49,6 +49,7 @@ class _Buffer:
         if self.pos:
             self._at = (0, self.line_at(self.pos))
             self.text, self.pos = self.text[self.pos:], 0
+        self.src.line = self._at[1] + self.text.count("\n", self._at[0])  # for read errors
         chunk = self.src.read(self.chunk)
         if not chunk:
             self.eof = True
