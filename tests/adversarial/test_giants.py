@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import KG, ROOT, assert_no_partial_files, assert_refused, check_outputs, kg_env
 from make_giants import GIANTS, GOOD_TITLE, MB, Giant, write_giant
-from measure import run_measured
+from measure import Measured, run_measured
 
 SECONDS = 60
 PEAK = 1.5 * 2**30
@@ -59,8 +61,25 @@ def small_size(giant: Giant) -> int:
     return 80 * MB if giant.key == "ratio" else 3 * MB
 
 
-def run_giant(giant: Giant, folder: Path, previous: Path, size: int, small: bool) -> dict[str, object]:
-    """Build `giant` into a copy of the `previous` outputs; check and return the figures."""
+@dataclass
+class Run:
+    """One giant input built: the measured run, the input's name and the outputs then and now."""
+
+    giant: Giant
+    measured: Measured
+    name: str
+    out: Path
+    before: dict[str, bytes]
+
+    @property
+    def figures(self) -> dict[str, object]:
+        m = self.measured
+        return {"case": self.giant.name, "exit": m.returncode, "seconds": round(m.seconds, 1),
+                "peak_mb": round(m.peak_rss / 2**20), "outputs_mb": round(_size(self.out) / 2**20, 2)}
+
+
+def run_giant(giant: Giant, folder: Path, previous: Path, size: int, small: bool) -> Run:
+    """Build `giant` (written into `folder`, deleted after) into a copy of the `previous` outputs."""
     path = write_giant(giant, folder / "in", size)
     out = folder / "out"
     shutil.copytree(previous, out)
@@ -76,8 +95,13 @@ def run_giant(giant: Giant, folder: Path, previous: Path, size: int, small: bool
             m = run_measured(args, timeout=SECONDS * 2, cwd=ROOT, env=kg_env())
     finally:
         path.unlink()
-    figures = {"case": giant.name, "exit": m.returncode, "seconds": round(m.seconds, 1),
-               "peak_mb": round(m.peak_rss / 2**20), "outputs_mb": round(_size(out) / 2**20, 2)}
+    return Run(giant, m, "<stdin>" if giant.stdin else str(path), out, before)
+
+
+def check(run: Run) -> None:
+    """Bounded time, memory and outputs; one warning naming file, line and limit (the good
+    record built), or one error line (the previous outputs unchanged)."""
+    m, giant, out, figures = run.measured, run.giant, run.out, run.figures
     assert not m.timed_out, figures
     assert m.seconds < SECONDS, figures
     assert m.peak_rss < PEAK, figures
@@ -86,8 +110,7 @@ def run_giant(giant: Giant, folder: Path, previous: Path, size: int, small: bool
     if giant.expect == "ok":
         assert m.returncode == 0, m.stderr[-2000:]
         assert len(warnings) == 1, m.stderr
-        name = "<stdin>" if giant.stdin else str(path)
-        assert warnings[0].startswith(f"warning: {name}:") and f"--limits {giant.key}=" in warnings[0], warnings
+        assert warnings[0].startswith(f"warning: {run.name}:") and f"--limits {giant.key}=" in warnings[0], warnings
         result = check_outputs(out)
         assert [r["title"] for r in result["records"]] == [GOOD_TITLE]
         report = json.loads((out / "build.json").read_text())
@@ -95,18 +118,30 @@ def run_giant(giant: Giant, folder: Path, previous: Path, size: int, small: bool
     else:
         assert_refused(m)  # type: ignore[arg-type]
         assert f"--limits {giant.key}=" in m.stderr, m.stderr
-        assert {name: (out / name).read_bytes() for name in PREVIOUS} == before
+        assert {name: (out / name).read_bytes() for name in PREVIOUS} == run.before
         assert_no_partial_files(out)
-    return figures
+
+
+@pytest.fixture(scope="module")
+def small_runs(tmp_path_factory: pytest.TempPathFactory, previous: Path) -> dict[str, Run]:
+    """Every case at 3 MB (80 MB for the ratio ones), two at a time."""
+    root = tmp_path_factory.mktemp("giants")
+
+    def one(giant: Giant) -> tuple[str, Run]:
+        return giant.name, run_giant(giant, root / giant.name, previous, small_size(giant), small=True)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(one, GIANTS))
 
 
 @pytest.mark.parametrize("giant", GIANTS, ids=[g.name for g in GIANTS])
-def test_small_giant(giant: Giant, tmp_path: Path, previous: Path) -> None:
-    run_giant(giant, tmp_path, previous, small_size(giant), small=True)
+def test_small_giant(giant: Giant, small_runs: dict[str, Run]) -> None:
+    check(small_runs[giant.name])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("giant", GIANTS, ids=[g.name for g in GIANTS])
 def test_giant(giant: Giant, tmp_path: Path, previous: Path) -> None:
-    figures = run_giant(giant, tmp_path, previous, 400 * MB, small=False)
-    print(json.dumps(figures))
+    run = run_giant(giant, tmp_path, previous, 400 * MB, small=False)
+    print(json.dumps(run.figures))
+    check(run)
