@@ -42,7 +42,7 @@ class Limits:
     """
 
     title: int = 2_000
-    abstract: int = 100_000
+    abstract: int = 200_000  # as much as extraction reads of a field (kg.nlp.extract.MAX_FIELD_CHARS)
     authors: int = 200_000
     categories: int = 10_000
     url: int = 4_096
