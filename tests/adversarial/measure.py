@@ -80,7 +80,7 @@ def tree_rss(pid: int) -> int:
 def run_measured(
     cmd: list[str], *, timeout: float, stdin: IO[bytes] | None = None, **kwargs: Any
 ) -> Measured:
-    """Run `cmd` in its own session; kill its process group after `timeout` seconds."""
+    """Run `cmd` in a process group of its own; kill the group after `timeout` seconds."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
