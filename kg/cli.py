@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from kg.errors import KGError
+from kg.ingest.limits import Limits
 from kg.records import LABELS
 
 __all__ = ["app", "main"]
@@ -31,6 +32,17 @@ app = typer.Typer(
 
 Inputs = Annotated[
     list[str], typer.Argument(help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV")
+]
+LimitsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--limits",
+        help=(
+            "Input bounds to change, key=N,... (0: none; N may end in k, M, G): title, abstract, authors, "
+            "categories, url, id, line, record (characters), expanded, ratio (of a .gz file). "
+            "See docs/reliability.md"
+        ),
+    ),
 ]
 
 
@@ -65,10 +77,12 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even when inputs and options are unchanged")
     ] = False,
+    limits: LimitsOption = None,
 ) -> None:
     """Build the graph: kg.ttl, kg.html, kg.graphml, graph.json, extractions.jsonl, build.json.
 
     Unchanged papers are taken from the cache; a build with nothing changed is skipped.
+    Records past --limits are skipped or cut, with a warning, and counted in build.json.
 
     Example: kg build seeds/ -o outputs/ --jobs 2
     """
@@ -77,10 +91,11 @@ def build(
     from kg.build import build as run_build
     from kg.build.cache import CACHE_DIRNAME
 
+    bounds = Limits.parse(limits)
     report = run_build(
         inputs, output, use_model=not no_model, show_progress=progress, base_iri=base_iri,
         jobs=jobs or (os.cpu_count() or 1), scheduler=scheduler, force=force,
-        cache=None if no_cache else (cache or output / CACHE_DIRNAME),
+        cache=None if no_cache else (cache or output / CACHE_DIRNAME), limits=bounds,
     )
     if report.get("up_to_date"):
         typer.echo(f"up to date: {report['papers']} papers, nothing changed -> {output}/")
@@ -110,8 +125,11 @@ def extract(
     no_model: Annotated[
         bool, typer.Option("--no-model", help="Skip the statistical NER (rules + gazetteer only)")
     ] = False,
+    limits: LimitsOption = None,
 ) -> None:
     """Write one JSON object per input record (in input order) with its entities and links.
+
+    Records past --limits are skipped or cut, with a warning.
 
     Example: kg extract seeds/ -o extractions.jsonl
     """
@@ -120,7 +138,8 @@ def extract(
     from kg.nlp.extract import extract_papers
     from kg.nlp.pipeline import load_pipeline
 
-    records = extract_papers(read_papers(inputs), load_pipeline(not no_model))
+    bounds = Limits.parse(limits)
+    records = extract_papers(read_papers(inputs, bounds), load_pipeline(not no_model))
     lines = (json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
     if output is None:
         for line in lines:

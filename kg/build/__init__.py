@@ -38,6 +38,7 @@ from kg.errors import KGError
 from kg.export import export
 from kg.graph import build_graph
 from kg.ingest import Deduplicator, iter_input_files, read_papers
+from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.records import Extraction, Paper
 from kg.sparql.store import write_store
 
@@ -297,6 +298,7 @@ def build(
     force: bool = False,
     pipeline: PipelineSpec | None = None,
     chunk_size: int = 256,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
     """Build the graph of `inputs` into `out_dir`; return the build report (build.json).
 
@@ -306,7 +308,8 @@ def build(
     With a `cache` directory, each paper's extraction is reused while its content and
     the pipeline are unchanged, a build with nothing changed is skipped (unless
     `force`), and the report includes the diff against the previous build.
-    `pipeline` overrides `use_model` (e.g. to use another gazetteer).
+    `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
+    `limits` are skipped or cut with a warning and counted in the report.
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -326,7 +329,7 @@ def build(
     cache_dir = Path(cache) if cache is not None else None
     new_cache = cache_dir is not None and not cache_dir.exists()
     state = BuildState(cache_dir, out) if cache_dir is not None else None
-    options = {"base_iri": base_iri, "html": html_options or {}}
+    options = {"base_iri": base_iri, "html": html_options or {}, "limits": limits.as_dict()}
     fingerprint = _fingerprint(inputs, version, options) if state is not None else None
     if state is not None and fingerprint is not None and not force:
         previous = state.load_state()
@@ -350,6 +353,7 @@ def build(
     try:
         dedup = Deduplicator()
         counts: Counter[str] = Counter()
+        log = LimitLog(limits)
 
         def counted(papers: Iterable[Paper]) -> Iterator[Paper]:
             for p in papers:
@@ -360,7 +364,7 @@ def build(
         with open_executor(spec, jobs=jobs, scheduler=scheduler) as executor:
             timings["start_workers_s"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            papers = progress(dedup.unique(counted(read_papers(inputs))), "build", show_progress)
+            papers = progress(dedup.unique(counted(read_papers(inputs, limits, log))), "build", show_progress)
             pairs = _extracted(papers, spec, version, xcache, executor, counts, chunk_size)
             G = build_graph(_records(pairs, stage / "records.tmp"))
             executor_name = executor.description
@@ -389,6 +393,8 @@ def build(
             "papers": counts["records"] - duplicates,
             "duplicates_merged": duplicates,
             "duplicate_conflicts": dedup.conflicts,
+            **log.report(),
+            "limits": limits.as_dict(),
             **graph_summary(G),
             "up_to_date": False,
             "extraction": {

@@ -17,11 +17,12 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.ingest.csvfile import read_csv
 from kg.ingest.jsonfile import read_json
+from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.ingest.listing import read_listing
 from kg.ingest.text import display_name, open_text
 from kg.records import Paper
 
-__all__ = ["read_papers", "iter_input_files", "read_file", "Deduplicator", "FORMATS"]
+__all__ = ["read_papers", "iter_input_files", "read_file", "Deduplicator", "FORMATS", "Limits", "LimitLog"]
 
 FORMATS = {
     ".txt": "listing",
@@ -76,10 +77,12 @@ def iter_input_files(inputs: Iterable[str | Path]) -> Iterator[Path | str]:
             raise InputError(f"{path}: no such file or directory; check the path")
 
 
-def read_file(path: Path | str) -> Iterator[Paper]:
-    """Stream the papers of one file, its format detected from extension or content."""
+def read_file(path: Path | str, limits: Limits = DEFAULT_LIMITS, log: LimitLog | None = None) -> Iterator[Paper]:
+    """Stream the papers of one file, its format detected from extension or content; what
+    passes `limits` is skipped or cut, with a warning (counted in `log`)."""
     name = display_name(path)
-    fh = open_text(path)
+    log = log or LimitLog(limits)
+    fh = open_text(path, limits)
     try:
         try:
             head = fh.buffer.peek(4096)[:4096].decode(fh.encoding, "ignore")  # type: ignore[attr-defined]
@@ -87,28 +90,38 @@ def read_file(path: Path | str) -> Iterator[Paper]:
             head = ""
         fmt = _format_of(path, head)
         if fmt == "json":
-            yield from read_json(fh, name)
+            yield from read_json(fh, name, limits, log)
         elif fmt in ("csv", "tsv"):
-            yield from read_csv(fh, name, delimiter="\t" if fmt == "tsv" else ",")
+            yield from read_csv(fh, name, "\t" if fmt == "tsv" else ",", limits, log)
         else:
-            yield from read_listing(fh, name)
+            yield from read_listing(fh, name, limits, log)
     finally:
         if str(path) != "-":
             fh.close()
 
 
-def read_papers(inputs: Iterable[str | Path]) -> Iterator[Paper]:
+def read_papers(
+    inputs: Iterable[str | Path], limits: Limits | None = None, log: LimitLog | None = None
+) -> Iterator[Paper]:
     """Stream every input record as a `Paper`, in input order (duplicates included).
 
-    An input with no record at all is an error.
+    Records past `limits` (default: `Limits()`) are skipped or cut with a warning on
+    stderr, counted in `log`. An input with no record at all is an error.
     """
+    limits = limits or (log.limits if log is not None else DEFAULT_LIMITS)
+    log = log or LimitLog(limits)
     count = 0
     for path in iter_input_files(inputs):
-        for paper in read_file(path):
+        for paper in read_file(path, limits, log):
             count += 1
             yield paper
     if count == 0:
         names = ", ".join(str(i) for i in inputs) if not isinstance(inputs, Iterator) else "input"
+        if log.skipped:
+            raise InputError(
+                f"{names}: no papers left: {log.skipped} skipped past --limits (see the warnings); "
+                "raise the limits they name"
+            )
         raise InputError(f"{names}: no papers found; the input is empty")
 
 

@@ -1,4 +1,9 @@
-"""JSON Lines and JSON (an array, or one object) of paper records."""
+"""JSON Lines and JSON (an array, or one object) of paper records, read within `Limits`.
+
+JSONL and arrays are read a record at a time (an array element by element, never whole);
+an object document (one record, or ``{"papers": [...]}``) is read whole, up to the
+`record` limit.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from kg.errors import InputError
+from kg.ingest.bounded import CHUNK, Source
+from kg.ingest.jsonarray import SKIPPED, iter_array
+from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.ingest.record import paper_from_record
-from kg.ingest.text import iter_lines
 from kg.records import Paper
 
 __all__ = ["read_json"]
@@ -34,42 +41,84 @@ def _loads(text: str, name: str, line: int) -> Any:
         raise InputError(f"{name}:{line}: unreadable JSON value ({reason}); write it as a string") from None
 
 
-def read_json(fh: IO[str], name: str) -> Iterator[Paper]:
+def _first_char(src: Source) -> str:
+    """The first character that is not whitespace ("" if none in the first `CHUNK`); nothing consumed."""
+    seen: list[str] = []
+    size = 0
+    while size < CHUNK:
+        piece = src.read(1 << 16)
+        if not piece:
+            break
+        seen.append(piece)
+        size += len(piece)
+        if piece.strip():
+            break
+    text = "".join(seen)
+    src.unread(text)
+    stripped = text.lstrip()
+    return stripped[0] if stripped else ""
+
+
+def read_json(fh: IO[str], name: str, limits: Limits = DEFAULT_LIMITS, log: LimitLog | None = None) -> Iterator[Paper]:
     """Yield papers from JSONL (one object per line) or from a JSON array / object."""
-    lines = iter_lines(fh, name)
-    for number, line in lines:
+    log = log or LimitLog(limits)
+    src = Source(fh, name)
+    if _first_char(src) == "[":
+        yield from _read_array(src, name, limits, log)
+        return
+    first = True
+    for number, line in src.lines(limits.line):
+        if line is None:
+            log.skip(f"{name}:{number}", "line", f"line longer than {limits.line} characters")
+            first = False
+            continue
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.startswith("["):
-            yield from _read_document(stripped, lines, name, number)
-            return
+        if limits.record and len(stripped) > limits.record:
+            log.skip(f"{name}:{number}", "record", f"record of {len(stripped)} characters")
+            first = False
+            continue
         try:
             record: Any = _loads(stripped, name, number)
         except json.JSONDecodeError as exc:
-            if number == 1 or stripped == "{":
-                yield from _read_document(stripped, lines, name, number)
+            if first and (number == 1 or stripped == "{"):
+                yield from _read_object(stripped, src, name, number, limits, log)
                 return
             raise _parse_error(name, number, exc) from None
-        yield paper_from_record(record, f"{name}:{number}")
-        break
-    for number, line in lines:
-        stripped = line.strip()
-        if not stripped:
+        first = False
+        paper = paper_from_record(record, f"{name}:{number}", limits, log)
+        if paper is not None:
+            yield paper
+
+
+def _read_array(src: Source, name: str, limits: Limits, log: LimitLog) -> Iterator[Paper]:
+    for index, line, value in iter_array(src, limits.record):
+        if value is SKIPPED:
+            log.skip(f"{name}:{line}", "record", f"record #{index} longer than {limits.record} characters")
             continue
-        try:
-            record = _loads(stripped, name, number)
-        except json.JSONDecodeError as exc:
-            raise _parse_error(name, number, exc) from None
-        yield paper_from_record(record, f"{name}:{number}")
+        paper = paper_from_record(value, f"{name}:#{index}", limits, log)
+        if paper is not None:
+            yield paper
 
 
-def _read_document(
-    first: str, rest: Iterator[tuple[int, str]], name: str, first_line: int
+def _read_object(
+    first: str, src: Source, name: str, first_line: int, limits: Limits, log: LimitLog
 ) -> Iterator[Paper]:
-    text = "\n".join([first, *(line for _, line in rest)])
+    """A JSON object spread over lines: one record, or a wrapper of a list of them."""
+    parts, size = [first, "\n"], len(first) + 1
+    while piece := src.read():
+        size += len(piece)
+        if limits.record and size > limits.record:
+            log.skip(
+                f"{name}:{first_line}", "record",
+                f"JSON object of more than {limits.record} characters (kg reads an object whole; "
+                "write its papers as JSONL or a JSON array, which are read record by record)",
+            )
+            return
+        parts.append(piece)
     try:
-        data = _loads(text, name, first_line)
+        data = _loads("".join(parts), name, first_line)
     except json.JSONDecodeError as exc:
         raise _parse_error(name, first_line + exc.lineno - 1, exc) from None
     if isinstance(data, dict):
@@ -82,4 +131,6 @@ def _read_document(
     if not isinstance(data, list):
         raise InputError(f"{name}: expected a JSON array of paper objects")
     for index, record in enumerate(data, start=1):
-        yield paper_from_record(record, f"{name}:#{index}")
+        paper = paper_from_record(record, f"{name}:#{index}", limits, log)
+        if paper is not None:
+            yield paper

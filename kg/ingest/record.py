@@ -13,6 +13,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.ids import paper_id
+from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.ingest.text import clean_text, web_url
 from kg.records import Paper
 
@@ -76,6 +77,24 @@ def _date(record: dict[str, Any]) -> str | None:
     return None
 
 
+def _within(items: tuple[str, ...], limit: int) -> tuple[str, ...]:
+    """The first `items` whose lengths add up to at most `limit` (0: all)."""
+    total = 0
+    for i, item in enumerate(items):
+        total += len(item)
+        if limit and total > limit:
+            return items[:i]
+    return items
+
+
+def _short_field(value: str | None, limit: int, where: str, key: str, what: str, log: LimitLog) -> str | None:
+    """`value`, or None (with a warning) when it is longer than `limit`."""
+    if value is not None and limit and len(value) > limit:
+        log.cut(where, key, f"{what} of {len(value)} characters dropped")
+        return None
+    return value
+
+
 def _categories(record: dict[str, Any]) -> tuple[str, ...]:
     value = record.get("categories")
     if isinstance(value, str):
@@ -85,13 +104,20 @@ def _categories(record: dict[str, Any]) -> tuple[str, ...]:
     return ()
 
 
-def paper_from_record(record: Any, where: str) -> Paper:
-    """Check and convert one record; `where` (``file:line``) names it in errors and sources."""
+def paper_from_record(
+    record: Any, where: str, limits: Limits = DEFAULT_LIMITS, log: LimitLog | None = None
+) -> Paper | None:
+    """Check and convert one record; `where` (``file:line``) names it in errors and sources.
+
+    None when the record passes a limit that leaves it out (a title past `limits.title`);
+    longer abstracts, author and category lists are cut, longer URLs, IDs and DOIs dropped.
+    """
     if not isinstance(record, dict):
         raise InputError(
             f"{where}: expected a JSON object with 'title' and 'abstract', "
             f"got {type(record).__name__}"
         )
+    log = log or LimitLog(limits)
     lowered = {str(k).lower().strip(): v for k, v in record.items()}
     title = _string(lowered, where, "title") or ""
     abstract = _string(lowered, where, "abstract", "summary") or ""
@@ -100,19 +126,35 @@ def paper_from_record(record: Any, where: str) -> Paper:
             f"{where}: record has neither a title nor an abstract; "
             "every record needs at least one of them"
         )
-    own_id = _string(lowered, where, "id", "paper_id", "arxiv_id")
-    doi = _string(lowered, where, "doi")
-    url = web_url(_string(lowered, where, "url", "link"))  # no javascript:, data:, file: links
+    if limits.title and len(title) > limits.title:
+        log.skip(where, "title", f"title of {len(title)} characters")
+        return None
+    if limits.abstract and len(abstract) > limits.abstract:
+        log.cut(where, "abstract", f"abstract of {len(abstract)} characters cut to {limits.abstract}")
+        abstract = abstract[: limits.abstract].rstrip()
+    own_id = _short_field(_string(lowered, where, "id", "paper_id", "arxiv_id"), limits.id, where, "id", "id", log)
+    doi = _short_field(_string(lowered, where, "doi"), limits.id, where, "id", "doi", log)
+    # no javascript:, data:, file: links
+    url = web_url(_short_field(_string(lowered, where, "url", "link"), limits.url, where, "url", "url", log))
     if url is None and own_id and _ARXIV_ID.match(own_id):
         url = f"https://arxiv.org/abs/{own_id}"
+    authors = _authors(lowered)
+    kept = _within(authors, limits.authors)
+    if len(kept) < len(authors):
+        log.cut(where, "authors", f"author list of {sum(map(len, authors))} characters cut to {len(kept)} names")
+    categories = _categories(lowered)
+    kept_categories = _within(categories, limits.categories)
+    if len(kept_categories) < len(categories):
+        log.cut(where, "categories", f"category list of {sum(map(len, categories))} characters cut "
+                f"to {len(kept_categories)} categories")
     return Paper(
         id=paper_id(own_id, doi, title, abstract),
         title=title,
         abstract=abstract,
         url=url,
         date=_date(lowered),
-        authors=_authors(lowered),
+        authors=kept,
         doi=doi,
-        categories=_categories(lowered),
+        categories=kept_categories,
         sources=(where,),
     )

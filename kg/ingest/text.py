@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import codecs
-import gzip
 import io
 import re
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from kg.errors import InputError
+from kg.ingest.bounded import open_gzip
+from kg.ingest.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "open_text", "clean_text", "unwrap_lines", "iter_lines", "display_name", "redact_credentials", "web_url",
@@ -147,14 +149,15 @@ def _detect_encoding(head: bytes, name: str) -> str:
     return "utf-8"
 
 
-def open_text(path: Path | str) -> IO[str]:
-    """Open a text file (or `-` for stdin, or a `.gz` file) with its encoding detected."""
+def open_text(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> IO[str]:
+    """Open a text file (or `-` for stdin, or a `.gz` file expanding within `limits`) with
+    its encoding detected."""
     name = display_name(path)
     try:
         if str(path) == "-":
             raw: IO[bytes] = sys.stdin.buffer
         elif str(path).endswith(".gz"):
-            raw = gzip.open(path, "rb")  # type: ignore[assignment]
+            raw = open_gzip(path, name, limits)
         else:
             raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the wrapper
     except FileNotFoundError:
@@ -166,7 +169,7 @@ def open_text(path: Path | str) -> IO[str]:
     buffered = io.BufferedReader(raw) if not hasattr(raw, "peek") else raw  # type: ignore[type-var]
     try:
         head = buffered.peek(4096)[:4096]  # type: ignore[attr-defined]
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"{name}: cannot read ({exc}); is it a valid file?") from None
     encoding = _detect_encoding(head, name)
     return io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline=None)

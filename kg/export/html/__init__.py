@@ -43,6 +43,7 @@ import networkx as nx
 from kg.atomic import atomic_write
 from kg.errors import KGError
 from kg.export.html import assets as _assets
+from kg.export.html.caps import PAGE_TITLE, cap_abstract, cap_list, cap_text
 from kg.model import EDGE_TYPES, NODE_TYPES
 
 __all__ = [
@@ -304,17 +305,21 @@ def _node_info(node: Hashable, data: dict[str, Any], deg: int) -> dict[str, Any]
     name = str(data.get("name") or data.get("label") or node)
     if t == "Paper":
         title = str(data.get("title") or "")
-        info["n"] = title or _short(str(data.get("abstract") or ""), 80) or str(node)
+        info["n"] = cap_text(title, PAGE_TITLE) or _short(str(data.get("abstract") or ""), 80) or str(node)
         if not title:
             info["nt"] = 1  # no title: "n" is a stand-in
-        info["ab"] = str(data.get("abstract") or "")
+        elif len(title) > PAGE_TITLE:
+            info["tcut"] = PAGE_TITLE - 1  # characters of the title shown; mentions past them are not marked
+        info["ab"], shown = cap_abstract(str(data.get("abstract") or ""))
+        if shown < len(info["ab"]):
+            info["cut"] = shown  # characters of the abstract shown; mentions past them are not marked
         for key, short in (("url", "u"), ("doi", "doi"), ("date", "dt")):
             if data.get(key):
                 info[short] = str(data[key])
         for key, short in (("authors", "au"), ("categories", "c")):
             items = _as_list(data.get(key))
             if items:
-                info[short] = items
+                info[short] = cap_list(items)
     elif t == "Repository":
         info["n"] = str(data.get("url") or data.get("label") or node)
         info["u"] = str(data.get("url") or "")
@@ -333,7 +338,7 @@ def _node_info(node: Hashable, data: dict[str, Any], deg: int) -> dict[str, Any]
         info["n"] = name
         aliases = _as_list(data.get("aliases"))
         if aliases:
-            info["a"] = aliases
+            info["a"] = cap_list(aliases)
         if t == "Metric":
             direction = str(data.get("direction") or "").strip().lower()
             if direction in ("lower", "higher"):
@@ -353,9 +358,9 @@ def _edge_evidence(
     field = data.get("field")
     text = ""
     if field == "title":
-        fcode, text = 0, "" if src_info.get("nt") else str(src_info.get("n", ""))
+        fcode, text = 0, "" if src_info.get("nt") else str(src_info.get("n", ""))[: src_info.get("tcut")]
     elif field == "abstract":
-        fcode, text = 1, str(src_info.get("ab", ""))
+        fcode, text = 1, str(src_info.get("ab", ""))[: src_info.get("cut")]
     else:
         fcode = -1
     start = _num(data.get("start"))
@@ -371,9 +376,11 @@ def _edge_evidence(
         at = text.find(sentence)
         if at >= 0:
             sentence = [u16(at), u16(at + len(sentence))]
+    if isinstance(sentence, str):
+        sentence = cap_text(sentence)
     mentions = int(_num(data.get("mentions"), 1) or 1)
     ev: list[Any] = [etype, round(score if score is not None else 1.0, 4), fcode, s0, e0]
-    ev += [sentence, mentions, str(data.get("component") or ""), str(data.get("text") or "")]
+    ev += [sentence, mentions, str(data.get("component") or ""), cap_text(str(data.get("text") or ""))]
     return ev
 
 
