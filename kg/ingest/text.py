@@ -8,7 +8,6 @@ import re
 import sys
 import unicodedata
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -17,7 +16,7 @@ from kg.ingest.bounded import open_gzip
 from kg.ingest.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
-    "open_text", "clean_text", "unwrap_lines", "iter_lines", "display_name", "redact_credentials", "web_url",
+    "open_text", "clean_text", "unwrap_lines", "display_name", "redact_credentials", "web_url",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
@@ -173,17 +172,3 @@ def open_text(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> IO[str]:
         raise InputError(f"{name}: cannot read ({exc}); is it a valid file?") from None
     encoding = _detect_encoding(head, name)
     return io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline=None)
-
-
-def iter_lines(fh: IO[str], name: str) -> Iterator[tuple[int, str]]:
-    """Yield (line number, line without newline); a decoding error names the line."""
-    number = 0
-    try:
-        for number, line in enumerate(fh, start=1):  # noqa: B007 - number used in except
-            yield number, line.rstrip("\n")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{name}:{number + 1}: bytes that are not valid UTF-8; re-save the file as UTF-8"
-        ) from None
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{name}:{number + 1}: cannot read ({exc})") from None
