@@ -28,10 +28,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"terminal_width": 100, "max_content_width": 100},
 )
 
 Inputs = Annotated[
-    list[str], typer.Argument(help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV")
+    list[str], typer.Argument(metavar="INPUT", help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV")
 ]
 LimitsOption = Annotated[
     str | None,
@@ -152,7 +153,8 @@ def extract(
 @app.command()
 def view(
     source: Annotated[
-        Path, typer.Argument(help="Output directory of kg build, graph.json, extractions.jsonl or .graphml")
+        Path,
+        typer.Argument(metavar="GRAPH", help="Output directory of kg build, graph.json, extractions.jsonl or .graphml"),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")] = Path(
         "view.html"
@@ -313,7 +315,7 @@ def _eval_graph(
 
 @app.command()
 def train(
-    output: Annotated[Path, typer.Argument(help="Where training writes its corpora and models")],
+    output: Annotated[Path, typer.Argument(metavar="OUTDIR", help="Where training writes its corpora and models")],
     shared: Annotated[Path, typer.Option("--shared", help="Folder holding data/")] = Path("../shared"),
     ship: Annotated[
         bool, typer.Option("--ship", help="Install the trained members as kg/data/ner_model")
@@ -358,7 +360,7 @@ def train(
 @app.command()
 def stats(
     source: Annotated[
-        Path, typer.Argument(help="Output directory of kg build, kg.graphml or graph.json")
+        Path, typer.Argument(metavar="DIR", help="Output directory of kg build, kg.graphml or graph.json")
     ],
     top: Annotated[int, typer.Option("--top", help="Length of the top lists")] = 10,
 ) -> None:
@@ -375,7 +377,7 @@ def stats(
 @app.command()
 def analyze(
     source: Annotated[
-        Path, typer.Argument(help="Output directory of kg build, kg.graphml or graph.json")
+        Path, typer.Argument(metavar="DIR", help="Output directory of kg build, kg.graphml or graph.json")
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="Report directory")] = Path(
         "report"
@@ -402,7 +404,7 @@ def analyze(
 @app.command()
 def leaderboard(
     source: Annotated[
-        Path, typer.Argument(help="Output directory of kg build, kg.graphml or graph.json")
+        Path, typer.Argument(metavar="DIR", help="Output directory of kg build, kg.graphml or graph.json")
     ],
     dataset: Annotated[
         str | None, typer.Option("--dataset", help="Only this dataset (name, alias or ID)")
@@ -430,10 +432,10 @@ def leaderboard(
 @app.command()
 def query(
     graph: Annotated[
-        Path, typer.Argument(help="kg build output directory, .ttl/.nt/.nq/.trig file or store/")
+        Path, typer.Argument(metavar="GRAPH", help="kg build output directory, .ttl/.nt/.nq/.trig file or store/")
     ],
     sparql: Annotated[
-        str | None, typer.Argument(help="SPARQL query (or use -f FILE.rq)")
+        str | None, typer.Argument(metavar="QUERY", help="SPARQL query (or use -f FILE.rq)")
     ] = None,
     file: Annotated[
         Path | None, typer.Option("-f", "--file", help="Read the query from FILE.rq")
@@ -457,7 +459,7 @@ def query(
 @app.command()
 def serve(
     graph: Annotated[
-        Path, typer.Argument(help="kg build output directory, .ttl/.nt file or store/")
+        Path, typer.Argument(metavar="GRAPH", help="kg build output directory, .ttl/.nt file or store/")
     ],
     host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port")] = 7878,
@@ -486,7 +488,7 @@ def serve(
 @app.command()
 def validate(
     graph: Annotated[
-        Path, typer.Argument(help="kg build output directory or an RDF file (.ttl, .nt, ...)")
+        Path, typer.Argument(metavar="GRAPH", help="kg build output directory or an RDF file (.ttl, .nt, ...)")
     ],
 ) -> None:
     """Check an exported graph against the SHACL shapes in ontology/shapes.ttl.
