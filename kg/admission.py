@@ -30,15 +30,14 @@ from typing import Any
 import networkx as nx
 
 from kg.model import LINK_PREDICATES
-from kg.resolve import entity_key
+from kg.resolve import entity_key, singular
 
 __all__ = [
     "AdmissionModel", "FEATURES", "link_features", "load_model", "admit", "model_only", "termhood",
-    "ENTITY_EDGES", "drop_non_evaluation",
+    "drop_non_evaluation",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
-ENTITY_EDGES = LINK_PREDICATES
 FEATURES = (
     "bias", "name_shape", "head_shape", "acronym", "capitalized", "words", "known", "salient", "head_rate",
     "first_rate", "head_label", "generic_head", "one_lower_word", "unanimous", "task", "dataset_or_metric",
@@ -64,12 +63,6 @@ _GENERIC_HEADS = frozenset({
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
-
-
-def _singular_lower(word: str) -> str:
-    from kg.resolve import singular
-
-    return singular(word.lower())
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +111,7 @@ def link_features(name: str, text: str, sentence: str, label: str, score: float,
         _rate(th["head"], head),
         _rate(th["first"], words[0]),
         _label_rate(th["head_labels"], head, label),
-        float(_singular_lower(head) in _GENERIC_HEADS and head.islower()),
+        float(singular(head.lower()) in _GENERIC_HEADS and head.islower()),
         float(len(words) == 1 and name.islower()),
         float(score >= 0.7 and model_only(component)),
         float(label == "Task"),
@@ -190,7 +183,7 @@ def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDi
         return G
     drop = []
     for u, v, key, data in G.edges(keys=True, data=True):
-        if key not in ENTITY_EDGES:
+        if key not in LINK_PREDICATES:
             continue
         node = G.nodes[v]
         component = str(data.get("component", ""))
@@ -252,7 +245,7 @@ def drop_non_evaluation(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 def _drop_unlinked(G: nx.MultiDiGraph) -> None:
     """Remove entities no paper links any more, and results whose metric went with them."""
     gone = {n for n, t in G.nodes(data="type") if t in ("Method", "Dataset", "Metric", "Task")
-            and not any(k in ENTITY_EDGES for _, _, k in G.in_edges(n, keys=True))}
+            and not any(k in LINK_PREDICATES for _, _, k in G.in_edges(n, keys=True))}
     if not gone:
         return
     for n, data in list(G.nodes(data=True)):

@@ -42,7 +42,7 @@ import networkx as nx
 
 from kg.admission import admit, drop_non_evaluation, load_model, model_only
 from kg.directions import metric_direction
-from kg.model import EDGE_TYPES, LABEL_PREDICATE, NODE_TYPES, paper_node, predicate
+from kg.model import paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
 
@@ -51,9 +51,6 @@ __all__ = [
     "assemble_graph",
     "paper_node",
     "evidence_sentence",
-    "NODE_TYPES",
-    "EDGE_TYPES",
-    "LABEL_PREDICATE",
     "MIN_SCORE",
 ]
 

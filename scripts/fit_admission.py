@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.admission import FEATURES, admit  # noqa: E402
-from kg.eval.calibrate import fit_model, link_rows, reliability_table  # noqa: E402
-from kg.eval.links import format_link_table, graph_links, read_link_gold, score_links  # noqa: E402
+from kg.eval.calibrate import fit_model, link_rows  # noqa: E402
+from kg.eval.links import format_link_table, graph_links, read_link_gold, reliability, score_links  # noqa: E402
 from kg.graph import assemble_graph  # noqa: E402
 from kg.nlp.extract import extract_papers  # noqa: E402
 from kg.nlp.pipeline import load_pipeline  # noqa: E402
@@ -54,8 +54,8 @@ def main() -> None:
     print("weights:", ", ".join(f"{f} {w:+.2f}" for f, w in zip(FEATURES, model.weights, strict=True)))
     print(f"threshold {model.threshold}; calibrated components: {len(model.precision)}")
     print("\nwithout admission:\n" + format_link_table(score_links(papers, graph_links(assemble_graph(records)))))
-    print("\nwith admission (fitted on these papers):\n"
-          + format_link_table(score_links(papers, graph_links(admit(raw.copy(), model)))))
+    admitted = graph_links(admit(raw.copy(), model))
+    print("\nwith admission (fitted on these papers):\n" + format_link_table(score_links(papers, admitted)))
     if args.folds > 1:
         links: dict[str, list] = {}
         for k in range(args.folds):
@@ -66,7 +66,7 @@ def main() -> None:
             links.update({pid: lk for pid, lk in graph_links(G).items() if pid in test})
         print(f"\ncross-validated ({args.folds} folds by paper):\n" + format_link_table(score_links(papers, links)))
     print("\nreliability (stated confidence vs measured precision):")
-    for row in reliability_table(rows, model):
+    for row in reliability(papers, admitted):
         print(f"  {row['bin']}: {row['links']:4d} links, stated {row['stated']}, measured {row['measured']}")
     if not args.dry_run:
         args.out.write_text(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n")

@@ -13,16 +13,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from kg.admission import ENTITY_EDGES, AdmissionModel, link_features, model_only
-from kg.eval.links import GoldPaper, PaperLink, match_links
+from kg.admission import AdmissionModel, link_features, model_only
+from kg.eval.links import GoldPaper, graph_links, match_links
+from kg.model import LINK_PREDICATES
 
-__all__ = ["LinkRow", "link_rows", "fit_weights", "choose_threshold", "precision_table", "fit_model",
-           "reliability_table"]
+__all__ = ["LinkRow", "link_rows", "fit_weights", "choose_threshold", "precision_table", "fit_model"]
 
 MIN_LINKS = 5  # a (component, type) precision is measured on at least this many links
 
@@ -40,28 +39,22 @@ class LinkRow:
 
 
 def link_rows(papers: Sequence[GoldPaper], G: nx.MultiDiGraph) -> list[LinkRow]:
-    """Every entity link of the gold papers in `G`, labelled against the gold."""
+    """Every entity link of the gold papers in `G` (`kg.eval.links.graph_links`), labelled
+    against the gold; a link's features are read from its first edge."""
+    links_of = graph_links(G)
     rows = []
     for paper in papers:
-        pid = f"paper:{paper.id}"
-        if pid not in G:
+        links = links_of.get(paper.id)
+        if links is None:
             continue
-        edges: dict[str, dict[str, Any]] = {}
-        forms: dict[str, list[str]] = defaultdict(list)
-        for _, v, key, data in G.out_edges(pid, keys=True, data=True):
-            if key in ENTITY_EDGES:
-                node = G.nodes[v]
-                edges.setdefault(v, data)
-                forms[v] += [str(node.get("name", "")), *node.get("aliases", ()), str(data.get("text", ""))]
-        links = [PaperLink(str(G.nodes[v]["type"]), v, tuple(forms[v])) for v in sorted(edges)]
         spurious, _ = match_links(paper.entities, links)
         wrong = {lk.node for lk in spurious}
         for lk in links:
-            data, node = edges[lk.node], G.nodes[lk.node]
-            feats = link_features(str(node.get("name", "")), str(data.get("text", "")), str(data.get("sentence", "")),
-                                  lk.label, float(data.get("score", 0.0)), str(data.get("component", "")))
-            rows.append(LinkRow(paper.id, lk.node, lk.label, str(data.get("component", "")), tuple(feats),
-                                lk.node not in wrong))
+            data = next(d for k, d in G[f"paper:{paper.id}"][lk.node].items() if k in LINK_PREDICATES)
+            component = str(data.get("component", ""))
+            feats = link_features(str(G.nodes[lk.node].get("name", "")), str(data.get("text", "")),
+                                  str(data.get("sentence", "")), lk.label, float(data.get("score", 0.0)), component)
+            rows.append(LinkRow(paper.id, lk.node, lk.label, component, tuple(feats), lk.node not in wrong))
     return rows
 
 
@@ -139,28 +132,3 @@ def fit_model(
     fixed = [] if scope == "all" else corroborated
     return AdmissionModel(weights, choose_threshold(candidates, weights, beta, fixed, target), floor, scope,
                           precision_table(corroborated))
-
-
-def reliability_table(rows: Sequence[LinkRow], model: AdmissionModel, bins: int = 5) -> list[dict[str, Any]]:
-    """Stated confidence against measured precision: links binned by the score the admitted
-    graph gives them (nameness for model-only links, the table for the others)."""
-    out: list[list[float]] = [[] for _ in range(bins)]
-    hits: list[int] = [0] * bins
-    for r in rows:
-        if model.decides(r.component):
-            p = model.nameness(r.features)
-            if p < model.threshold:
-                continue
-        else:
-            p = model.precision.get((r.component, r.label), float("nan"))
-            if p != p:
-                continue
-        b = min(int(p * bins), bins - 1)
-        out[b].append(p)
-        hits[b] += r.correct
-    return [
-        {"bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}", "links": len(ps),
-         "stated": round(sum(ps) / len(ps), 3) if ps else None,
-         "measured": round(hits[b] / len(ps), 3) if ps else None}
-        for b, ps in enumerate(out)
-    ]
