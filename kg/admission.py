@@ -25,12 +25,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from kg.model import LINK_PREDICATES
 from kg.resolve import entity_key, singular
+
+if TYPE_CHECKING:
+    from kg.details import DetailTable
 
 __all__ = [
     "AdmissionModel", "FEATURES", "link_features", "load_model", "admit", "model_only", "termhood",
@@ -175,9 +178,12 @@ def model_only(component: str) -> bool:
     return component == "ner"
 
 
-def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDiGraph:
+def admit(
+    G: nx.MultiDiGraph, model: AdmissionModel | None = None, details: DetailTable | None = None
+) -> nx.MultiDiGraph:
     """Drop the model-only links `model` does not admit (and entities left unlinked), and set
-    each kept link's calibrated ``score``. In place; returns `G`."""
+    each kept link's calibrated ``score``; evidence sentences from `details` when given. In
+    place; returns `G`."""
     model = model if model is not None else load_model()
     if model is None:
         return G
@@ -188,9 +194,9 @@ def admit(G: nx.MultiDiGraph, model: AdmissionModel | None = None) -> nx.MultiDi
         node = G.nodes[v]
         component = str(data.get("component", ""))
         if model.decides(component):
+            sentence = (details.link(u, data) if details is not None else data).get("sentence", "")
             feats = link_features(str(node.get("name") or node.get("label", "")), str(data.get("text", "")),
-                                  str(data.get("sentence", "")), str(node["type"]), float(data.get("score", 0.0)),
-                                  component)
+                                  str(sentence), str(node["type"]), float(data.get("score", 0.0)), component)
             p = model.nameness(feats)
             if p < model.threshold:
                 drop.append((u, v, key))
@@ -220,11 +226,11 @@ def _quantities() -> frozenset[str]:
     return frozenset(entity_key(line) for line in lines if line.strip() and not line.startswith("#"))
 
 
-def drop_non_evaluation(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def drop_non_evaluation(G: nx.MultiDiGraph, details: DetailTable | None = None) -> nx.MultiDiGraph:
     """Drop `measuredBy` links to a quantity the paper does not evaluate with: "the number of
     parameters in large language models", "binary cross-entropy as a regularization". A link
-    stays when the paper reports a value of it, or its sentence evaluates and does not train
-    with it. In place; returns `G`."""
+    stays when the paper reports a value of it, or its sentence (from `details` when given)
+    evaluates and does not train with it. In place; returns `G`."""
     quantities = _quantities()
     drop = []
     for u, v, key, data in G.edges(keys=True, data=True):
@@ -232,7 +238,7 @@ def drop_non_evaluation(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
         if key != "measuredBy" or not {entity_key(name), entity_key(name.split()[-1] if name else "")} & quantities:
             continue
         valued = any(G.nodes[r].get("metric") == v for _, r, k in G.out_edges(u, keys=True) if k == "reports")
-        sentence = str(data.get("sentence", ""))
+        sentence = str((details.link(u, data) if details is not None else data).get("sentence", ""))
         text = str(data.get("text", ""))
         rest = sentence.replace(text, " ", 1)
         if not valued and (not _EVALUATES.search(rest) or _TRAINS_WITH.search(rest)):

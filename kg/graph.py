@@ -36,7 +36,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -46,6 +46,9 @@ from kg.model import paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
 
+if TYPE_CHECKING:
+    from kg.details import DetailTable
+
 __all__ = [
     "build_graph",
     "assemble_graph",
@@ -54,6 +57,8 @@ __all__ = [
     "MIN_SCORE",
 ]
 
+# what a paper node keeps in the graph when its details are in a `DetailTable`
+_LEAN_PAPER = ("type", "label")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 
 
@@ -81,9 +86,10 @@ class _Shared:
     """One object per distinct attribute value, so that a million edges do not hold a
     million copies of "abstract", "gazetteer", 0.9 or the same evidence sentence."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_sentences: bool = True) -> None:
         self._values: dict[Any, Any] = {}
         self._sentences: dict[tuple[str, int, int], str] = {}
+        self.keep_sentences = keep_sentences
 
     def value(self, x: Any) -> Any:
         return sys.intern(x) if isinstance(x, str) else self._values.setdefault(x, x)
@@ -91,6 +97,10 @@ class _Shared:
     def new_paper(self) -> None:
         """Evidence sentences are shared within one paper only."""
         self._sentences.clear()
+
+    def evidence(self, text: str, field: str, start: int, end: int) -> dict[str, str]:
+        """``{"sentence": ...}``, or nothing when sentences are left to a `DetailTable`."""
+        return {"sentence": self.sentence(text, field, start, end)} if self.keep_sentences else {}
 
     def sentence(self, text: str, field: str, start: int, end: int) -> str:
         begin, stop = _sentence_bounds(text, start, end)
@@ -101,7 +111,8 @@ class _Shared:
 
 
 def build_graph(
-    records: Iterable[Extraction], min_score: float = MIN_SCORE, admission: bool = True
+    records: Iterable[Extraction], min_score: float = MIN_SCORE, admission: bool = True,
+    details: DetailTable | None = None,
 ) -> nx.MultiDiGraph:
     """Build the knowledge graph from extraction records (one per paper).
 
@@ -110,27 +121,30 @@ def build_graph(
     (and a shipped admission model), mentions only the statistical model found are
     candidates from the model's own floor on, and become links only when
     `kg.admission.admit` admits them; every link's score becomes a calibrated confidence.
+    With `details`, paper attributes and evidence sentences go to that table, not the graph.
     """
     model = load_model() if admission else None
-    G = assemble_graph(records, min_score, model.floor if model else None)
+    G = assemble_graph(records, min_score, model.floor if model else None, details)
     if not admission:
         return G
-    drop_non_evaluation(G)
-    return admit(G, model) if model else G
+    drop_non_evaluation(G, details)
+    return admit(G, model, details) if model else G
 
 
 def assemble_graph(
-    records: Iterable[Extraction], min_score: float = MIN_SCORE, candidate_floor: float | None = None
+    records: Iterable[Extraction], min_score: float = MIN_SCORE, candidate_floor: float | None = None,
+    details: DetailTable | None = None,
 ) -> nx.MultiDiGraph:
     """The graph of `records` before admission: mentions from `min_score` on, and those only
-    the statistical model found from `candidate_floor` on (default: `min_score`)."""
+    the statistical model found from `candidate_floor` on (default: `min_score`); paper
+    attributes and evidence sentences in `details` when given (`kg.details`)."""
     floors = (min_score, min_score if candidate_floor is None else candidate_floor)
     G = nx.MultiDiGraph()
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     definitions: dict[str, Counter[str]] = defaultdict(Counter)
-    shared = _Shared()
+    shared = _Shared(keep_sentences=details is None)
     for rec in records:
-        _add_record(G, rec, spellings, floors, shared)
+        _add_record(G, rec, spellings, floors, shared, details)
         for short_id, long_id in sorted({(f"{long_id.split(':', 1)[0]}:{entity_key(alias)}", long_id)
                                          for long_id, alias in rec.aliases}):
             definitions[short_id][long_id] += 1  # papers that define it so
@@ -270,24 +284,20 @@ def _merge_node(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], old: str
 
 def _add_record(
     G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, Counter[str]], floors: tuple[float, float],
-    shared: _Shared,
+    shared: _Shared, details: DetailTable | None,
 ) -> None:
     p = rec.paper
     shared.new_paper()
     pid = paper_node(p.id)
-    G.add_node(
-        pid,
-        type="Paper",
-        label=p.title or p.abstract[:80],
-        title=p.title,
-        abstract=p.abstract,
-        url=p.url or "",
-        doi=p.doi or "",
-        date=p.date or "",
-        authors=list(p.authors),
-        categories=list(p.categories),
-        sources=list(p.sources),
-    )
+    attrs = {
+        "type": "Paper", "label": p.title or p.abstract[:80], "title": p.title, "abstract": p.abstract,
+        "url": p.url or "", "doi": p.doi or "", "date": p.date or "", "authors": list(p.authors),
+        "categories": list(p.categories), "sources": list(p.sources),
+    }
+    if details is not None:
+        details.put(pid, attrs)
+        attrs = {k: attrs[k] for k in _LEAN_PAPER}
+    G.add_node(pid, **attrs)
     best: dict[tuple[str, str], tuple[Mention, int]] = {}
     inner = _inside_same_label(rec.entities, floors)
     for i, m in enumerate(rec.entities):
@@ -328,7 +338,7 @@ def _add_record(
             G.add_edge(
                 pid, rid, key="hasCode", type="hasCode", mentions=1, field=shared.value(r.field),
                 start=r.start, end=r.end, text=r.raw,
-                sentence=shared.sentence(p.text(r.field), r.field, r.start, r.end), component="url",
+                **shared.evidence(p.text(r.field), r.field, r.start, r.end), component="url",
                 score=1.0,
             )
     for n, res in enumerate(rec.results):
@@ -343,7 +353,7 @@ def _add_record(
         G.add_edge(
             pid, rid, key="reports", type="reports", mentions=1, field=shared.value(res.field),
             start=res.start, end=res.end, text=res.text,
-            sentence=shared.sentence(p.text(res.field), res.field, res.start, res.end),
+            **shared.evidence(p.text(res.field), res.field, res.start, res.end),
             component="results", score=1.0,
         )
         for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
@@ -384,7 +394,7 @@ def _evidence(text: str, m: Mention, shared: _Shared) -> dict[str, Any]:
         "start": m.start,
         "end": m.end,
         "text": shared.value(m.text),
-        "sentence": shared.sentence(text, m.field, m.start, m.end),
+        **shared.evidence(text, m.field, m.start, m.end),
         "component": shared.value(m.source),
         "score": shared.value(round(m.score, 4)),
     }

@@ -199,6 +199,7 @@ FORBIDDEN = {
     "nlp": {"graph", "admission", "export", "build", "sparql", "analytics", "eval", "load", "samples", "ingest"},
     "admission": {"nlp", "graph", "export", "build", "sparql", "analytics", "eval", "ingest"},
     "graph": {"export", "build", "sparql", "analytics", "eval", "ingest"},
+    "details": {"export", "build", "sparql", "analytics", "eval", "ingest"},
     "export": {"nlp", "ingest", "build", "sparql", "eval"},  # analytics: the page colours communities
     "sparql": {"nlp", "ingest", "build", "analytics", "eval"},
     "analytics": {"nlp", "ingest", "build", "sparql", "eval"},

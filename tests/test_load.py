@@ -18,12 +18,13 @@ PAPERS = FIXTURES / "analytics" / "papers.jsonl"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Run kg build on the fixture papers and keep the graph it made in memory."""
+    """Run kg build on the fixture papers and keep the graph it made in memory (with the
+    paper details in it)."""
     made = []
     real = kg.build.build_graph
 
-    def spy(records):
-        G = real(records)
+    def spy(records, **kw):
+        G = real(records, **kw)
         made.append(G)
         return G
 
@@ -31,7 +32,7 @@ def built(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setattr(kg.build, "build_graph", spy)
     try:
-        kg.build.build([PAPERS], out, use_model=False, show_progress=False)
+        kg.build.build([PAPERS], out, use_model=False, show_progress=False, details_on_disk=False)
     finally:
         mp.undo()
     return out, made[0]
@@ -47,7 +48,7 @@ def test_build_directory_round_trips(built):
     assert isinstance(paper["authors"], list) and isinstance(paper["sources"], list)
     method = next(d for _, d in H.nodes(data=True) if d["type"] == "Method")
     assert isinstance(method["aliases"], list)
-    u, v, key, data = next(iter(H.edges(keys=True, data=True)))
+    _, _, key, data = next(iter(H.edges(keys=True, data=True)))
     assert key == data["type"] and isinstance(data["start"], int) and isinstance(data["score"], float)
 
 

@@ -34,6 +34,7 @@ from kg.atomic import atomic_write, replace_path
 from kg.build.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
 from kg.build.executors import PipelineSpec, extract_chunk, open_executor, ordered_map
 from kg.codec import from_parts, paper_json
+from kg.details import DetailTable
 from kg.errors import KGError
 from kg.export import export
 from kg.graph import build_graph
@@ -58,8 +59,8 @@ OUTPUTS = {
 
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
 _BUILD_CODE = (
-    "__init__.py", "build/*.py", "graph.py", "admission.py", "model.py", "directions.py", "records.py", "codec.py",
-    "resolve.py", "namespace.py", "atomic.py", "sparql/store.py", "ingest/*.py", "export/**/*",
+    "__init__.py", "build/*.py", "graph.py", "details.py", "admission.py", "model.py", "directions.py", "records.py",
+    "codec.py", "resolve.py", "namespace.py", "atomic.py", "sparql/store.py", "ingest/*.py", "export/**/*",
     "data/admission.json", "data/termhood.json", "data/metric_directions.tsv", "data/ontology/*",
 )
 
@@ -99,11 +100,16 @@ def _finish_records(tmp: Path, target: Path, dedup: Deduplicator) -> None:
     tmp.unlink()
 
 
-def _merge_sources(G: nx.MultiDiGraph, dedup: Deduplicator) -> None:
+def _merge_sources(G: nx.MultiDiGraph, dedup: Deduplicator, details: DetailTable | None) -> None:
     for pid, extra in dedup.extra_sources.items():
-        node = G.nodes.get(f"paper:{pid}")
-        if node is not None:
-            node["sources"] = list(node["sources"]) + list(extra)
+        node = f"paper:{pid}"
+        if node not in G:
+            continue
+        if details is None:
+            G.nodes[node]["sources"] = list(G.nodes[node]["sources"]) + list(extra)
+        else:
+            attrs = details.paper(node, G.nodes[node])
+            details.put(node, {**attrs, "sources": list(attrs["sources"]) + list(extra)})
 
 
 def _remove_stale(out: Path) -> None:
@@ -258,16 +264,18 @@ def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> 
 
 
 def _write_outputs(
-    G: Any, stage: Path, base_iri: str | None, html_options: dict[str, Any] | None, timings: dict[str, float]
+    G: Any, details: DetailTable | None, stage: Path, base_iri: str | None, html_options: dict[str, Any] | None,
+    timings: dict[str, float],
 ) -> None:
-    """Write every format of `G` into `stage`; the Oxigraph store loads ``kg.ttl`` in a
-    separate process while this one writes the other formats (it is the slowest step)."""
+    """Write every format of `G` (its paper details in `details`) into `stage`; the Oxigraph
+    store loads ``kg.ttl`` in a separate process while this one writes the other formats
+    (it is the slowest step)."""
     spawn = multiprocessing.get_context("spawn")  # a fork would copy the graph's pages
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         store_job = None
         for name, fmt in OUTPUTS.items():
             t0 = time.perf_counter()
-            options_: dict[str, Any] = {}
+            options_: dict[str, Any] = {"details": details}
             if fmt == "ttl" and base_iri:
                 options_["base"] = base_iri
             if fmt == "html" and html_options:
@@ -299,6 +307,7 @@ def build(
     pipeline: PipelineSpec | None = None,
     chunk_size: int = 256,
     limits: Limits = DEFAULT_LIMITS,
+    details_on_disk: bool = True,
 ) -> dict[str, Any]:
     """Build the graph of `inputs` into `out_dir`; return the build report (build.json).
 
@@ -309,7 +318,9 @@ def build(
     the pipeline are unchanged, a build with nothing changed is skipped (unless
     `force`), and the report includes the diff against the previous build.
     `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
-    `limits` are skipped or cut with a warning and counted in the report.
+    `limits` are skipped or cut with a warning and counted in the report. Paper attributes
+    and evidence sentences wait in a table on disk (`kg.details`) until the outputs are
+    written; `details_on_disk=False` keeps them in the graph (more memory, same outputs).
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -350,6 +361,8 @@ def build(
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
     xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
+    # paper attributes and evidence sentences wait on disk until the outputs are written
+    details = DetailTable(stage / ".papers.sqlite") if details_on_disk else None
     try:
         dedup = Deduplicator()
         counts: Counter[str] = Counter()
@@ -366,16 +379,18 @@ def build(
             t0 = time.perf_counter()
             papers = progress(dedup.unique(counted(read_papers(inputs, limits, log))), "build", show_progress)
             pairs = _extracted(papers, spec, version, xcache, executor, counts, chunk_size)
-            G = build_graph(_records(pairs, stage / "records.tmp"))
+            G = build_graph(_records(pairs, stage / "records.tmp"), details=details)
             executor_name = executor.description
-        _merge_sources(G, dedup)
+        _merge_sources(G, dedup, details)
         timings["extract_and_graph_s"] = time.perf_counter() - t0
         G.graph.update(
             name="kg", kg_version=__version__, pipeline_version=version,
             build_date=build_date(), sources=sorted({str(i) for i in inputs}),
         )
         _finish_records(stage / "records.tmp", stage / "extractions.jsonl", dedup)
-        _write_outputs(G, stage, base_iri, html_options, timings)
+        _write_outputs(G, details, stage, base_iri, html_options, timings)
+        if details is not None:
+            details.close()
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()
@@ -431,4 +446,6 @@ def build(
     finally:
         if xcache is not None:
             xcache.close()
+        if details is not None:
+            details.close()
         shutil.rmtree(stage, ignore_errors=True)

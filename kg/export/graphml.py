@@ -6,11 +6,14 @@ import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from kg.atomic import atomic_path
+
+if TYPE_CHECKING:
+    from kg.details import DetailTable
 
 __all__ = ["write_graphml"]
 
@@ -40,8 +43,32 @@ def _flattened(G: nx.MultiDiGraph) -> Iterator[nx.MultiDiGraph]:
             store[k] = v
 
 
-def write_graphml(G: nx.MultiDiGraph, path: Path) -> None:
-    """Write `G` as GraphML (lists and sets stored as JSON strings)."""
+class _Detailed:
+    """What networkx's GraphML writer reads of a graph (its attribute dict, its node and edge
+    iterators), with each paper's details from a `DetailTable` and every value flat."""
+
+    def __init__(self, G: nx.MultiDiGraph, details: DetailTable) -> None:
+        self.G, self.details, self.graph = G, details, G.graph
+
+    def is_directed(self) -> bool:
+        return bool(self.G.is_directed())
+
+    def is_multigraph(self) -> bool:
+        return bool(self.G.is_multigraph())
+
+    def nodes(self, data: bool = True) -> Iterator[tuple[Any, dict[str, Any]]]:
+        for node, attrs in self.G.nodes(data=True):
+            yield node, {k: _flat(v) for k, v in self.details.paper(node, attrs).items()}
+
+    def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
+        for u, v, key, attrs in self.G.edges(keys=True, data=True):
+            yield u, v, key, {k: _flat(x) for k, x in self.details.link(u, attrs).items()}
+
+
+def write_graphml(G: nx.MultiDiGraph, path: Path, details: DetailTable | None = None) -> None:
+    """Write `G` as GraphML (lists and sets stored as JSON strings), with the paper details of
+    `details` when given (`kg.details`)."""
     with atomic_path(path) as tmp, _flattened(G) as flat:
         # lxml writes incrementally: ~10x less memory than the ElementTree writer
-        nx.write_graphml_lxml(flat, tmp, encoding="utf-8", prettyprint=True)
+        nx.write_graphml_lxml(flat if details is None else _Detailed(flat, details), tmp,
+                              encoding="utf-8", prettyprint=True)

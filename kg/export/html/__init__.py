@@ -36,7 +36,7 @@ from collections import Counter, deque
 from collections.abc import Hashable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -45,6 +45,9 @@ from kg.errors import KGError
 from kg.export.html import assets as _assets
 from kg.export.html.caps import PAGE_TITLE, cap_abstract, cap_list, cap_text
 from kg.model import EDGE_TYPES, NODE_TYPES
+
+if TYPE_CHECKING:
+    from kg.details import DetailTable
 
 __all__ = [
     "write_html",
@@ -495,13 +498,15 @@ def graph_payload(
     seed: int = 42,
     min_score: float = DEFAULT_MIN_SCORE,
     show_singletons: bool | None = None,
+    details: DetailTable | None = None,
 ) -> dict[str, Any]:
     """The JSON document the page reads: vis nodes/edges/options (from pyvis) plus details.
 
     `min_score` is the confidence below which links are hidden when the page opens;
     `show_singletons` whether entities of a single paper (and papers that share no
     entity) are shown at first (None: only in a focus view or a view of at most
-    `SMALL_VIEW` nodes). Both can be changed in the page.
+    `SMALL_VIEW` nodes). Both can be changed in the page. Paper attributes and evidence
+    sentences come from `details` when given (`kg.details`).
     """
     from pyvis.edge import Edge
     from pyvis.network import Network
@@ -527,7 +532,7 @@ def graph_payload(
     info: list[dict[str, Any]] = []
     type_counts: Counter[str] = Counter()
     for n in nodes:
-        data = H.nodes[n]
+        data = H.nodes[n] if details is None else details.paper(n, H.nodes[n])
         t = str(data.get("type") or "Other")
         type_counts[t] += 1
         color, shape, _ = NODE_STYLE.get(t, _OTHER_STYLE)
@@ -564,7 +569,8 @@ def graph_payload(
     for u, v, k, d in edge_rows:
         eid = len(evidence)
         net.edges.append(Edge(index[u], index[v], False, id=eid).options)
-        evidence.append(_edge_evidence(d, etype_index[str(d.get("type", k))], info[index[u]]))
+        full = d if details is None else details.link(u, d)
+        evidence.append(_edge_evidence(full, etype_index[str(d.get("type", k))], info[index[u]]))
 
     options = json.loads(net.options.to_json())
     big = len(nodes) > 1500 or len(evidence) > 4000
@@ -688,6 +694,7 @@ def write_html(
     seed: int = 42,
     min_score: float = DEFAULT_MIN_SCORE,
     show_singletons: bool | None = None,
+    details: DetailTable | None = None,
     **_ignored: Any,
 ) -> dict[str, Any]:
     """Write the interactive browser of `G` to `path` (one self-contained file, atomically).
@@ -696,12 +703,13 @@ def write_html(
     for no limit), `types` (node types to keep), `focus` + `hops` (neighbourhood of
     one entity by name or alias), `title`, `seed` (layout), `min_score` (links below
     this confidence are hidden when the page opens), `show_singletons` (show the
-    entities of a single paper at first; None: only in small or focus views). Returns
-    the view summary (counts shown and hidden, and the note the page displays).
+    entities of a single paper at first; None: only in small or focus views), `details`
+    (where paper attributes are, `kg.details`). Returns the view summary (counts shown and
+    hidden, and the note the page displays).
     """
     payload = graph_payload(
         G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, title=title, seed=seed,
-        min_score=min_score, show_singletons=show_singletons,
+        min_score=min_score, show_singletons=show_singletons, details=details,
     )
     with atomic_write(path, "wb") as fh:
         fh.write(_page(payload).encode("utf-8", "replace"))

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 import networkx as nx
@@ -55,6 +55,9 @@ import networkx as nx
 from kg.atomic import atomic_path, atomic_write
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE, KG_NS, PREFIXES
+
+if TYPE_CHECKING:
+    from kg.details import DetailTable
 
 __all__ = [
     "DEFAULT_BASE",
@@ -343,9 +346,12 @@ def _plain_terms() -> Terms:
 Statement = tuple[Any, Any, Any, tuple[Any, ...]]
 
 
-def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None = None) -> Iterator[Statement]:
+def statements(
+    G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None = None, details: DetailTable | None = None
+) -> Iterator[Statement]:
     """Yield ``(subject, predicate, object, graphs)`` for `G`; `graphs` are the named graphs
     (one per source file of the paper) a statement belongs to, ``()`` for the default graph.
+    Paper attributes and evidence sentences come from `details` when given (`kg.details`).
 
     Each subject's statements are contiguous; nodes come in sorted ID order.
     """
@@ -369,6 +375,8 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
     type_counts: Counter[str] = Counter()
     count = 0
     nodes = G.nodes
+    full = details.paper if details is not None else _as_is
+    link = details.link if details is not None else _as_is
 
     def graphs_of(paper_data: dict[str, Any]) -> tuple[Any, ...]:
         out = []
@@ -388,7 +396,7 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
         return v(base + "component/" + iri_segment(name))
 
     for node in sorted(nodes, key=str):
-        data = nodes[node]
+        data = full(node, nodes[node])
         ntype = data.get("type")
         if ntype not in _SEGMENT:
             continue
@@ -397,14 +405,14 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
         s = iri(base + node_path)
         if ntype == "Paper":
             gs = graphs_of(data)
-            for st in _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL):
+            for st in _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL, link):
                 count += 1
                 yield st[0], st[1], st[2], gs
         elif ntype == "Result":
             gs = ()
             for u in sorted(G.predecessors(node), key=str):
                 if nodes[u].get("type") == "Paper":
-                    gs += tuple(g for g in graphs_of(nodes[u]) if g not in gs)
+                    gs += tuple(g for g in graphs_of(full(u, nodes[u])) if g not in gs)
             for st in _result(G, node, data, s, base, v, lit, typed, A, LABEL):
                 count += 1
                 yield st[0], st[1], st[2], gs
@@ -462,7 +470,11 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
         yield part, v(_VOID + "entities"), typed(str(type_counts[ntype]), XSD_INTEGER), ()
 
 
-def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL):  # type: ignore[no-untyped-def]
+def _as_is(_: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
+def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL, link):  # type: ignore[no-untyped-def]
     pid = node[len("paper:") :] if str(node).startswith("paper:") else str(node)
     yield s, A, v(KG + "Paper")
     yield s, A, v(_SDO + "ScholarlyArticle")
@@ -517,7 +529,7 @@ def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, 
         ttype = nodes[target].get("type")
         if ttype not in _SEGMENT:
             continue
-        edges.append((str(key), str(target), ttype, edata))
+        edges.append((str(key), str(target), ttype, link(node, edata)))
     edges.sort(key=lambda e: (e[0], e[1]))
     objects = []
     for key, target, ttype, _ in edges:
@@ -617,21 +629,23 @@ def _entity(ntype, data, s, v, lit, typed, component, A, LABEL):  # type: ignore
 # --------------------------------------------------------------------------- pyoxigraph
 
 
-def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[Any]:
+def iter_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, details: DetailTable | None = None) -> Iterator[Any]:
     """pyoxigraph `Triple`s of `G` (the default-graph view)."""
     from pyoxigraph import Triple
 
-    for s, p, o, _ in statements(G, base, _oxigraph_terms()):
+    for s, p, o, _ in statements(G, base, _oxigraph_terms(), details):
         yield Triple(s, p, o)
 
 
-def iter_quads(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, *, named_graphs: bool = True) -> Iterator[Any]:
+def iter_quads(
+    G: nx.MultiDiGraph, base: str = DEFAULT_BASE, *, named_graphs: bool = True, details: DetailTable | None = None
+) -> Iterator[Any]:
     """pyoxigraph `Quad`s of `G`: paper statements in one named graph per source file
     (when `named_graphs`), everything else in the default graph."""
     from pyoxigraph import DefaultGraph, Quad
 
     default = DefaultGraph()
-    for s, p, o, graphs in statements(G, base, _oxigraph_terms()):
+    for s, p, o, graphs in statements(G, base, _oxigraph_terms(), details):
         if graphs and named_graphs:
             for g in graphs:
                 yield Quad(s, p, o, g)
@@ -659,26 +673,26 @@ def _bind(g: Any) -> None:
         g.bind(prefix, ns, override=True, replace=True)
 
 
-def to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Any:
+def to_rdf(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, details: DetailTable | None = None) -> Any:
     """`G` as an `rdflib.Graph` (the default-graph view), prefixes bound."""
     from rdflib import Graph
 
     g = Graph(bind_namespaces="none")
     _bind(g)
     add = g.add
-    for s, p, o, _ in statements(G, base, _rdflib_terms()):
+    for s, p, o, _ in statements(G, base, _rdflib_terms(), details):
         add((s, p, o))
     return g
 
 
-def to_rdf_dataset(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Any:
+def to_rdf_dataset(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, details: DetailTable | None = None) -> Any:
     """`G` as an `rdflib.Dataset` with one named graph per source file."""
     from rdflib import Dataset
 
     ds = Dataset()
     _bind(ds)
     default = ds.default_graph if hasattr(ds, "default_graph") else ds.default_context
-    for s, p, o, graphs in statements(G, base, _rdflib_terms()):
+    for s, p, o, graphs in statements(G, base, _rdflib_terms(), details):
         if graphs:
             for gname in graphs:
                 ds.graph(gname).add((s, p, o))
@@ -801,14 +815,16 @@ def to_jsonld(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> dict[str, Any]:
 # --------------------------------------------------------------------------- writers
 
 
-def _write(G: nx.MultiDiGraph, path: str | Path, base: str, engine: str, fmt: str) -> None:
+def _write(
+    G: nx.MultiDiGraph, path: str | Path, base: str, engine: str, fmt: str, details: DetailTable | None = None
+) -> None:
     """Write `G` in `fmt` ("turtle", "nt", "nquads", "trig") with the chosen engine, atomically."""
     check_base(base)
     if engine not in ("oxigraph", "rdflib"):
         raise KGError(f"unknown RDF engine {engine!r}; choose 'oxigraph' or 'rdflib'")
     datasets = fmt in ("nquads", "trig")
     if engine == "rdflib":
-        graph = to_rdf_dataset(G, base) if datasets else to_rdf(G, base)
+        graph = to_rdf_dataset(G, base, details) if datasets else to_rdf(G, base, details)
         with atomic_path(path) as tmp:
             graph.serialize(destination=str(tmp), format=fmt, encoding="utf-8")
         return
@@ -816,28 +832,40 @@ def _write(G: nx.MultiDiGraph, path: str | Path, base: str, engine: str, fmt: st
 
     formats = {"turtle": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES,
                "nquads": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG}
-    items = iter_quads(G, base) if datasets else iter_triples(G, base)
+    items = iter_quads(G, base, details=details) if datasets else iter_triples(G, base, details)
     _serialize(items, Path(path), formats[fmt])
 
 
-def write_turtle(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+def write_turtle(
+    G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph",
+    details: DetailTable | None = None,
+) -> None:
     """Write `G` as Turtle (default graph only), atomically."""
-    _write(G, path, base, engine, "turtle")
+    _write(G, path, base, engine, "turtle", details)
 
 
-def write_ntriples(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+def write_ntriples(
+    G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph",
+    details: DetailTable | None = None,
+) -> None:
     """Write `G` as N-Triples, atomically."""
-    _write(G, path, base, engine, "nt")
+    _write(G, path, base, engine, "nt", details)
 
 
-def write_nquads(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+def write_nquads(
+    G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph",
+    details: DetailTable | None = None,
+) -> None:
     """Write `G` as N-Quads with one named graph per source file, atomically."""
-    _write(G, path, base, engine, "nquads")
+    _write(G, path, base, engine, "nquads", details)
 
 
-def write_trig(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph") -> None:
+def write_trig(
+    G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph",
+    details: DetailTable | None = None,
+) -> None:
     """Write `G` as TriG with one named graph per source file, atomically."""
-    _write(G, path, base, engine, "trig")
+    _write(G, path, base, engine, "trig", details)
 
 
 def write_jsonld(G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE) -> None:

@@ -1,0 +1,98 @@
+"""Paper details on disk (`kg.details`): a lean graph plus its table writes what the full graph writes."""
+
+import json
+
+import pytest
+from rdf_fixture import records
+
+from kg.build import build
+from kg.details import DetailTable
+from kg.export import export
+from kg.graph import build_graph
+from kg.nlp.extract import extract_papers
+from kg.records import Paper
+from tests.test_build_cache import SPEC, _papers, _write
+
+
+@pytest.fixture
+def table(tmp_path):
+    t = DetailTable(tmp_path / "details.sqlite")
+    yield t
+    t.close()
+
+
+def _extractions(tiny_nlp):
+    papers = [Paper.from_dict(p) for p in _papers(30)]
+    return [*records(), *extract_papers(papers, tiny_nlp)]
+
+
+def _pair(recs, table, **kw):
+    full = build_graph(recs, **kw)
+    lean = build_graph(recs, details=table, **kw)
+    for G in (full, lean):
+        G.graph.update(build_date="2024-05-01", kg_version="0.1.0", pipeline_version="v1")
+    return full, lean
+
+
+def test_the_table_keeps_attributes_in_order_and_adds_the_sentence(table):
+    table.put("paper:p", {"type": "Paper", "label": "T", "title": "T", "abstract": "One. Two on X here."})
+    assert list(table.paper("paper:p", {"type": "Paper", "label": "T"})) == ["type", "label", "title", "abstract"]
+    link = {"type": "uses", "mentions": 1, "field": "abstract", "start": 12, "end": 13, "text": "X",
+            "component": "gazetteer", "score": 0.9}
+    full = table.link("paper:p", link)
+    assert list(full) == ["type", "mentions", "field", "start", "end", "text", "sentence", "component", "score"]
+    assert full["sentence"] == "Two on X here."
+    other = {"type": "Method", "label": "X"}
+    assert table.paper("method:x", other) is other
+    assert table.link("result:p:0", {"type": "resultMetric"}) == {"type": "resultMetric"}
+
+
+def test_a_later_put_replaces_and_close_removes_the_file(tmp_path):
+    t = DetailTable(tmp_path / "d.sqlite")
+    t.put("paper:p", {"type": "Paper", "label": "T", "sources": ["a:1"]})
+    assert t.paper("paper:p", {"type": "Paper"})["sources"] == ["a:1"]
+    t.put("paper:p", {"type": "Paper", "label": "T", "sources": ["a:1", "b:2"]})
+    assert t.paper("paper:p", {"type": "Paper"})["sources"] == ["a:1", "b:2"]
+    t.close()
+    assert not (tmp_path / "d.sqlite").exists()
+
+
+@pytest.mark.parametrize("admission", [True, False])
+def test_the_lean_graph_holds_no_paper_text_and_hydrates_to_the_full_graph(tiny_nlp, table, admission):
+    full, lean = _pair(_extractions(tiny_nlp), table, admission=admission)
+    assert list(full.nodes) == list(lean.nodes)
+    assert list(full.edges(keys=True)) == list(lean.edges(keys=True))
+    for node, data in lean.nodes(data=True):
+        if data["type"] == "Paper":
+            assert set(data) == {"type", "label"}
+        assert list(table.paper(node, data).items()) == list(full.nodes[node].items())
+    for u, v, k, data in lean.edges(keys=True, data=True):
+        assert "sentence" not in data
+        assert list(table.link(u, data).items()) == list(full.edges[u, v, k].items())
+
+
+@pytest.mark.parametrize(("fmt", "options"), [
+    ("ttl", {}), ("nt", {}), ("nq", {}), ("graphml", {}), ("json", {}), ("html", {}), ("html", {"max_nodes": 40}),
+])
+def test_every_build_format_writes_the_same_bytes_from_the_table(tiny_nlp, table, tmp_path, fmt, options):
+    full, lean = _pair(_extractions(tiny_nlp), table)
+    export(full, fmt, tmp_path / "full", **options)
+    export(lean, fmt, tmp_path / "lean", details=table, **options)
+    assert (tmp_path / "full").read_bytes() == (tmp_path / "lean").read_bytes()
+
+
+def test_build_outputs_are_the_same_with_details_in_memory_or_on_disk(tmp_path):
+    a = _write(tmp_path / "a.jsonl", _papers(12))
+    b = _write(tmp_path / "b.jsonl", _papers(3, start=12) + _papers(2))  # two duplicates of a.jsonl
+    outs = {}
+    for on_disk in (True, False):
+        out = tmp_path / f"out-{on_disk}"
+        report = build([a, b], out, show_progress=False, pipeline=SPEC, details_on_disk=on_disk)
+        assert report["duplicates_merged"] == 2
+        assert sorted(p.name for p in out.iterdir()) == [
+            "build.json", "extractions.jsonl", "graph.json", "kg.graphml", "kg.html", "kg.ttl", "store"]
+        outs[on_disk] = {n: (out / n).read_bytes() for n in ("graph.json", "kg.graphml", "kg.ttl", "kg.html")}
+    assert outs[True] == outs[False]
+    nodes = json.loads(outs[True]["graph.json"])["nodes"]
+    merged = [n for n in nodes if n["type"] == "Paper" and len(n["sources"]) > 1]
+    assert len(merged) == 2  # the duplicates' extra sources reached the paper attributes in the table
