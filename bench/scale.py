@@ -8,14 +8,18 @@ For each size (1k and 10k papers; 100k with ``--big``) on a synthetic corpus
   (`bench/extract.py`, at most ``--extract-limit`` papers);
 * ``build``: a cold ``kg build`` (empty cache) with ``--jobs`` 2 (and 1 for sizes up to
   10k), then a rerun with nothing changed (skipped build), then ``--force`` (every
-  extraction from the cache, graph and outputs rebuilt);
+  extraction from the cache, graph and outputs rebuilt), once with the paper details in
+  the graph (the previous layout, ``details_on_disk=False``) and once with them on disk
+  (`kg.details`), for the ratio of the two in the same run (``--no-compare`` skips it);
 * ``dask``: at ``--dask-size`` papers, extraction alone on a Dask LocalCluster with 1
   and 2 workers, and the whole build with ``--scheduler local:1`` / ``local:2``.
 
 Every run is a child process; peak RSS is the largest sum of the RSS of the child and
 all its descendants (pool and Dask workers), sampled from /proc every 0.2 s. That sum
 counts pages that forked workers share with the build process once per process; the
-peak PSS sum (shared pages divided among their processes) is reported beside it.
+peak PSS sum (shared pages divided among their processes) is reported beside it. Each
+build's ``phases`` give the peak RSS of the tree and of the build process alone during
+each step (from the step timings in ``build.json``).
 Results go to ``<work>/scale.json`` and a chart to ``<work>/scale.png``.
 
 Usage::
@@ -57,12 +61,14 @@ def _child(args: dict[str, Any]) -> dict[str, Any]:
     if args["mode"] == "build":
         from kg.build import build
 
+        build_t0 = time.time()
         report = build(
             [args["corpus"]], args["out"], show_progress=False, pipeline=spec,
             jobs=args.get("jobs", 1), scheduler=args.get("scheduler"),
             cache=args.get("cache"), force=args.get("force", False),
+            details_on_disk=args.get("details_on_disk", True),
         )
-        result: dict[str, Any] = {"report": report}
+        result: dict[str, Any] = {"report": report, "build_t0": build_t0}
     elif args["mode"] == "dask_extract":
         import itertools
 
@@ -91,8 +97,10 @@ def _child(args: dict[str, Any]) -> dict[str, Any]:
 def _export_profile(extractions: Path) -> dict[str, Any]:
     """Graph assembly and each exporter alone: seconds and peak RSS (each export in a fork)."""
     import resource
+    import tempfile
 
     from kg.build import OUTPUTS
+    from kg.details import DetailTable
     from kg.export import export
     from kg.graph import build_graph
     from kg.records import Extraction
@@ -101,35 +109,57 @@ def _export_profile(extractions: Path) -> dict[str, Any]:
         with open("/proc/self/status") as fh:
             return next(int(x.split()[1]) for x in fh if x.startswith("VmRSS:")) / 1024
 
-    base = rss_mb()
-    t0 = time.perf_counter()
-    with open(extractions, encoding="utf-8") as fh:
-        G = build_graph(Extraction.from_dict(json.loads(line)) for line in fh)
+    def graph(details: Any = None) -> tuple[Any, dict[str, Any]]:
+        base = rss_mb()
+        t0 = time.perf_counter()
+        with open(extractions, encoding="utf-8") as fh:
+            G = build_graph((Extraction.from_dict(json.loads(line)) for line in fh), details=details)
+        return G, {"s": round(time.perf_counter() - t0, 2), "rss_mb": round(rss_mb() - base, 1)}
+
+    def lean_graph() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory() as tmp:
+            table = DetailTable(Path(tmp) / "details.sqlite")
+            return graph(table)[1]
+
+    from kg.nlp.gazetteer import known_acronyms
+
+    known_acronyms()  # loaded by graph assembly: not part of the graph's memory
+    lean = _in_fork(lean_graph)
+    G, full = graph()
     out: dict[str, Any] = {
-        "graph_s": round(time.perf_counter() - t0, 2), "graph_rss_mb": round(rss_mb() - base, 1),
+        "graph_s": full["s"], "graph_rss_mb": full["rss_mb"],
+        "graph_details_on_disk_s": lean["s"], "graph_details_on_disk_rss_mb": lean["rss_mb"],
         "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
     }
     before = rss_mb()
     for name, fmt in OUTPUTS.items():
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child: export, report time and peak RSS
-            os.close(r)
+
+        def write(fmt: str = fmt, name: str = name) -> list[float]:
             t1 = time.perf_counter()
             export(G, fmt, Path(f"/tmp/kg-scale-export-{os.getpid()}-{name}"))
             Path(f"/tmp/kg-scale-export-{os.getpid()}-{name}").unlink(missing_ok=True)
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            os.write(w, json.dumps([time.perf_counter() - t1, peak]).encode())
-            os._exit(0)
-        os.close(w)
-        data = b""
-        while chunk := os.read(r, 65536):
-            data += chunk
-        os.close(r)
-        os.waitpid(pid, 0)
-        secs, peak = json.loads(data)
+            return [time.perf_counter() - t1, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
+
+        secs, peak = _in_fork(write)
         out[name] = {"s": round(secs, 2), "extra_rss_mb": round(peak - before, 1)}
     return out
+
+
+def _in_fork(func: Any) -> Any:
+    """`func()` run in a forked child (its memory freed with it); its JSON result."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        os.write(w, json.dumps(func()).encode())
+        os._exit(0)
+    os.close(w)
+    data = b""
+    while chunk := os.read(r, 65536):
+        data += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    return json.loads(data)
 
 
 # ---------------------------------------------------------------- parent side
@@ -139,8 +169,8 @@ def _kb(path: str, field: str) -> int:
         return next((int(line.split()[1]) for line in fh if line.startswith(field)), 0)
 
 
-def _tree_memory_kb(root: int) -> tuple[int, int]:
-    """Sums of RSS and of PSS of `root` and its descendants, in kB.
+def _tree_memory_kb(root: int) -> tuple[int, int, int]:
+    """Sums of RSS and of PSS of `root` and its descendants, and the RSS of `root`, in kB.
 
     RSS counts a page shared by several processes (forked workers) once per process;
     PSS divides it among them, so the PSS sum is the memory the tree really holds.
@@ -155,7 +185,7 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
             parents[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-    rss = pss = 0
+    rss = pss = own = 0
     todo, seen = [root], set()
     children: dict[int, list[int]] = {}
     for pid, ppid in parents.items():
@@ -166,12 +196,40 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
             continue
         seen.add(pid)
         try:
-            rss += _kb(f"/proc/{pid}/status", "VmRSS:")
+            kb = _kb(f"/proc/{pid}/status", "VmRSS:")
+            rss += kb
+            own = kb if pid == root else own
             pss += _kb(f"/proc/{pid}/smaps_rollup", "Pss:")
         except OSError:  # the process just ended
             pass
         todo.extend(children.get(pid, ()))
-    return rss, pss
+    return rss, pss, own
+
+
+# the build's steps in the order it runs them (`build.json` timings); the store loads beside them
+_PHASES = ("pipeline_version_s", "start_workers_s", "extract_and_graph_s", "write_kg.ttl_s", "write_kg.graphml_s",
+           "write_graph.json_s", "write_kg.html_s", "wait_store_s", "diff_s")
+
+
+def phase_peaks(samples: list[tuple[float, int, int]], build_t0: float, timings: dict[str, float]) -> dict[str, Any]:
+    """Peak RSS of the process tree and of the build process alone during each step of the build,
+    from (time, tree RSS kB, build process RSS kB) samples; the steps' bounds come from their timings."""
+    out: dict[str, Any] = {}
+    start = build_t0
+    for name in _PHASES:
+        if name not in timings:
+            continue
+        end = start + timings[name]
+        inside = [s for s in samples if start <= s[0] < end]
+        if inside:
+            out[name.removesuffix("_s")] = {
+                "s": round(timings[name], 2),
+                "tree_peak_mb": round(max(s[1] for s in inside) / 1024, 1),
+                "main_peak_mb": round(max(s[2] for s in inside) / 1024, 1),
+                "main_end_mb": round(inside[-1][2] / 1024, 1),
+            }
+        start = end
+    return out
 
 
 def run_child(args: dict[str, Any], label: str) -> dict[str, Any]:
@@ -182,12 +240,14 @@ def run_child(args: dict[str, Any], label: str) -> dict[str, Any]:
         text=True, cwd=ROOT,
     )
     peak = [0, 0]
+    samples: list[tuple[float, int, int]] = []
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            rss, pss = _tree_memory_kb(proc.pid)
+            rss, pss, own = _tree_memory_kb(proc.pid)
             peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            samples.append((time.time(), rss, own))
             stop.wait(0.2)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -202,6 +262,8 @@ def run_child(args: dict[str, Any], label: str) -> dict[str, Any]:
     result["process_wall_s"] = round(wall, 2)
     result["peak_rss_mb"] = round(peak[0] / 1024, 1)
     result["peak_pss_mb"] = round(peak[1] / 1024, 1)
+    if "build_t0" in result:
+        result["phases"] = phase_peaks(samples, result["build_t0"], result["report"]["timings"])
     print(f"  {label}: {wall:.1f} s, peak RSS {peak[0] / 1024:.0f} MB (PSS {peak[1] / 1024:.0f} MB)", flush=True)
     return result
 
@@ -242,7 +304,11 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
         res[key]["outputs"] = sizes_of(out)
         if jobs == opts.jobs:
             res["rerun_unchanged"] = run_child(args, "rerun, nothing changed")
-            if n <= 10_000 or opts.full:
+            if opts.compare:  # the previous layout first, then the current one, same cache
+                res["rerun_force_details_in_graph"] = run_child(
+                    {**args, "force": True, "details_on_disk": False},
+                    "rerun --force, paper details in the graph (previous layout)")
+            if n <= 10_000 or opts.full or opts.compare:
                 res["rerun_force"] = run_child({**args, "force": True}, "rerun --force (all from cache)")
             cache = out / ".kg-cache" / "extractions.sqlite"
             res["cache_bytes"] = cache.stat().st_size if cache.exists() else 0
@@ -264,8 +330,25 @@ def bench_size(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
         "rerun_process_s": res["rerun_unchanged"]["process_wall_s"],
         "rerun_force_s": res["rerun_force"]["report"]["timings"]["total_s"] if "rerun_force" in res else None,
         "rerun_vs_build": round(res["rerun_unchanged"]["process_wall_s"] / cold["process_wall_s"], 4),
+        "phases": cold.get("phases"),
     }
+    if "rerun_force_details_in_graph" in res:
+        res["summary"]["details_on_disk_vs_in_graph"] = _ratios(res["rerun_force"], res["rerun_force_details_in_graph"])
+        print(f"  paper details on disk / in the graph: {res['summary']['details_on_disk_vs_in_graph']}", flush=True)
     return res
+
+
+def _ratios(new: dict[str, Any], old: dict[str, Any]) -> dict[str, float]:
+    """`new` over `old`: peak RSS of all processes, peak RSS of the build process, build time."""
+
+    def main_peak(run: dict[str, Any]) -> float:
+        return max(p["main_peak_mb"] for p in run["phases"].values())
+
+    return {
+        "peak_rss": round(new["peak_rss_mb"] / old["peak_rss_mb"], 3),
+        "build_process_peak_rss": round(main_peak(new) / main_peak(old), 3),
+        "time": round(new["report"]["timings"]["total_s"] / old["report"]["timings"]["total_s"], 3),
+    }
 
 
 def bench_dask(n: int, work: Path, opts: argparse.Namespace) -> dict[str, Any]:
@@ -345,6 +428,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     ap.add_argument("--keep", action="store_true", help="keep the output directories")
     ap.add_argument("--full", action="store_true", help="also --force rerun and export profile above 10k")
+    ap.add_argument("--no-compare", dest="compare", action="store_false",
+                    help="skip the --force rerun with paper details in the graph (the previous layout)")
     opts = ap.parse_args(argv)
     opts.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in opts.sizes.split(",") if s]
