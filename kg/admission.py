@@ -182,8 +182,8 @@ def admit(
     G: nx.MultiDiGraph, model: AdmissionModel | None = None, details: DetailTable | None = None
 ) -> nx.MultiDiGraph:
     """Drop the model-only links `model` does not admit (and entities left unlinked), and set
-    each kept link's calibrated ``score``; evidence sentences from `details` when given. In
-    place; returns `G`."""
+    each kept link's calibrated ``score``; link evidence from `details` when given. In place;
+    returns `G`."""
     model = model if model is not None else load_model()
     if model is None:
         return G
@@ -192,11 +192,12 @@ def admit(
         if key not in LINK_PREDICATES:
             continue
         node = G.nodes[v]
-        component = str(data.get("component", ""))
+        full = details.link(u, data) if details is not None else data
+        component = str(full.get("component", ""))
         if model.decides(component):
-            sentence = (details.link(u, data) if details is not None else data).get("sentence", "")
-            feats = link_features(str(node.get("name") or node.get("label", "")), str(data.get("text", "")),
-                                  str(sentence), str(node["type"]), float(data.get("score", 0.0)), component)
+            feats = link_features(str(node.get("name") or node.get("label", "")), str(full.get("text", "")),
+                                  str(full.get("sentence", "")), str(node["type"]), float(data.get("score", 0.0)),
+                                  component)
             p = model.nameness(feats)
             if p < model.threshold:
                 drop.append((u, v, key))
@@ -229,8 +230,8 @@ def _quantities() -> frozenset[str]:
 def drop_non_evaluation(G: nx.MultiDiGraph, details: DetailTable | None = None) -> nx.MultiDiGraph:
     """Drop `measuredBy` links to a quantity the paper does not evaluate with: "the number of
     parameters in large language models", "binary cross-entropy as a regularization". A link
-    stays when the paper reports a value of it, or its sentence (from `details` when given)
-    evaluates and does not train with it. In place; returns `G`."""
+    stays when the paper reports a value of it, or its sentence (link evidence from `details`
+    when given) evaluates and does not train with it. In place; returns `G`."""
     quantities = _quantities()
     drop = []
     for u, v, key, data in G.edges(keys=True, data=True):
@@ -238,8 +239,9 @@ def drop_non_evaluation(G: nx.MultiDiGraph, details: DetailTable | None = None) 
         if key != "measuredBy" or not {entity_key(name), entity_key(name.split()[-1] if name else "")} & quantities:
             continue
         valued = any(G.nodes[r].get("metric") == v for _, r, k in G.out_edges(u, keys=True) if k == "reports")
-        sentence = str((details.link(u, data) if details is not None else data).get("sentence", ""))
-        text = str(data.get("text", ""))
+        full = details.link(u, data) if details is not None else data
+        sentence = str(full.get("sentence", ""))
+        text = str(full.get("text", ""))
         rest = sentence.replace(text, " ", 1)
         if not valued and (not _EVALUATES.search(rest) or _TRAINS_WITH.search(rest)):
             drop.append((u, v, key))

@@ -1,11 +1,13 @@
 """Paper details on disk: what a big graph need not hold in memory until it is written.
 
 `kg build` assembles the graph with a `DetailTable`: each paper node keeps only its
-``type`` and ``label``, and its links keep their evidence but not the evidence sentence;
-the paper's other attributes (title, abstract, authors, ...) go to a SQLite table. The
-consumers of the graph (admission, the exporters) ask the table for the full attributes
-of a paper (`paper`) and of a link (`link`): the same dicts, in the same key order, as
-`kg.graph.build_graph` gives without a table, so the outputs are byte-identical.
+``type`` and ``label``, and each of its links its ``type``, ``mentions``, ``score`` and
+``evidence``, the index of its evidence in the paper's row; the paper's other attributes
+(title, abstract, authors, ...) and the links' evidence (field, offsets, mention text,
+component) go to a SQLite table, and the evidence sentence is found again from the offsets.
+The consumers of the graph (admission, the exporters) ask the table for the full
+attributes of a paper (`paper`) and of a link (`link`): the same dicts, in the same key
+order, as `kg.graph.build_graph` gives without a table, so the outputs are byte-identical.
 
 >>> import tempfile
 >>> from kg.graph import build_graph
@@ -44,14 +46,25 @@ class DetailTable:
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE paper (node TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID")
         self._pending: list[tuple[str, str]] = []
-        self._last: tuple[str, dict[str, Any]] | None = None
+        self._last: tuple[str, list[Any]] | None = None
 
-    def put(self, node: str, attrs: dict[str, Any]) -> None:
-        """Keep the attributes of paper `node` (replacing what was kept)."""
-        self._pending.append((node, json.dumps(attrs, ensure_ascii=False)))
+    def put(self, node: str, attrs: dict[str, Any], evidence: list[dict[str, Any]] | None = None) -> None:
+        """Keep the attributes of paper `node` and the evidence of its links, each a dict of
+        ``field``, ``start``, ``end``, ``text``, ``component`` (replacing what was kept)."""
+        links = [[e["field"], e["start"], e["end"], e["text"], e["component"]] for e in evidence or ()]
+        self._pending.append((node, json.dumps([attrs, links], ensure_ascii=False)))
         self._last = None
         if len(self._pending) >= _BATCH:
             self._flush()
+
+    def update(self, node: str, **changes: Any) -> None:
+        """Change some attributes of paper `node`."""
+        row = self._row(node)
+        if row is None:
+            raise KeyError(node)
+        attrs, links = row
+        self._pending.append((node, json.dumps([{**attrs, **changes}, links], ensure_ascii=False)))
+        self._last = None
 
     def _flush(self) -> None:
         if self._pending:
@@ -60,38 +73,40 @@ class DetailTable:
             self._db.execute("COMMIT")
             self._pending.clear()
 
-    def _attrs(self, node: str) -> dict[str, Any] | None:
+    def _row(self, node: str) -> list[Any] | None:
+        """[attributes, evidence rows] of paper `node`."""
         if self._last is not None and self._last[0] == node:
             return self._last[1]
         self._flush()
-        row = self._db.execute("SELECT data FROM paper WHERE node = ?", (node,)).fetchone()
-        if row is None:
+        found = self._db.execute("SELECT data FROM paper WHERE node = ?", (node,)).fetchone()
+        if found is None:
             return None
-        attrs: dict[str, Any] = json.loads(row[0])
-        self._last = (node, attrs)
-        return attrs
+        row: list[Any] = json.loads(found[0])
+        self._last = (node, row)
+        return row
 
     def paper(self, node: Any, data: dict[str, Any]) -> dict[str, Any]:
         """The full attributes of `node` (`data`, its attributes in the graph, for any other node)."""
-        attrs = self._attrs(node) if data.get("type") == "Paper" else None
-        if attrs is None:
+        row = self._row(node) if data.get("type") == "Paper" else None
+        if row is None:
             return data
-        return {**attrs, **data}
+        return {**row[0], **data}
 
     def link(self, source: Any, data: dict[str, Any]) -> dict[str, Any]:
-        """The full attributes of a link from `source` (`data` with its evidence sentence)."""
-        if "sentence" in data or "field" not in data:
+        """The full attributes of a link from `source` (`data`, for a link without evidence)."""
+        index = data.get("evidence")
+        row = self._row(source) if index is not None else None
+        if row is None:
             return data
-        attrs = self._attrs(source)
-        if attrs is None:
-            return data
-        text = attrs.get("title" if data["field"] == "title" else "abstract") or ""
-        sentence = evidence_sentence(text, data["start"], data["end"])
+        attrs, links = row
+        field, start, end, text, component = links[index]
+        sentence = evidence_sentence(attrs.get("title" if field == "title" else "abstract") or "", start, end)
         out: dict[str, Any] = {}
         for key, value in data.items():
-            if key == "component":
-                out["sentence"] = sentence
-            out[key] = value
+            if key == "evidence":
+                out.update(field=field, start=start, end=end, text=text, sentence=sentence, component=component)
+            else:
+                out[key] = value
         return out
 
     def close(self) -> None:

@@ -43,7 +43,7 @@ import networkx as nx
 from kg.admission import admit, drop_non_evaluation, load_model, model_only
 from kg.directions import metric_direction
 from kg.model import paper_node, predicate
-from kg.records import MIN_SCORE, Extraction, Mention
+from kg.records import MIN_SCORE, Extraction, Mention, Paper
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
 
 if TYPE_CHECKING:
@@ -86,10 +86,9 @@ class _Shared:
     """One object per distinct attribute value, so that a million edges do not hold a
     million copies of "abstract", "gazetteer", 0.9 or the same evidence sentence."""
 
-    def __init__(self, keep_sentences: bool = True) -> None:
+    def __init__(self) -> None:
         self._values: dict[Any, Any] = {}
         self._sentences: dict[tuple[str, int, int], str] = {}
-        self.keep_sentences = keep_sentences
 
     def value(self, x: Any) -> Any:
         return sys.intern(x) if isinstance(x, str) else self._values.setdefault(x, x)
@@ -97,10 +96,6 @@ class _Shared:
     def new_paper(self) -> None:
         """Evidence sentences are shared within one paper only."""
         self._sentences.clear()
-
-    def evidence(self, text: str, field: str, start: int, end: int) -> dict[str, str]:
-        """``{"sentence": ...}``, or nothing when sentences are left to a `DetailTable`."""
-        return {"sentence": self.sentence(text, field, start, end)} if self.keep_sentences else {}
 
     def sentence(self, text: str, field: str, start: int, end: int) -> str:
         begin, stop = _sentence_bounds(text, start, end)
@@ -121,7 +116,7 @@ def build_graph(
     (and a shipped admission model), mentions only the statistical model found are
     candidates from the model's own floor on, and become links only when
     `kg.admission.admit` admits them; every link's score becomes a calibrated confidence.
-    With `details`, paper attributes and evidence sentences go to that table, not the graph.
+    With `details`, paper attributes and link evidence go to that table, not the graph.
     """
     model = load_model() if admission else None
     G = assemble_graph(records, min_score, model.floor if model else None, details)
@@ -137,12 +132,12 @@ def assemble_graph(
 ) -> nx.MultiDiGraph:
     """The graph of `records` before admission: mentions from `min_score` on, and those only
     the statistical model found from `candidate_floor` on (default: `min_score`); paper
-    attributes and evidence sentences in `details` when given (`kg.details`)."""
+    attributes and link evidence in `details` when given (`kg.details`)."""
     floors = (min_score, min_score if candidate_floor is None else candidate_floor)
     G = nx.MultiDiGraph()
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     definitions: dict[str, Counter[str]] = defaultdict(Counter)
-    shared = _Shared(keep_sentences=details is None)
+    shared = _Shared()
     for rec in records:
         _add_record(G, rec, spellings, floors, shared, details)
         for short_id, long_id in sorted({(f"{long_id.split(':', 1)[0]}:{entity_key(alias)}", long_id)
@@ -294,10 +289,8 @@ def _add_record(
         "url": p.url or "", "doi": p.doi or "", "date": p.date or "", "authors": list(p.authors),
         "categories": list(p.categories), "sources": list(p.sources),
     }
-    if details is not None:
-        details.put(pid, attrs)
-        attrs = {k: attrs[k] for k in _LEAN_PAPER}
-    G.add_node(pid, **attrs)
+    G.add_node(pid, **(attrs if details is None else {k: attrs[k] for k in _LEAN_PAPER}))
+    kept: list[dict[str, Any]] | None = None if details is None else []
     best: dict[tuple[str, str], tuple[Mention, int]] = {}
     inner = _inside_same_label(rec.entities, floors)
     for i, m in enumerate(rec.entities):
@@ -329,18 +322,17 @@ def _add_record(
     for (pred, eid), (m, count) in sorted(best.items()):
         if pred == "uses" and ("proposes", eid) in best:
             continue
-        G.add_edge(pid, eid, key=pred, type=pred, mentions=count, **_evidence(p.text(m.field), m, shared))
+        evidence = {"field": shared.value(m.field), "start": m.start, "end": m.end, "text": shared.value(m.text),
+                    "component": shared.value(m.source)}
+        _link(G, pid, eid, pred, count, evidence, shared.value(round(m.score, 4)), p, shared, kept)
     for r in rec.repos:
         rid = f"repo:{r.url}"
         if rid not in G:
             G.add_node(rid, type="Repository", label=r.url, url=r.url, kind=r.kind, host=r.host)
         if not G.has_edge(pid, rid, key="hasCode"):
-            G.add_edge(
-                pid, rid, key="hasCode", type="hasCode", mentions=1, field=shared.value(r.field),
-                start=r.start, end=r.end, text=r.raw,
-                **shared.evidence(p.text(r.field), r.field, r.start, r.end), component="url",
-                score=1.0,
-            )
+            evidence = {"field": shared.value(r.field), "start": r.start, "end": r.end, "text": r.raw,
+                        "component": "url"}
+            _link(G, pid, rid, "hasCode", 1, evidence, 1.0, p, shared, kept)
     for n, res in enumerate(rec.results):
         rid = f"result:{p.id}:{n}"
         G.add_node(
@@ -350,17 +342,33 @@ def _add_record(
         if res.value_max is not None:
             G.nodes[rid]["value_max"] = res.value_max
         G.nodes[rid]["label"] = _value_text(G.nodes[rid])
-        G.add_edge(
-            pid, rid, key="reports", type="reports", mentions=1, field=shared.value(res.field),
-            start=res.start, end=res.end, text=res.text,
-            **shared.evidence(p.text(res.field), res.field, res.start, res.end),
-            component="results", score=1.0,
-        )
+        evidence = {"field": shared.value(res.field), "start": res.start, "end": res.end, "text": res.text,
+                    "component": "results"}
+        _link(G, pid, rid, "reports", 1, evidence, 1.0, p, shared, kept)
         for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
                            ("metric", "resultMetric")):
             target = getattr(res, attr)
             if target and target in G:
                 G.add_edge(rid, target, key=pred, type=pred)
+    if details is not None:
+        details.put(pid, attrs, kept)
+
+
+def _link(
+    G: nx.MultiDiGraph, pid: str, target: str, pred: str, mentions: int, evidence: dict[str, Any], score: float,
+    paper: Paper, shared: _Shared, kept: list[dict[str, Any]] | None,
+) -> None:
+    """Link paper `pid` to `target` with its `evidence` (field, start, end, text, component) and
+    the sentence around it; with `kept` (for a `DetailTable`), the evidence goes there and the
+    link holds its index."""
+    if kept is not None:
+        G.add_edge(pid, target, key=pred, type=pred, mentions=mentions, evidence=len(kept), score=score)
+        kept.append(evidence)
+        return
+    field, start, end = evidence["field"], evidence["start"], evidence["end"]
+    sentence = shared.sentence(paper.text(field), field, start, end)
+    G.add_edge(pid, target, key=pred, type=pred, mentions=mentions, field=field, start=start, end=end,
+               text=evidence["text"], sentence=sentence, component=evidence["component"], score=score)
 
 
 def _coined(text: str) -> bool:
@@ -387,14 +395,3 @@ def _inside_same_label(mentions: tuple[Mention, ...], floors: tuple[float, float
             for o in outer)
     }
 
-
-def _evidence(text: str, m: Mention, shared: _Shared) -> dict[str, Any]:
-    return {
-        "field": shared.value(m.field),
-        "start": m.start,
-        "end": m.end,
-        "text": shared.value(m.text),
-        **shared.evidence(text, m.field, m.start, m.end),
-        "component": shared.value(m.source),
-        "score": shared.value(round(m.score, 4)),
-    }

@@ -34,31 +34,35 @@ def _pair(recs, table, **kw):
     return full, lean
 
 
-def test_the_table_keeps_attributes_in_order_and_adds_the_sentence(table):
-    table.put("paper:p", {"type": "Paper", "label": "T", "title": "T", "abstract": "One. Two on X here."})
+def test_the_table_keeps_attributes_in_order_and_gives_links_their_evidence(table):
+    evidence = {"field": "abstract", "start": 12, "end": 13, "text": "X", "component": "gazetteer"}
+    table.put("paper:p", {"type": "Paper", "label": "T", "title": "T", "abstract": "One. Two on X here."}, [evidence])
     assert list(table.paper("paper:p", {"type": "Paper", "label": "T"})) == ["type", "label", "title", "abstract"]
-    link = {"type": "uses", "mentions": 1, "field": "abstract", "start": 12, "end": 13, "text": "X",
-            "component": "gazetteer", "score": 0.9}
-    full = table.link("paper:p", link)
+    full = table.link("paper:p", {"type": "uses", "mentions": 1, "evidence": 0, "score": 0.9})
+    assert full == {"type": "uses", "mentions": 1, **evidence, "sentence": "Two on X here.", "score": 0.9}
     assert list(full) == ["type", "mentions", "field", "start", "end", "text", "sentence", "component", "score"]
-    assert full["sentence"] == "Two on X here."
     other = {"type": "Method", "label": "X"}
     assert table.paper("method:x", other) is other
     assert table.link("result:p:0", {"type": "resultMetric"}) == {"type": "resultMetric"}
 
 
-def test_a_later_put_replaces_and_close_removes_the_file(tmp_path):
+def test_an_update_keeps_the_evidence_and_close_removes_the_file(tmp_path):
     t = DetailTable(tmp_path / "d.sqlite")
-    t.put("paper:p", {"type": "Paper", "label": "T", "sources": ["a:1"]})
+    evidence = {"field": "title", "start": 0, "end": 1, "text": "T", "component": "url"}
+    t.put("paper:p", {"type": "Paper", "label": "T", "title": "T", "sources": ["a:1"]}, [evidence])
     assert t.paper("paper:p", {"type": "Paper"})["sources"] == ["a:1"]
-    t.put("paper:p", {"type": "Paper", "label": "T", "sources": ["a:1", "b:2"]})
-    assert t.paper("paper:p", {"type": "Paper"})["sources"] == ["a:1", "b:2"]
+    t.update("paper:p", sources=["a:1", "b:2"])
+    assert t.paper("paper:p", {"type": "Paper"}) == {"type": "Paper", "label": "T", "title": "T",
+                                                     "sources": ["a:1", "b:2"]}
+    assert t.link("paper:p", {"evidence": 0})["sentence"] == "T"
+    with pytest.raises(KeyError):
+        t.update("paper:q", sources=[])
     t.close()
     assert not (tmp_path / "d.sqlite").exists()
 
 
 @pytest.mark.parametrize("admission", [True, False])
-def test_the_lean_graph_holds_no_paper_text_and_hydrates_to_the_full_graph(tiny_nlp, table, admission):
+def test_the_lean_graph_holds_no_paper_text_nor_evidence_and_gives_the_full_graph(tiny_nlp, table, admission):
     full, lean = _pair(_extractions(tiny_nlp), table, admission=admission)
     assert list(full.nodes) == list(lean.nodes)
     assert list(full.edges(keys=True)) == list(lean.edges(keys=True))
@@ -67,7 +71,7 @@ def test_the_lean_graph_holds_no_paper_text_and_hydrates_to_the_full_graph(tiny_
             assert set(data) == {"type", "label"}
         assert list(table.paper(node, data).items()) == list(full.nodes[node].items())
     for u, v, k, data in lean.edges(keys=True, data=True):
-        assert "sentence" not in data
+        assert set(data) <= {"type", "mentions", "evidence", "score"}
         assert list(table.link(u, data).items()) == list(full.edges[u, v, k].items())
 
 

@@ -108,8 +108,8 @@ def _merge_sources(G: nx.MultiDiGraph, dedup: Deduplicator, details: DetailTable
         if details is None:
             G.nodes[node]["sources"] = list(G.nodes[node]["sources"]) + list(extra)
         else:
-            attrs = details.paper(node, G.nodes[node])
-            details.put(node, {**attrs, "sources": list(attrs["sources"]) + list(extra)})
+            sources = details.paper(node, G.nodes[node])["sources"]
+            details.update(node, sources=list(sources) + list(extra))
 
 
 def _remove_stale(out: Path) -> None:
@@ -319,8 +319,8 @@ def build(
     `force`), and the report includes the diff against the previous build.
     `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
     `limits` are skipped or cut with a warning and counted in the report. Paper attributes
-    and evidence sentences wait in a table on disk (`kg.details`) until the outputs are
-    written; `details_on_disk=False` keeps them in the graph (more memory, same outputs).
+    and link evidence wait in a table on disk (`kg.details`) until the outputs are written;
+    `details_on_disk=False` keeps them in the graph (more memory, same outputs).
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -361,7 +361,7 @@ def build(
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
     xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
-    # paper attributes and evidence sentences wait on disk until the outputs are written
+    # paper attributes and link evidence wait on disk until the outputs are written
     details = DetailTable(stage / ".papers.sqlite") if details_on_disk else None
     try:
         dedup = Deduplicator()
