@@ -33,8 +33,14 @@ from kg.model import LINK_PREDICATES
 from kg.resolve import entity_key, singular
 
 __all__ = [
-    "AdmissionModel", "FEATURES", "link_features", "load_model", "admit", "model_only", "termhood",
+    "FEATURES",
+    "AdmissionModel",
+    "admit",
     "drop_non_evaluation",
+    "link_features",
+    "load_model",
+    "model_only",
+    "termhood",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"

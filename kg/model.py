@@ -10,7 +10,13 @@ Every other module imports these names from here (the RDF terms for them are in
 from __future__ import annotations
 
 __all__ = [
-    "LABELS", "NODE_TYPES", "EDGE_TYPES", "LINK_PREDICATES", "LABEL_PREDICATE", "predicate", "paper_node",
+    "EDGE_TYPES",
+    "LABELS",
+    "LABEL_PREDICATE",
+    "LINK_PREDICATES",
+    "NODE_TYPES",
+    "paper_node",
+    "predicate",
 ]
 
 #: What a mention can name.

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the Selenium helpers
 
-import headless  # noqa: E402
+import headless
 
 
 def _wait(driver, expression: str, what: str, timeout: float = 60.0) -> None:

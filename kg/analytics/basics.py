@@ -24,7 +24,7 @@ def _check_kind(kind: str, allowed: Iterable[str] = _KINDS) -> str:
 
 
 def _types(G: nx.MultiDiGraph) -> dict[Any, str]:
-    return {n: t for n, t in G.nodes(data="type", default="")}
+    return dict(G.nodes(data="type", default=""))
 
 
 def _names(G: nx.MultiDiGraph) -> dict[Any, str]:
@@ -196,9 +196,10 @@ def _papers_with_code(G: nx.MultiDiGraph, code_kinds: Sequence[str] | None) -> s
     types = _types(G)
     out = set()
     for u, v in G.edges():
-        if types[u] == "Paper" and types[v] == "Repository":
-            if code_kinds is None or G.nodes[v].get("kind") in code_kinds:
-                out.add(u)
+        if types[u] == "Paper" and types[v] == "Repository" and (
+            code_kinds is None or G.nodes[v].get("kind") in code_kinds
+        ):
+            out.add(u)
     return out
 
 

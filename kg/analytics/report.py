@@ -22,7 +22,7 @@ import pandas as pd
 from kg import analytics as A
 from kg.atomic import atomic_path, atomic_write
 
-__all__ = ["format_stats", "write_report", "report_tables", "CHARTS"]
+__all__ = ["CHARTS", "format_stats", "report_tables", "write_report"]
 
 #: PNG files `write_report` may write (trends.png only when papers carry dates).
 CHARTS = ("top_entities.png", "co_usage_heatmap.png", "degree_distribution.png", "trends.png",

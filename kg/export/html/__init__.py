@@ -47,14 +47,14 @@ from kg.export.html.caps import PAGE_TITLE, cap_abstract, cap_list, cap_text
 from kg.model import EDGE_TYPES, NODE_TYPES
 
 __all__ = [
-    "write_html",
+    "DEFAULT_MAX_NODES",
+    "DEFAULT_MIN_SCORE",
+    "NODE_STYLE",
+    "escape_json_for_html",
     "render_html",
     "select_view",
     "view",
-    "NODE_STYLE",
-    "DEFAULT_MAX_NODES",
-    "DEFAULT_MIN_SCORE",
-    "escape_json_for_html",
+    "write_html",
 ]
 
 DEFAULT_MAX_NODES = 5000
@@ -98,7 +98,7 @@ def escape_json_for_html(text: str) -> str:
 
 
 def _degree(G: nx.MultiDiGraph) -> dict[Hashable, int]:
-    return {n: d for n, d in G.degree()}
+    return dict(G.degree())
 
 
 def _names(data: dict[str, Any], node: Hashable) -> list[str]:
@@ -420,9 +420,10 @@ def _periphery(
                 if m in shown and G.nodes[m].get("type") == "Paper":
                     anchors[n] = m
                     break
-        elif G.nodes[n].get("type") == "Paper":
-            if all(m in single for m in (*G.successors(n), *G.predecessors(n))):
-                periphery.add(n)
+        elif G.nodes[n].get("type") == "Paper" and all(
+            m in single for m in (*G.successors(n), *G.predecessors(n))
+        ):
+            periphery.add(n)
     return periphery, anchors
 
 
@@ -672,8 +673,7 @@ def _page(payload: dict[str, Any]) -> str:
         "APP_JS": app_js,
     }
     # one pass over the template: inserted text is never scanned for placeholders
-    page = re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _assets.TEMPLATE)
-    return page
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _assets.TEMPLATE)
 
 
 def write_html(

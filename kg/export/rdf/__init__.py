@@ -59,22 +59,22 @@ from kg.namespace import DEFAULT_BASE, KG_NS, PREFIXES
 __all__ = [
     "DEFAULT_BASE",
     "Terms",
-    "statements",
-    "iter_triples",
+    "check_base",
+    "iri_segment",
     "iter_quads",
+    "iter_triples",
+    "jsonld_context",
+    "node_iri",
+    "safe_url",
+    "statements",
+    "to_jsonld",
     "to_rdf",
     "to_rdf_dataset",
-    "node_iri",
-    "iri_segment",
-    "safe_url",
-    "check_base",
-    "jsonld_context",
-    "to_jsonld",
-    "write_turtle",
-    "write_ntriples",
     "write_jsonld",
     "write_nquads",
+    "write_ntriples",
     "write_trig",
+    "write_turtle",
 ]
 
 # --------------------------------------------------------------------------- vocab
@@ -646,9 +646,8 @@ def _prefixes() -> dict[str, str]:
 def _serialize(items: Iterable[Any], path: Path, fmt: Any) -> None:
     from pyoxigraph import serialize
 
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            serialize(items, fh, fmt, prefixes=_prefixes())
+    with atomic_path(path) as tmp, Path(tmp).open("wb") as fh:
+        serialize(items, fh, fmt, prefixes=_prefixes())
 
 
 # --------------------------------------------------------------------------- rdflib
