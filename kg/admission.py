@@ -29,7 +29,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.model import LINK_PREDICATES
+from kg.model import LABELS, LINK_PREDICATES
 from kg.resolve import entity_key, singular
 
 __all__ = [
@@ -250,7 +250,7 @@ def drop_non_evaluation(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _drop_unlinked(G: nx.MultiDiGraph) -> None:
     """Remove entities no paper links any more, and results whose metric went with them."""
-    gone = {n for n, t in G.nodes(data="type") if t in ("Method", "Dataset", "Metric", "Task")
+    gone = {n for n, t in G.nodes(data="type") if t in LABELS
             and not any(k in LINK_PREDICATES for _, _, k in G.in_edges(n, keys=True))}
     if not gone:
         return
