@@ -19,7 +19,6 @@ jsonld, rdfxml; or a media type), in the URL or the form, overrides ``Accept``.
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import multiprocessing
@@ -41,7 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE, PREFIXES
 
-__all__ = ["format_param", "main", "make_server", "negotiate", "prepare_store", "serve", "uses_service"]
+__all__ = ["format_param", "make_server", "negotiate", "prepare_store", "serve", "uses_service"]
 
 SELECT_TYPES = {
     "application/sparql-results+json": "JSON",
@@ -623,28 +622,3 @@ def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
         server.server_close()
         cleanup()
         print("stopped", file=sys.stderr, flush=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.sparql.serve GRAPH [--host] [--port] [--timeout]`` (same as ``kg serve``)."""
-    ap = argparse.ArgumentParser(prog="kg serve", description=__doc__.splitlines()[0])
-    ap.add_argument("graph")
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=7878)
-    ap.add_argument("--timeout", type=float, default=30.0)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--max-bytes", type=int, default=50_000_000)
-    ap.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY >> 20, help="MB per query worker")
-    ap.add_argument("--quiet", action="store_true")
-    args = ap.parse_args(argv)
-    try:
-        serve(args.graph, args.host, args.port, timeout=args.timeout, workers=args.workers,
-              max_bytes=args.max_bytes, max_memory=args.max_memory << 20, quiet=args.quiet)
-    except KGError as exc:
-        print(f"kg: error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
