@@ -1,19 +1,24 @@
-"""Run the example commands README.md shows on a fresh seeds build; check or rewrite their outputs.
+"""Run the example commands README.md and docs/ show on a fresh seeds build; check or rewrite their outputs.
 
     python scripts/readme_examples.py --check                  # exit 1 with a diff if an output drifted
-    python scripts/readme_examples.py --write                  # rewrite the output blocks in README.md
+    python scripts/readme_examples.py --write                  # rewrite the example outputs in place
     python scripts/readme_examples.py --write --screenshot     # ... and docs/screenshot.png
     python scripts/readme_examples.py --check --build outputs/ # reuse a build of seeds/
+    python scripts/readme_examples.py --check README.md        # only these files
 
-An example is a fenced block on the line after ``<!-- example -->``. In it, a line starting
-with ``$ `` is a ``kg`` command; the lines up to the next command (or the fence) are its output.
+The files are README.md and every docs/*.md with an example. An example is a fenced block
+on the line after ``<!-- example -->``. In it, a line starting with ``$ `` is a ``kg``
+command; the lines up to the next command (or the fence) are its output.
 
 - ``seeds/`` is built with ``kg build`` into a temporary folder that the commands call
   ``outputs/`` (``--build DIR``: DIR, which must be a build of ``seeds/``).
 - Each command runs through the real CLI (the ``kg`` script) in a scratch folder; other
-  relative paths (``queries/``, ``kg/data/...``, ``../shared/data/...``) are the repository's.
-- A command may end in ``| head -n N`` (first N lines) or ``| cut -c -N`` (first N
-  characters of each line), in that order: this is how long outputs are trimmed.
+  relative paths, those with a ``/`` (``queries/...``, ``kg/data/...``, ``../shared/data/...``),
+  are the repository's; ``-o``/``--output`` write in the scratch folder.
+- A command may end in ``| head -n N`` (first N lines) and ``| cut -c -N`` (first N
+  characters of each line), applied in the order written: this is how long outputs are trimmed.
+- A command that exits 1 (bad input, shown on purpose) shows its one-line message
+  (stderr); any other failure stops the script.
 - Trailing whitespace is stripped and absolute paths of the scratch folder and the
   repository are printed relative; nothing else is normalised, so examples must be
   deterministic (no times, versions or absolute paths).
@@ -32,6 +37,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +90,8 @@ def find_examples(lines: list[str]) -> list[Example]:
 
 
 def _argument(arg: str, scratch: Path) -> str | None:
-    """A command-line argument with repository paths made absolute; None if a file outside is missing."""
-    if arg.startswith("-") or (scratch / arg).exists():
+    """An argument with a repository path (one with a ``/``) made absolute; None: a file outside is missing."""
+    if "/" not in arg or arg.startswith("-") or (scratch / arg).exists():
         return arg
     if (ROOT / arg).exists():
         return str(ROOT / arg)
@@ -124,9 +130,9 @@ def run(command: str, scratch: Path) -> list[str] | None:
         [_kg(), *args],
         cwd=scratch, capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env, check=False,
     )
-    if proc.returncode:
+    if proc.returncode not in (0, 1):
         raise ExampleError(f"`{command}` exited {proc.returncode}: {proc.stderr.strip()}")
-    text = proc.stdout.replace(f"{scratch}/", "").replace(f"{ROOT}/", "")
+    text = (proc.stderr if proc.returncode else proc.stdout).replace(f"{scratch}/", "").replace(f"{ROOT}/", "")
     lines = [line.rstrip() for line in text.rstrip().splitlines()]
     for f in filters:
         pattern, apply = next((p, a) for p, a in FILTERS.items() if p.fullmatch(f))
@@ -135,8 +141,10 @@ def run(command: str, scratch: Path) -> list[str] | None:
 
 
 def run_all(examples: list[Example], scratch: Path) -> dict[str, list[str] | None]:
-    """Each distinct command's output lines (None: skipped, an input file is missing)."""
-    return {c: run(c, scratch) for ex in examples for c in ex.commands}
+    """Each distinct command's output lines (None: skipped, an input file is missing), one per core at a time."""
+    commands = list(dict.fromkeys(c for ex in examples for c in ex.commands))
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        return dict(zip(commands, pool.map(lambda c: run(c, scratch), commands), strict=True))
 
 
 def block(example: Example, outputs: dict[str, list[str] | None]) -> list[str] | None:
@@ -193,18 +201,24 @@ def _report(path: Path, lines: list[str], fresh: list[str], names: list[str]) ->
         [x + "\n" for x in lines], [x + "\n" for x in fresh], str(path), f"{path} (fresh outputs)"))
 
 
+def documents() -> list[Path]:
+    """README.md and the docs/*.md files that hold an example."""
+    docs = sorted(p for p in (ROOT / "docs").glob("*.md") if find_examples(p.read_text(encoding="utf-8").splitlines()))
+    return [ROOT / "README.md", *docs]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true", help="exit 1 with a diff when a file differs")
     mode.add_argument("--write", action="store_true", help="rewrite the example outputs in place")
-    ap.add_argument("files", nargs="*", type=Path, default=[ROOT / "README.md"], help="default: README.md")
+    ap.add_argument("files", nargs="*", type=Path, help="Markdown files (default: README.md, docs/*.md)")
     ap.add_argument("--build", type=Path, help="a kg build of seeds/ to use instead of a fresh one")
     ap.add_argument("--screenshot", action="store_true", help="with --write: also docs/screenshot.png")
     args = ap.parse_args(argv)
     if args.screenshot and not args.write:
         ap.error("--screenshot goes with --write")
-    docs = {path: path.read_text(encoding="utf-8").splitlines() for path in args.files}
+    docs = {path: path.read_text(encoding="utf-8").splitlines() for path in args.files or documents()}
     try:
         examples = {path: find_examples(lines) for path, lines in docs.items()}
         with tempfile.TemporaryDirectory(prefix="kg-readme-") as tmp:
@@ -224,12 +238,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.write:
             with atomic_write(path) as fh:
                 fh.write("\n".join(fresh) + "\n")
-            print(f"wrote {len(examples[path])} examples to {path}")
+            print(f"wrote {path} ({len(examples[path])} examples)")
         elif names := drifted(lines, examples[path], outputs):
             _report(path, lines, fresh, names)
             status = 1
         else:
-            print(f"{path}: {len(examples[path])} examples match")
+            print(f"{path}: examples match ({len(examples[path])})")
     if status:
         print("refresh with: python scripts/readme_examples.py --write")
     return status

@@ -56,17 +56,29 @@ def test_only_kg_commands_and_known_filters_run(command, tmp_path):
         examples.run(command, tmp_path)
 
 
+def test_the_default_files_are_the_readme_and_the_docs_with_examples():
+    files = examples.documents()
+    assert files[0] == ROOT / "README.md"
+    assert {ROOT / "docs" / n for n in ("quality.md", "analytics.md", "rdf.md")} <= set(files)
+    assert ROOT / "docs" / "scale.md" not in files
+
+
+def test_a_command_exiting_1_shows_its_error_message(tmp_path):
+    (out,) = examples.run("kg stats no-such/", tmp_path)
+    assert out.startswith("kg: error: ") and "no-such" in out
+
+
 @pytest.fixture(scope="module")
 def fresh(seeds_outputs, tmp_path_factory):
-    """The README's example commands run once on the session's seeds build."""
+    """Every example command (README.md, docs/) run once on the session's seeds build."""
     scratch = tmp_path_factory.mktemp("readme-scratch")
     examples.build_seeds(scratch, seeds_outputs)
-    lines = (ROOT / "README.md").read_text().splitlines()
-    return examples.run_all(examples.find_examples(lines), scratch)
+    found = [ex for path in examples.documents() for ex in examples.find_examples(path.read_text().splitlines())]
+    return examples.run_all(found, scratch)
 
 
 @pytest.mark.slow
-def test_readme_examples_match_a_fresh_seeds_build(fresh, seeds_outputs, monkeypatch, capsys):
+def test_readme_and_docs_examples_match_a_fresh_seeds_build(fresh, seeds_outputs, monkeypatch, capsys):
     monkeypatch.setattr(examples, "run_all", lambda found, scratch: fresh)
     code = examples.main(["--check", "--build", str(seeds_outputs)])
     assert code == 0, capsys.readouterr().out
