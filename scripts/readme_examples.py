@@ -55,7 +55,7 @@ FILTERS = {
 
 
 class ExampleError(Exception):
-    """A README example is malformed or its command failed."""
+    """An example block is malformed or its command failed."""
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,15 @@ def _argument(arg: str, scratch: Path) -> str | None:
     return None if arg.startswith("../") else arg
 
 
-def _split(command: str) -> tuple[list[str], list[str]]:
+def parse_command(command: str) -> tuple[list[str], list[str]]:
     """The kg argv of a command and its filters (``head -n N``, ``cut -c -N``)."""
-    line, *filters = (part.strip() for part in command.split(" | "))
-    argv = shlex.split(line)
+    parts: list[list[str]] = [[]]
+    for token in shlex.split(command):  # a quoted "|" (a SPARQL property path) stays an argument
+        if token == "|":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    argv, filters = parts[0], [" ".join(f) for f in parts[1:]]
     if argv[:1] != ["kg"]:
         raise ExampleError(f"`{command}`: an example command must start with `kg`")
     for f in filters:
@@ -120,7 +125,7 @@ def _kg() -> str:
 
 def run(command: str, scratch: Path) -> list[str] | None:
     """The output lines of one example command, or None when it reads a missing file."""
-    argv, filters = _split(command)
+    argv, filters = parse_command(command)
     after = ["", *argv[:-1]]
     args = [a if prev in OUTPUT_OPTIONS else _argument(a, scratch) for prev, a in zip(after, argv, strict=True)]
     if None in args:

@@ -33,6 +33,14 @@ def test_filters_trim_lines_and_columns(tmp_path):
     assert examples.run("kg --help | head -n 1 | cut -c -9", tmp_path) == ["Usage: kg"]
 
 
+def test_a_quoted_pipe_is_an_argument_not_a_filter():
+    command = "kg query outputs/ 'SELECT ?b { ?a kg:uses | kg:proposes ?b }' | head -n 5 | cut -c -30"
+    assert examples.parse_command(command) == (
+        ["query", "outputs/", "SELECT ?b { ?a kg:uses | kg:proposes ?b }"],
+        ["head -n 5", "cut -c -30"],
+    )
+
+
 def test_an_example_reading_a_missing_outside_file_is_skipped(tmp_path):
     assert examples.run("kg eval --gold ../no-such-corpus/dev.json", tmp_path) is None
 
