@@ -528,7 +528,7 @@ def main() -> None:
         where = f" ({exc.filename})" if exc.filename else ""
         typer.echo(f"kg: error: cannot write{where}: {exc.strerror}; check free disk space and permissions", err=True)
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:  # the last line of defence
         import click
 
         # typer >= 0.2x raises its own vendored click's exceptions (TyperException subclasses)

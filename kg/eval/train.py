@@ -46,19 +46,19 @@ from kg.records import LABELS
 __all__ = [
     "CORPUS_LABELS",
     "DEFAULT_CONFIG",
-    "MEMBER_SEEDS",
     "MEMBER_OVERRIDES",
-    "split_heldout",
-    "load_corpora",
-    "to_spacy_doc",
-    "unlabelled_lines",
+    "MEMBER_SEEDS",
     "build_vectors",
-    "make_predictor",
     "dev_scores",
-    "throughput",
-    "train",
-    "ship",
+    "load_corpora",
     "main",
+    "make_predictor",
+    "ship",
+    "split_heldout",
+    "throughput",
+    "to_spacy_doc",
+    "train",
+    "unlabelled_lines",
 ]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "data" / "ner.cfg"
