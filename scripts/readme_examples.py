@@ -12,9 +12,10 @@ command; the lines up to the next command (or the fence) are its output.
 
 - ``seeds/`` is built with ``kg build`` into a temporary folder that the commands call
   ``outputs/`` (``--build DIR``: DIR, which must be a build of ``seeds/``).
-- Each command runs through the real CLI (the ``kg`` script) in a scratch folder; other
-  relative paths, those with a ``/`` (``queries/...``, ``kg/data/...``, ``../shared/data/...``),
-  are the repository's; ``-o``/``--output`` write in the scratch folder.
+- Each command runs through the real CLI (the ``kg`` script, with ``COLUMNS=100`` and
+  ``NO_COLOR=1``) in a scratch folder; other relative paths, those with a ``/``
+  (``queries/...``, ``kg/data/...``, ``../shared/data/...``), are the repository's;
+  ``-o``/``--output`` write in the scratch folder.
 - A command may end in ``| head -n N`` (first N lines) and ``| cut -c -N`` (first N
   characters of each line), applied in the order written: this is how long outputs are trimmed.
 - A command that exits 1 (bad input, shown on purpose) shows its one-line message
@@ -24,6 +25,9 @@ command; the lines up to the next command (or the fence) are its output.
   deterministic (no times, versions or absolute paths).
 - An example reading a file outside the repository (``../shared/data/...``: the gold corpora,
   see README "Gold data") is skipped when that file is missing, and its block left as it is.
+
+Exit status, as diff's: 0 the outputs match (or were written), 1 an example drifted, 2 an
+example is malformed or its command failed.
 """
 
 from __future__ import annotations
@@ -206,6 +210,14 @@ def _report(path: Path, lines: list[str], fresh: list[str], names: list[str]) ->
         [x + "\n" for x in lines], [x + "\n" for x in fresh], str(path), f"{path} (fresh outputs)"))
 
 
+def _examples(path: Path, lines: list[str]) -> list[Example]:
+    """find_examples, with the file named in its errors."""
+    try:
+        return find_examples(lines)
+    except ExampleError as exc:
+        raise ExampleError(f"{path}: {exc}") from exc
+
+
 def documents() -> list[Path]:
     """README.md and the docs/*.md files that hold an example."""
     docs = sorted(p for p in (ROOT / "docs").glob("*.md") if find_examples(p.read_text(encoding="utf-8").splitlines()))
@@ -225,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--screenshot goes with --write")
     docs = {path: path.read_text(encoding="utf-8").splitlines() for path in args.files or documents()}
     try:
-        examples = {path: find_examples(lines) for path, lines in docs.items()}
+        examples = {path: _examples(path, lines) for path, lines in docs.items()}
         with tempfile.TemporaryDirectory(prefix="kg-readme-") as tmp:
             scratch = Path(tmp).resolve()
             build_seeds(scratch, args.build)
@@ -243,12 +255,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.write:
             with atomic_write(path) as fh:
                 fh.write("\n".join(fresh) + "\n")
-            print(f"wrote {path} ({len(examples[path])} examples)")
+            print(f"wrote {path}: {len(examples[path])} example block(s)")
         elif names := drifted(lines, examples[path], outputs):
             _report(path, lines, fresh, names)
             status = 1
         else:
-            print(f"{path}: examples match ({len(examples[path])})")
+            print(f"{path}: {len(examples[path])} example block(s) match")
     if status:
         print("refresh with: python scripts/readme_examples.py --write")
     return status
