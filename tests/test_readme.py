@@ -22,6 +22,10 @@ def test_ci_runs_the_readme_test_command():
     assert test_cmd in ci.splitlines()
 
 
+def test_readme_stays_short():
+    assert len((ROOT / "README.md").read_text()) < 15_000, "move detail to docs/ and link it"
+
+
 def test_readme_shows_examples_of_the_main_commands():
     lines = (ROOT / "README.md").read_text().splitlines()
     commands = {c.split()[1] for ex in examples.find_examples(lines) for c in ex.commands}
