@@ -50,11 +50,11 @@ if TYPE_CHECKING:
     from kg.details import DetailTable
 
 __all__ = [
-    "build_graph",
-    "assemble_graph",
-    "paper_node",
-    "evidence_sentence",
     "MIN_SCORE",
+    "assemble_graph",
+    "build_graph",
+    "evidence_sentence",
+    "paper_node",
 ]
 
 # what a paper node keeps in the graph when its details are in a `DetailTable`

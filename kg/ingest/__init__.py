@@ -22,7 +22,7 @@ from kg.ingest.listing import read_listing
 from kg.ingest.text import display_name, open_text
 from kg.records import Paper
 
-__all__ = ["read_papers", "iter_input_files", "read_file", "Deduplicator", "FORMATS", "Limits", "LimitLog"]
+__all__ = ["FORMATS", "Deduplicator", "LimitLog", "Limits", "iter_input_files", "read_file", "read_papers"]
 
 FORMATS = {
     ".txt": "listing",

@@ -18,7 +18,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.ingest.bounded import CHUNK, Source
 
-__all__ = ["iter_array", "SKIPPED"]
+__all__ = ["SKIPPED", "iter_array"]
 
 SKIPPED: Any = ...  # the value yielded for an element past the limit
 _WS = re.compile(r"[ \t\n\r]*")

@@ -14,9 +14,15 @@ from typing import IO
 from kg.errors import InputError
 from kg.ingest.bounded import open_gzip
 from kg.ingest.limits import DEFAULT_LIMITS, Limits
+from kg.ingest.tex import decode_accents
 
 __all__ = [
-    "open_text", "clean_text", "unwrap_lines", "display_name", "redact_credentials", "web_url",
+    "clean_text",
+    "display_name",
+    "open_text",
+    "redact_credentials",
+    "unwrap_lines",
+    "web_url",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
@@ -117,8 +123,8 @@ def _wrapped(tail: str, link: bool, line: str) -> bool:
 
 def clean_text(text: object) -> str:
     """One line of plain text: line-wrapped words and links joined (`unwrap_lines`), control
-    characters dropped, whitespace collapsed, NFC, lone surrogates replaced by U+FFFD,
-    credentials in URLs dropped.
+    characters dropped, whitespace collapsed, TeX accents decoded (``Fr\\'echet``), NFC, lone
+    surrogates replaced by U+FFFD, credentials in URLs dropped.
 
     >>> clean_text("  A\\x00 title\\r\\n with\\tspaces ")
     'A title with spaces'
@@ -128,7 +134,7 @@ def clean_text(text: object) -> str:
     s = str(text)
     if _SURROGATE.search(s):
         s = _SURROGATE.sub("\ufffd", s)
-    s = unicodedata.normalize("NFC", s)
+    s = unicodedata.normalize("NFC", decode_accents(s))
     s = _CONTROL.sub(" ", unwrap_lines(s))
     return redact_credentials(_SPACES.sub(" ", s).strip())
 
@@ -158,7 +164,7 @@ def open_text(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> IO[str]:
         elif str(path).endswith(".gz"):
             raw = open_gzip(path, name, limits)
         else:
-            raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the wrapper
+            raw = Path(path).open("rb")  # noqa: SIM115 - closed by the caller through the wrapper
     except FileNotFoundError:
         raise InputError(f"{name}: no such file; check the path") from None
     except IsADirectoryError:

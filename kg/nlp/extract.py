@@ -28,7 +28,12 @@ from kg.records import Extraction, Mention, Paper, Relation, Result
 from kg.resolve import entity_id, entity_key, without_type_word
 
 __all__ = [
-    "extract_papers", "paper_doc", "doc_to_extraction", "predict_mentions", "SEPARATOR", "MAX_FIELD_CHARS",
+    "MAX_FIELD_CHARS",
+    "SEPARATOR",
+    "doc_to_extraction",
+    "extract_papers",
+    "paper_doc",
+    "predict_mentions",
 ]
 
 SEPARATOR = "\n\n"
@@ -52,10 +57,7 @@ def _bounded(paper: Paper) -> Paper:
 
 def paper_doc(nlp: Language, paper: Paper) -> Doc:
     """One Doc for title and abstract, the title's length recorded for the rules."""
-    if paper.title and paper.abstract:
-        text = paper.title + SEPARATOR + paper.abstract
-    else:
-        text = paper.title or paper.abstract
+    text = paper.title + SEPARATOR + paper.abstract if paper.title and paper.abstract else paper.title or paper.abstract
     doc = nlp.make_doc(text)
     remember_text(doc, text)
     doc._.kg_title_len = len(paper.title)
@@ -85,6 +87,24 @@ def _without_short_forms(text: str, long_of: dict[str, str]) -> str:
     if "(" not in text:
         return text
     return _BRACKETED.sub(lambda m: "" if m.group(1) in long_of else m.group(0), text)
+
+
+def _with_long_forms(text: str, long_of: dict[str, str]) -> str:
+    """`text` with each acronym the paper defines spelled out where it is a word of a longer
+    descriptive mention: "T2I generation" names "text-to-image generation" in a paper that
+    defines T2I. A mention with other capitalised words is a name ("Partially-Connected
+    DARTS") and stays as written.
+
+    >>> _with_long_forms("T2I generation", {"T2I": "text-to-image"})
+    'text-to-image generation'
+    >>> _with_long_forms("Low Precision Graph NAS", {"NAS": "neural architecture search"})
+    'Low Precision Graph NAS'
+    """
+    words = text.split()
+    shorts = [w in long_of and any(c.isupper() for c in w) for w in words]
+    if len(words) < 2 or not any(shorts) or any(w != w.lower() for w, s in zip(words, shorts, strict=True) if not s):
+        return text
+    return " ".join(long_of[w] if s else w for w, s in zip(words, shorts, strict=True))
 
 
 def _defined_shorts(text: str, long_of: dict[str, str], shorts_of: dict[str, list[str]]) -> list[str]:
@@ -122,6 +142,9 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
             known = gazetteer.lookup(label, name) if name else None
             if known:
                 return known
+        expanded = _with_long_forms(text, long_of) if given in ("", text) else text
+        if expanded != text:
+            return gazetteer.lookup(label, expanded) or expanded
         return given or text
 
     shorts_of: dict[str, list[str]] = {}
