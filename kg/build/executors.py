@@ -20,17 +20,16 @@ import contextlib
 import ctypes
 import functools
 import hashlib
-import json
 import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError
 from kg.codec import parts_json
+from kg.errors import KGError
 from kg.records import Paper
 
 __all__ = [
