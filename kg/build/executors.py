@@ -6,6 +6,7 @@ process). `ordered_map` keeps a bounded number of chunks in flight and yields th
 results in submission order, so the build is deterministic and its memory does not
 grow with the corpus.
 
+>>> import json
 >>> from kg.records import Paper
 >>> spec = PipelineSpec(use_model=False)
 >>> with open_executor(spec) as ex:
