@@ -22,7 +22,7 @@ from kg.model import paper_node, predicate
 from kg.nlp.abbrev import remember_text, strict_long_form
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.merge import SCORES, Candidate
-from kg.nlp.results import error_metric_name, find_results
+from kg.nlp.results import find_results, rank_metric_name
 from kg.nlp.urls import find_links
 from kg.records import Extraction, Mention, Paper, Relation, Result
 from kg.resolve import entity_id, entity_key, without_type_word
@@ -171,7 +171,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
         m if m.id not in proposed_ids or m.role else Mention(**{**m.to_dict(), "role": "proposed"})
         for m in mentions
     ]
-    mentions = _name_errors(paper, mentions, gazetteer)
+    mentions = _name_ranks(paper, mentions, gazetteer)
     aliases = tuple(
         sorted({(entity_id(m.label, m.name), s) for m in mentions for s in _defined_shorts(m.text, long_of, shorts_of)})
     )
@@ -195,14 +195,14 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
     )
 
 
-def _name_errors(paper: Paper, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """A bare rank that an error word follows names the error: "top-1" in "25.1% top-1 (7.8%
-    top-5) error" is a mention of top-1 error (a value of it is no top-1 accuracy)."""
+def _name_ranks(paper: Paper, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """A bare rank names a whole metric: "top-1" in "25.1% top-1 (7.8% top-5) error" is a mention
+    of top-1 error (a value of it is no top-1 accuracy), "top-5" in "96.2% top-5" of top-5 accuracy."""
     out = []
     for m in mentions:
-        error = error_metric_name(paper.text(m.field), m) if m.label == "Metric" else None
-        if error is not None:
-            name = gazetteer.lookup("Metric", error) or error
+        metric = rank_metric_name(paper.text(m.field), m) if m.label == "Metric" else None
+        if metric is not None:
+            name = gazetteer.lookup("Metric", metric) or metric
             m = replace(m, name=name, id=entity_id("Metric", name))
         out.append(m)
     return out
