@@ -91,7 +91,7 @@ def test_build_outputs_are_the_same_with_details_in_memory_or_on_disk(tmp_path):
     outs = {}
     for on_disk in (True, False):
         out = tmp_path / f"out-{on_disk}"
-        report = build([a, b], out, show_progress=False, pipeline=SPEC, details_on_disk=on_disk)
+        report = build([a, b], out, show_progress=False, pipeline=SPEC, cache=False, details_on_disk=on_disk)
         assert report["duplicates_merged"] == 2
         assert sorted(p.name for p in out.iterdir()) == [
             "build.json", "extractions.jsonl", "graph.json", "kg.graphml", "kg.html", "kg.ttl", "store"]
