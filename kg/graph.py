@@ -289,8 +289,9 @@ def _add_record(
         "url": p.url or "", "doi": p.doi or "", "date": p.date or "", "authors": list(p.authors),
         "categories": list(p.categories), "sources": list(p.sources),
     }
+    # a paper given twice keeps the evidence of its first links (their indexes stay valid)
+    kept = None if details is None else details.evidence(pid) if pid in G else []
     G.add_node(pid, **(attrs if details is None else {k: attrs[k] for k in _LEAN_PAPER}))
-    kept: list[dict[str, Any]] | None = None if details is None else []
     best: dict[tuple[str, str], tuple[Mention, int]] = {}
     inner = _inside_same_label(rec.entities, floors)
     for i, m in enumerate(rec.entities):
@@ -359,13 +360,13 @@ def _link(
     paper: Paper, shared: _Shared, kept: list[dict[str, Any]] | None,
 ) -> None:
     """Link paper `pid` to `target` with its `evidence` (field, start, end, text, component) and
-    the sentence around it; with `kept` (for a `DetailTable`), the evidence goes there and the
-    link holds its index."""
+    the sentence around it; with `kept` (for a `DetailTable`), the evidence and where its
+    sentence starts and stops go there and the link holds its index."""
+    field, start, end = evidence["field"], evidence["start"], evidence["end"]
     if kept is not None:
         G.add_edge(pid, target, key=pred, type=pred, mentions=mentions, evidence=len(kept), score=score)
-        kept.append(evidence)
+        kept.append({**evidence, "sentence": _sentence_bounds(paper.text(field), start, end)})
         return
-    field, start, end = evidence["field"], evidence["start"], evidence["end"]
     sentence = shared.sentence(paper.text(field), field, start, end)
     G.add_edge(pid, target, key=pred, type=pred, mentions=mentions, field=field, start=start, end=end,
                text=evidence["text"], sentence=sentence, component=evidence["component"], score=score)

@@ -1,6 +1,7 @@
 """Paper details on disk (`kg.details`): a lean graph plus its table writes what the full graph writes."""
 
 import json
+from dataclasses import replace
 
 import pytest
 from rdf_fixture import records
@@ -16,7 +17,7 @@ from tests.test_build_cache import SPEC, _papers, _write
 
 @pytest.fixture
 def table(tmp_path):
-    t = DetailTable(tmp_path / "details.sqlite")
+    t = DetailTable(tmp_path / "details.jsonl")
     yield t
     t.close()
 
@@ -36,7 +37,8 @@ def _pair(recs, table, **kw):
 
 def test_the_table_keeps_attributes_in_order_and_gives_links_their_evidence(table):
     evidence = {"field": "abstract", "start": 12, "end": 13, "text": "X", "component": "gazetteer"}
-    table.put("paper:p", {"type": "Paper", "label": "T", "title": "T", "abstract": "One. Two on X here."}, [evidence])
+    table.put("paper:p", {"type": "Paper", "label": "T", "title": "T", "abstract": "One. Two on X here."},
+              [{**evidence, "sentence": (5, 19)}])
     assert list(table.paper("paper:p", {"type": "Paper", "label": "T"})) == ["type", "label", "title", "abstract"]
     full = table.link("paper:p", {"type": "uses", "mentions": 1, "evidence": 0, "score": 0.9})
     assert full == {"type": "uses", "mentions": 1, **evidence, "sentence": "Two on X here.", "score": 0.9}
@@ -47,18 +49,19 @@ def test_the_table_keeps_attributes_in_order_and_gives_links_their_evidence(tabl
 
 
 def test_an_update_keeps_the_evidence_and_close_removes_the_file(tmp_path):
-    t = DetailTable(tmp_path / "d.sqlite")
-    evidence = {"field": "title", "start": 0, "end": 1, "text": "T", "component": "url"}
+    t = DetailTable(tmp_path / "d.jsonl")
+    evidence = {"field": "title", "start": 0, "end": 1, "text": "T", "component": "url", "sentence": (0, 1)}
     t.put("paper:p", {"type": "Paper", "label": "T", "title": "T", "sources": ["a:1"]}, [evidence])
     assert t.paper("paper:p", {"type": "Paper"})["sources"] == ["a:1"]
     t.update("paper:p", sources=["a:1", "b:2"])
     assert t.paper("paper:p", {"type": "Paper"}) == {"type": "Paper", "label": "T", "title": "T",
                                                      "sources": ["a:1", "b:2"]}
     assert t.link("paper:p", {"evidence": 0})["sentence"] == "T"
+    assert t.evidence("paper:p") == [{**evidence, "sentence": [0, 1]}]
     with pytest.raises(KeyError):
         t.update("paper:q", sources=[])
     t.close()
-    assert not (tmp_path / "d.sqlite").exists()
+    assert not (tmp_path / "d.jsonl").exists()
 
 
 @pytest.mark.parametrize("admission", [True, False])
@@ -72,6 +75,14 @@ def test_the_lean_graph_holds_no_paper_text_nor_evidence_and_gives_the_full_grap
         assert list(table.paper(node, data).items()) == list(full.nodes[node].items())
     for u, v, k, data in lean.edges(keys=True, data=True):
         assert set(data) <= {"type", "mentions", "evidence", "score"}
+        assert list(table.link(u, data).items()) == list(full.edges[u, v, k].items())
+
+
+def test_a_paper_given_twice_keeps_the_evidence_of_both(table):
+    recs = records()
+    again = replace(recs[0], entities=recs[0].entities[-1:], repos=(), results=(), aliases=())
+    full, lean = _pair([*recs, again], table, admission=False)
+    for u, v, k, data in lean.edges(keys=True, data=True):
         assert list(table.link(u, data).items()) == list(full.edges[u, v, k].items())
 
 

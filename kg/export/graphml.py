@@ -45,7 +45,7 @@ def _flattened(G: nx.MultiDiGraph) -> Iterator[nx.MultiDiGraph]:
 
 class _Detailed:
     """What networkx's GraphML writer reads of a graph (its attribute dict, its node and edge
-    iterators), with each paper's details from a `DetailTable` and every value flat."""
+    iterators), with each paper's details from a `DetailTable`, flat like the graph's own."""
 
     def __init__(self, G: nx.MultiDiGraph, details: DetailTable) -> None:
         self.G, self.details, self.graph = G, details, G.graph
@@ -58,11 +58,12 @@ class _Detailed:
 
     def nodes(self, data: bool = True) -> Iterator[tuple[Any, dict[str, Any]]]:
         for node, attrs in self.G.nodes(data=True):
-            yield node, {k: _flat(v) for k, v in self.details.paper(node, attrs).items()}
+            full = self.details.paper(node, attrs)
+            yield node, attrs if full is attrs else {k: _flat(v) for k, v in full.items()}
 
     def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
         for u, v, key, attrs in self.G.edges(keys=True, data=True):
-            yield u, v, key, {k: _flat(x) for k, x in self.details.link(u, attrs).items()}
+            yield u, v, key, self.details.link(u, attrs)  # evidence values are strings and numbers
 
 
 def write_graphml(G: nx.MultiDiGraph, path: Path, details: DetailTable | None = None) -> None:
