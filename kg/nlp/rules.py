@@ -255,8 +255,8 @@ def rule_spans(doc: Doc) -> list[Span]:
         given = None if near or m or coined or named_later else _NAME_GIVEN.search(clause)
         if near or coined:
             short, long = (near or coined)[0]
-            after = text[short.end_char : short.end_char + 40]
-            label = _proposed_label(text[cue.end() : long.start_char], long.text + after, after.lstrip(")"))
+            tail = text[short.end_char : short.end_char + 40]
+            label = _proposed_label(text[cue.end() : long.start_char], long.text + tail, tail.lstrip(")"))
             spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
         elif m:
