@@ -306,6 +306,8 @@ def iter_object(src: Source, limit: int, chunk: int = CHUNK) -> Iterator[tuple[s
             if after == "}":
                 break
             if after != ",":
-                raise buf.error("expected ',' or '}' after a member" if after else "the document ends inside the object")
+                raise buf.error(
+                    "expected ',' or '}' after a member" if after else "the document ends inside the object"
+                )
     if buf.peek():
         raise buf.error("extra data after the object")

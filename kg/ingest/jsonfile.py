@@ -185,7 +185,7 @@ def _read_document(src: Source, name: str, limits: Limits, log: LimitLog, column
         else:
             rest[key] = value
     if listed is None:
-        for where, record, key in _records_in(rest, f"{name}:#1", f"{name}:", columns):
-            paper = paper_from_record(record, where, limits, log, default_id=key, columns=columns)
+        for where, record, own in _records_in(rest, f"{name}:#1", f"{name}:", columns):
+            paper = paper_from_record(record, where, limits, log, default_id=own, columns=columns)
             if paper is not None:
                 yield paper
