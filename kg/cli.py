@@ -32,7 +32,8 @@ app = typer.Typer(
 )
 
 Inputs = Annotated[
-    list[str], typer.Argument(metavar="INPUT", help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV/TSV, Atom XML")
+    list[str],
+    typer.Argument(metavar="INPUT", help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV/TSV, Atom XML"),
 ]
 LimitsOption = Annotated[
     str | None,

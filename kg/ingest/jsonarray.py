@@ -276,8 +276,8 @@ def iter_array(src: Source, limit: int, chunk: int = CHUNK) -> Iterator[tuple[in
 
 def iter_object(src: Source, limit: int, chunk: int = CHUNK) -> Iterator[tuple[str, int, int, Any, int]]:
     """(key, index, line, value, length) for each member of the JSON object `src` holds: index
-    0 for a member that is not an array, else one tuple per element (index from 1; an empty
-    array yields none). Values longer than `limit` characters are `SKIPPED`, as in `iter_array`."""
+    0 for a member that is not an array (or an empty one), else one tuple per element (index
+    from 1). Values longer than `limit` characters are `SKIPPED`, as in `iter_array`."""
     buf = _Buffer(src, chunk)
     if buf.peek() != "{":
         raise buf.error("expected '{'")
@@ -297,8 +297,11 @@ def iter_object(src: Source, limit: int, chunk: int = CHUNK) -> Iterator[tuple[s
             line = buf.line_at(buf.pos)
             after = buf.peek()
             if after == "[":
+                index = 0
                 for index, at, value, length in _elements(buf, limit):
                     yield key, index, at, value, length
+                if not index:
+                    yield key, 0, line, [], 2
             elif after:
                 yield key, 0, line, *_value(buf, limit)
             after = buf.peek()

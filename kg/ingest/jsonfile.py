@@ -86,7 +86,7 @@ def _records_in(value: Any, where: str, base: str, columns: Columns) -> Iterator
         return
     lists = [k for k, v in value.items() if isinstance(v, list) and v and is_record(v[0], columns)]
     if len(lists) > 1:
-        raise _ambiguous(where, lists)
+        raise _ambiguous(base.rstrip(":"), lists)
     if lists:
         for index, record in enumerate(value[lists[0]], start=1):
             yield f"{base}#{index}", record, None
@@ -96,7 +96,7 @@ def _records_in(value: Any, where: str, base: str, columns: Columns) -> Iterator
         yield f"{base}#{index}", value[key], key
     if not keyed and any(isinstance(v, (list, dict)) for v in value.values()):
         raise InputError(
-            f"{where}: no paper records in this JSON object (keys {_keys(list(value))}); expected records "
+            f"{base.rstrip(':')}: no paper records in this JSON object (keys {_keys(list(value))}); expected records "
             "with 'title' or 'abstract', a list of them under one key, or records keyed by id"
         )
     if not keyed:
