@@ -33,7 +33,9 @@ app = typer.Typer(
 
 Inputs = Annotated[
     list[str],
-    typer.Argument(metavar="INPUT", help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV/TSV, Atom XML"),
+    typer.Argument(
+        metavar="INPUT", help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV/TSV, Atom XML"
+    ),
 ]
 LimitsOption = Annotated[
     str | None,
