@@ -304,3 +304,21 @@ def test_cli_build_and_extract_take_columns(monkeypatch, capsys, tmp_path):
     code, _, err = run(monkeypatch, capsys, "extract", src, "--no-model", "--columns", "headline")
     assert code == 1 and "--columns: cannot map headline=" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_pdf_given_by_name_says_what_to_do(tmp_path):
+    path = write(tmp_path, "paper.pdf", b"%PDF-1.4\n\x00\x01binary")
+    with pytest.raises(InputError, match=r"paper.pdf: PDF is not read; export titles and abstracts as JSON"):
+        papers(path)
+
+
+def test_build_takes_columns_as_text_and_rebuilds_when_they_change(tmp_path):
+    def run_build(columns):
+        return build([INPUTS / "custom_columns.tsv"], tmp_path / "out", use_model=False, show_progress=False,
+                     cache=tmp_path / "cache", columns=columns)
+
+    assert run_build("title=headline,abstract=body")["papers"] == 1
+    assert run_build({"title": "headline", "abstract": "body"}).get("up_to_date")
+    assert not run_build("title=headline,abstract=name").get("up_to_date")
+    [record] = (json.loads(line) for line in (tmp_path / "out" / "extractions.jsonl").read_text().splitlines())
+    assert record["abstract"] == "some dataset name"

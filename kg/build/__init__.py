@@ -38,6 +38,7 @@ from kg.errors import KGError
 from kg.export import export
 from kg.graph import build_graph
 from kg.ingest import Deduplicator, iter_input_files, read_papers
+from kg.ingest.columns import parse_columns
 from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.records import Extraction, Paper
 from kg.sparql.store import write_store
@@ -299,7 +300,7 @@ def build(
     pipeline: PipelineSpec | None = None,
     chunk_size: int = 256,
     limits: Limits = DEFAULT_LIMITS,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str] | str | None = None,
 ) -> dict[str, Any]:
     """Build the graph of `inputs` into `out_dir`; return the build report (build.json).
 
@@ -311,7 +312,7 @@ def build(
     `force`), and the report includes the diff against the previous build.
     `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
     `limits` are skipped or cut with a warning and counted in the report. `columns`
-    ({field: column}) names the input columns that hold each field (``--columns``).
+    ({field: column} or ``"field=column,..."``) names the input columns that hold each field.
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -332,8 +333,9 @@ def build(
     new_cache = cache_dir is not None and not cache_dir.exists()
     state = BuildState(cache_dir, out) if cache_dir is not None else None
     options = {"base_iri": base_iri, "html": html_options or {}, "limits": limits.as_dict()}
+    columns = parse_columns(columns)
     if columns:
-        options["columns"] = dict(columns)
+        options["columns"] = columns
     fingerprint = _fingerprint(inputs, version, options) if state is not None else None
     if state is not None and fingerprint is not None and not force:
         previous = state.load_state()

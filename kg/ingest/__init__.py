@@ -136,6 +136,9 @@ def read_file(
     ({field: column}, see `kg.ingest.columns`) names the columns of CSV/TSV and the fields
     of JSON records."""
     name = display_name(path)
+    unread = _NOT_READ.get(Path(name.lower().removesuffix(".gz")).suffix)
+    if unread:
+        raise InputError(f"{name}: {unread}")
     log = log or LimitLog(limits)
     fh = open_text(path, limits)
     try:

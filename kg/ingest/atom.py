@@ -32,6 +32,7 @@ __all__ = ["read_atom"]
 _ATOM = "http://www.w3.org/2005/Atom"
 _ARXIV = "http://arxiv.org/schemas/atom"
 _CHUNK = 1 << 16
+_MAX_DEPTH = 64  # arXiv entries nest 4 deep; the open elements are held
 _ABS = re.compile(r"^https?://(?:export\.)?arxiv\.org/abs/(.+?)(?:v\d+)?$")
 # element (namespace, local name) -> the record field its text goes to
 _TEXT = {
@@ -62,6 +63,11 @@ class _Feed:
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         uri, _, local = tag.rpartition(" ")
         uri = uri or _ATOM
+        if len(self.path) >= _MAX_DEPTH:
+            raise InputError(
+                f"{self.name}:{self.parser.CurrentLineNumber}: XML nested more than {_MAX_DEPTH} elements deep; "
+                "is it an Atom feed?"
+            )
         self.path.append((uri, local))
         if len(self.path) == 1 and (uri, local) not in ((_ATOM, "feed"), (_ATOM, "entry")):
             raise InputError(

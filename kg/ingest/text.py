@@ -143,7 +143,7 @@ def _detect_encoding(head: bytes, name: str) -> str:
         return "utf-16-be"
     if b"\x00" in head:
         raise InputError(
-            f"{name}: looks like a binary file, not text; pass a .txt listing, JSON/JSONL or CSV"
+            f"{name}: looks like a binary file, not text; pass a .txt listing, JSON/JSONL, CSV or an Atom feed"
         )
     return "utf-8"
 
