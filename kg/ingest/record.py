@@ -26,20 +26,20 @@ from kg.ingest.semanticscholar import is_semantic_scholar, semantic_scholar_reco
 from kg.ingest.text import clean_text, web_url
 from kg.records import Paper
 
-__all__ = ["ABSTRACT_KEYS", "TITLE_KEYS", "is_record", "paper_from_record"]
+__all__ = ["is_record", "paper_from_record"]
 
 _ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 _YEAR = re.compile(r"^[12]\d{3}$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 # the names each field is looked up by, first found wins (keys normalized by `normalize_key`)
-TITLE_KEYS = ("title", "paper_title", "article_title", "document_title")
-ABSTRACT_KEYS = ("abstract", "summary", "abstract_text", "abstract_note")
+_TITLE_KEYS = ("title", "paper_title", "article_title", "document_title")
+_ABSTRACT_KEYS = ("abstract", "summary", "abstract_text", "abstract_note")
 _ID_KEYS = ("id", "paper_id", "arxiv_id")
 _URL_KEYS = ("url", "link", "paper_url", "landing_page_url")
 _DATE_KEYS = ("date", "published", "publication_date", "published_date", "pub_date", "created", "update_date")
 _YEAR_KEYS = ("year", "publication_year")
-_RECORD_KEYS = frozenset((*TITLE_KEYS, *ABSTRACT_KEYS, "abstract_inverted_index"))
+_RECORD_KEYS = frozenset((*_TITLE_KEYS, *_ABSTRACT_KEYS, "abstract_inverted_index"))
 
 
 def is_record(value: Any, columns: Mapping[str, str] | None = None) -> bool:
@@ -162,8 +162,8 @@ def paper_from_record(
         lowered = openalex_record(lowered, where, limits)
     elif is_semantic_scholar(lowered):
         lowered = semantic_scholar_record(lowered)
-    title = _string(lowered, where, *TITLE_KEYS) or ""
-    abstract = _string(lowered, where, *ABSTRACT_KEYS) or ""
+    title = _string(lowered, where, *_TITLE_KEYS) or ""
+    abstract = _string(lowered, where, *_ABSTRACT_KEYS) or ""
     if not title and not abstract:
         raise InputError(
             f"{where}: record has neither a title nor an abstract; "
