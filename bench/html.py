@@ -89,13 +89,11 @@ def _measure(path: Path, flag: str | None, cap: float) -> dict:
                         errors.append(msg)
                     if "KGBENCH ready " in msg:
                         value = float(msg.rsplit("KGBENCH ready ", 1)[1].strip().strip('"'))
-            except Exception:  # noqa: BLE001 - the page's main thread is busy
+            except Exception:  # the page's main thread is busy
                 continue
-        try:
+        with contextlib.suppress(WebDriverException):
             external = [u for u in headless.page_requests(driver)
                         if not u.startswith(("file:", "chrome:", "about:", "data:"))]
-        except WebDriverException:
-            pass
     return {"ms": value, "external": len(external), "errors": len(errors)}
 
 

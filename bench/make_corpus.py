@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     rng = random.Random(args.seed)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with Path(tmp).open("w", encoding="utf-8") as fh:
         for i in range(args.n):
             fh.write(json.dumps(make_paper(i, rng, sentences, titles, args.seed), ensure_ascii=False) + "\n")
     tmp.replace(args.output)

@@ -14,7 +14,6 @@ and prints the ratios. Usage: ``python bench/rdf.py [--papers N] [--skip-rdflib]
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -107,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     write_turtle(G, tmp / "ours.ttl")
     ours_export = time.perf_counter() - t
-    size = os.path.getsize(tmp / "ours.ttl")
+    size = Path(tmp / "ours.ttl").stat().st_size
 
     t = time.perf_counter()
     store = pyoxigraph.Store()

@@ -98,12 +98,12 @@ def _export_profile(extractions: Path) -> dict[str, Any]:
     from kg.records import Extraction
 
     def rss_mb() -> float:
-        with open("/proc/self/status") as fh:
+        with Path("/proc/self/status").open() as fh:
             return next(int(x.split()[1]) for x in fh if x.startswith("VmRSS:")) / 1024
 
     base = rss_mb()
     t0 = time.perf_counter()
-    with open(extractions, encoding="utf-8") as fh:
+    with Path(extractions).open(encoding="utf-8") as fh:
         G = build_graph(Extraction.from_dict(json.loads(line)) for line in fh)
     out: dict[str, Any] = {
         "graph_s": round(time.perf_counter() - t0, 2), "graph_rss_mb": round(rss_mb() - base, 1),
@@ -135,7 +135,7 @@ def _export_profile(extractions: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------- parent side
 
 def _kb(path: str, field: str) -> int:
-    with open(path) as fh:
+    with Path(path).open() as fh:
         return next((int(line.split()[1]) for line in fh if line.startswith(field)), 0)
 
 
@@ -146,12 +146,12 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
     PSS divides it among them, so the PSS sum is the memory the tree really holds.
     """
     parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
+    for proc in Path("/proc").iterdir():
+        entry = proc.name
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/stat") as fh:
-                stat = fh.read()
+            stat = (proc / "stat").read_text()
             parents[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue

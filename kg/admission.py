@@ -29,12 +29,18 @@ from typing import Any
 
 import networkx as nx
 
-from kg.model import LINK_PREDICATES
+from kg.model import LABELS, LINK_PREDICATES
 from kg.resolve import entity_key, singular
 
 __all__ = [
-    "AdmissionModel", "FEATURES", "link_features", "load_model", "admit", "model_only", "termhood",
+    "FEATURES",
+    "AdmissionModel",
+    "admit",
     "drop_non_evaluation",
+    "link_features",
+    "load_model",
+    "model_only",
+    "termhood",
 ]
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -244,7 +250,7 @@ def drop_non_evaluation(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _drop_unlinked(G: nx.MultiDiGraph) -> None:
     """Remove entities no paper links any more, and results whose metric went with them."""
-    gone = {n for n, t in G.nodes(data="type") if t in ("Method", "Dataset", "Metric", "Task")
+    gone = {n for n, t in G.nodes(data="type") if t in LABELS
             and not any(k in LINK_PREDICATES for _, _, k in G.in_edges(n, keys=True))}
     if not gone:
         return

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from kg.errors import KGError
 
-__all__ = ["atomic_write", "atomic_path", "replace_path"]
+__all__ = ["atomic_path", "atomic_write", "replace_path"]
 
 
 def _umask() -> int:
@@ -40,7 +40,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
-        os.chmod(tmp, 0o666 & ~_umask())
+        Path(tmp).chmod(0o666 & ~_umask())
     except OSError as exc:
         raise KGError(
             f"cannot write to {target.parent}: {exc.strerror or exc}; "
@@ -49,9 +49,9 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        with open(tmp_path, "rb+") as fh:
+        with tmp_path.open("rb+") as fh:
             os.fsync(fh.fileno())
-        os.replace(tmp_path, target)
+        tmp_path.replace(target)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
         raise KGError(
@@ -70,7 +70,7 @@ def atomic_write(
     with atomic_path(target) as tmp:
         if "b" in mode:
             encoding = None
-        with open(tmp, mode, encoding=encoding, newline="" if encoding else None) as fh:
+        with tmp.open(mode, encoding=encoding, newline="" if encoding else None) as fh:
             yield fh
 
 
@@ -82,8 +82,8 @@ def replace_path(item: Path, target: Path) -> None:
     """
     if item.is_dir() and target.exists():
         old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-        os.replace(item, target)
+        target.replace(old)
+        item.replace(target)
         shutil.rmtree(old, ignore_errors=True)
     else:
-        os.replace(item, target)
+        item.replace(target)

@@ -6,15 +6,17 @@ Exit codes: 0 ok, 1 bad input or usage (one-line message), 2 internal error.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer import _click as click  # the click typer runs on (its own copy since typer 0.2x)
+from typer.core import TyperCommand
 
 from kg.errors import KGError
 from kg.ingest.limits import Limits
-from kg.records import LABELS
 
 __all__ = ["app", "main"]
 
@@ -30,6 +32,49 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"terminal_width": 100, "max_content_width": 100},
 )
+
+
+
+_TYPE_NAME = re.compile(r"<([\w\[\]]+)>")  # typer's Python type placeholders: <str>, <int>, <path>
+_TYPE_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH"}
+
+
+def _is_argument(param: click.Parameter) -> bool:
+    return param.param_type_name == "argument"
+
+
+def _argument_name(param: click.Parameter) -> str:
+    """How help shows an argument: INPUT..., [OUTDIR]: no braces, no Python types."""
+    name = param.metavar or (param.name or "").upper()
+    name = name if param.required else f"[{name}]"
+    return name + ("..." if param.nargs != 1 else "")
+
+
+class _Command(TyperCommand):
+    """A typer command whose usage line and Arguments section name arguments as users write them."""
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [_argument_name(p) for p in self.get_params(ctx) if _is_argument(p)]
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        params = self.get_params(ctx)
+        arguments = [(_argument_name(p), getattr(p, "help", None) or "") for p in params if _is_argument(p)]
+        options = [
+            (_TYPE_NAME.sub(lambda m: _TYPE_NAMES.get(m[1], m[1].upper()), r[0]), r[1])
+            for p in params
+            if not _is_argument(p) and (r := p.get_help_record(ctx)) is not None
+        ]
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _command(name: str | None = None) -> Any:
+    """`app.command` with kg's help layout."""
+    return app.command(name=name, cls=_Command)
+
 
 Inputs = Annotated[
     list[str],
@@ -60,7 +105,7 @@ ColumnsOption = Annotated[
 ]
 
 
-@app.command()
+@_command()
 def build(
     inputs: Inputs,
     output: Annotated[Path, typer.Option("-o", "--output", help="Output directory")] = Path(
@@ -104,7 +149,6 @@ def build(
     import os
 
     from kg.build import build as run_build
-    from kg.build.cache import CACHE_DIRNAME
     from kg.ingest.columns import parse_columns
 
     bounds = Limits.parse(limits)
@@ -112,9 +156,9 @@ def build(
     report = run_build(
         inputs, output, use_model=not no_model, show_progress=progress, base_iri=base_iri,
         jobs=jobs or (os.cpu_count() or 1), scheduler=scheduler, force=force,
-        cache=None if no_cache else (cache or output / CACHE_DIRNAME), limits=bounds, columns=mapping,
+        cache=False if no_cache else (cache or True), limits=bounds, columns=mapping,
     )
-    if report.get("up_to_date"):
+    if report["up_to_date"]:
         typer.echo(f"up to date: {report['papers']} papers, nothing changed -> {output}/")
         return
     ex = report["extraction"]
@@ -123,17 +167,17 @@ def build(
         f"{report['nodes']} nodes, {report['edges']} edges -> {output}/"
     )
     typer.echo(f"  extracted {ex['extracted']}, reused {ex['reused']} from the cache ({ex['executor']})")
-    diff = report.get("diff") or {}
-    if diff.get("previous_build"):
+    diff = report["diff"]
+    if diff and diff["previous_build"]:
         typer.echo(
-            f"  since the last build: +{diff['nodes_added']} -{diff['nodes_removed']} nodes, "
-            f"+{diff['edges_added']} -{diff['edges_removed']} edges"
+            f"  since the last build: +{diff.get('nodes_added', 0)} -{diff.get('nodes_removed', 0)} nodes, "
+            f"+{diff.get('edges_added', 0)} -{diff.get('edges_removed', 0)} edges"
         )
     for kind, n in report["nodes_by_type"].items():
         typer.echo(f"  {kind:<11} {n}")
 
 
-@app.command()
+@_command()
 def extract(
     inputs: Inputs,
     output: Annotated[
@@ -169,7 +213,7 @@ def extract(
             fh.writelines(lines)
 
 
-@app.command()
+@_command()
 def view(
     source: Annotated[
         Path,
@@ -203,19 +247,7 @@ def view(
     typer.echo(f"{summary['note']} -> {output}")
 
 
-def _labels_option(labels: str | None) -> list[str] | None:
-    """The labels of ``--labels``, spelled as kg spells them; a one-line error for any other."""
-    if not labels:
-        return None
-    known = {label.lower(): label for label in LABELS}
-    given = [x.strip() for x in labels.split(",") if x.strip()]
-    unknown = [x for x in given if x.lower() not in known]
-    if unknown:
-        raise KGError(f"--labels: unknown label {', '.join(unknown)}; use some of {','.join(LABELS)}")
-    return [known[x.lower()] for x in given] or None
-
-
-@app.command(name="eval")
+@_command(name="eval")
 def eval_(
     gold: Annotated[Path, typer.Option("--gold", help="Gold file: SciERC JSON, CoNLL or JSONL")],
     fmt: Annotated[
@@ -259,66 +291,31 @@ def eval_(
 
     Example: kg eval --graph --gold kg/data/gold/graph_dev.jsonl --split dev --errors 10
     """
-    if graph:
-        _eval_graph(gold, split, build_dir, labels, as_json, no_model, errors)
-        return
-    from kg.eval.gold import read_gold
-    from kg.eval.scoring import format_errors, format_table, mention_errors, score
-    from kg.eval.train import split_heldout
-    from kg.nlp.extract import predict_mentions
-    from kg.nlp.pipeline import build_pipeline, load_pipeline
-    from kg.nlp.vote import member_paths
+    from kg.eval import evaluate, evaluate_graph
 
-    wanted = _labels_option(labels)
-    if not 0.0 <= min_score <= 1.0:
-        raise KGError(f"--min-score is a confidence between 0 and 1, not {min_score:g}")
-    if not gold.exists():
-        raise KGError(f"{gold}: no such gold file; check the --gold path")
-    try:
-        docs = read_gold(gold, fmt)
-    except (ValueError, KeyError, OSError) as exc:
-        raise KGError(f"{gold}: cannot read gold data ({exc}); check --format") from None
-    if heldout:
-        docs = split_heldout(docs)[1]
-    if model is not None and not member_paths(model):
-        raise KGError(f"{model}: not a spaCy pipeline or a directory of member* pipelines; check --model")
-    nlp = build_pipeline(model_path=model) if model is not None and not no_model else load_pipeline(not no_model)
-    predicted = predict_mentions(nlp, [d.text for d in docs], min_score=min_score)
-    scores = score(docs, predicted, wanted)
-    wrong = mention_errors(docs, predicted, wanted)[:errors] if errors > 0 else []
-    if as_json:
-        typer.echo(json.dumps({**scores, "errors": wrong} if errors else scores, indent=2))
+    if graph:
+        scores = evaluate_graph(gold, split, build=build_dir, labels=labels, use_model=not no_model, errors=errors)
     else:
+        scores = evaluate(
+            gold, fmt, labels=labels, heldout=heldout, min_score=min_score, use_model=not no_model, model=model,
+            errors=errors,
+        )
+    if as_json:
+        typer.echo(json.dumps(scores, indent=2))
+    elif graph:
+        _print_link_scores(scores)
+    else:
+        from kg.eval.scoring import format_errors, format_table
+
+        wrong = scores.pop("errors", [])
         typer.echo(format_table(scores) + (f"\n\n{format_errors(wrong)}" if wrong else ""))
 
 
-def _eval_graph(
-    gold: Path, split: str | None, build_dir: Path | None, labels: str | None, as_json: bool, no_model: bool,
-    errors: int,
-) -> None:
-    """`kg eval --graph`: link precision / recall of a graph against a link gold file."""
-    from kg.eval.links import format_link_table, graph_links, link_errors, read_link_gold, reliability, score_links
+def _print_link_scores(scores: dict[str, Any]) -> None:
+    """`kg eval --graph`'s table: link P/R per label, reliability, then the errors asked for."""
+    from kg.eval.links import format_link_table
 
-    wanted = _labels_option(labels) or list(LABELS)
-    if not gold.exists():
-        raise KGError(f"{gold}: no such gold file; check the --gold path")
-    papers = read_link_gold(gold, split)
-    if build_dir is not None:
-        from kg.load import load_graph
-
-        G = load_graph(build_dir)
-    else:
-        from kg.graph import build_graph
-        from kg.nlp.extract import extract_papers
-        from kg.nlp.pipeline import load_pipeline
-
-        G = build_graph(extract_papers([p.paper() for p in papers], load_pipeline(not no_model)))
-    links = graph_links(G)
-    scores = {**score_links(papers, links, wanted), "reliability": reliability(papers, links)}
-    wrong = link_errors(papers, links, wanted)[:errors] if errors > 0 else []
-    if as_json:
-        typer.echo(json.dumps({**scores, "errors": wrong} if errors else scores, indent=2))
-        return
+    wrong = scores.pop("errors", [])
     typer.echo(format_link_table(scores))
     typer.echo("\nconfidence | links  stated measured")
     for row in scores["reliability"]:
@@ -332,51 +329,99 @@ def _eval_graph(
             typer.echo(f"  - {label:<7} {name}")
 
 
-@app.command()
+@_command()
 def train(
-    output: Annotated[Path, typer.Argument(metavar="OUTDIR", help="Where training writes its corpora and models")],
+    output: Annotated[
+        Path | None, typer.Argument(metavar="OUTDIR", help="Where training writes its corpora and models")
+    ] = None,
     shared: Annotated[Path, typer.Option("--shared", help="Folder holding data/")] = Path("../shared"),
     ship: Annotated[
-        bool, typer.Option("--ship", help="Install the trained members as kg/data/ner_model")
+        bool, typer.Option("--ship", help="Install the trained model(s) as kg/data/ner_model")
     ] = False,
+    corpora: Annotated[
+        str | None,
+        typer.Option("--corpora", help="Train one model on these corpora (scierc,scirex,tdmsci; NAME*K repeats one)"),
+    ] = None,
+    silver: Annotated[
+        Path | None, typer.Option("--silver", help="With --corpora: model whose predictions mark missing labels")
+    ] = None,
+    no_vectors: Annotated[
+        bool, typer.Option("--no-vectors", help="With --corpora: train without floret vectors")
+    ] = False,
+    vectors: Annotated[
+        Path | None, typer.Option("--vectors", help="With --corpora: use this spaCy vectors dir instead of training")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="With --corpora: spaCy config (default kg/data/ner.cfg)")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="With --corpora: training seed")] = 0,
+    max_steps: Annotated[int, typer.Option("--max-steps", help="With --corpora: training steps")] = 3000,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", metavar="KEY=JSON", help="With --corpora: a spaCy config override (repeatable)"),
+    ] = None,
+    evaluate: Annotated[
+        Path | None,
+        typer.Option("--evaluate", metavar="MODEL", help="Only score MODEL alone on the dev sets, and time it"),
+    ] = None,
 ) -> None:
     """Train the NER ensemble on the gold corpora in SHARED/data, the shipped recipe.
 
     See kg/data/ner_model/MODEL.md: a silver model on SciERC + SciREX (which also trains
     the floret vectors), then one member per training seed (width-48 tok2vec) on SciERC +
     SciREX + TDMSci with labels a corpus does not annotate marked missing where the silver
-    model finds them. The pipeline keeps the spans most members agree on.
+    model finds them. The pipeline keeps the spans most members agree on. With --corpora,
+    one model only; with --evaluate, no training.
 
     Example: kg train /tmp/kg-train --shared ../shared --ship
     """
-    from kg.eval.train import MEMBER_OVERRIDES, MEMBER_SEEDS
-    from kg.eval.train import main as train_main
-    from kg.eval.train import ship as ship_members
+    import os
+
+    from kg.eval import train as T
+    from kg.eval.scoring import format_table
     from kg.nlp.pipeline import MODEL_PATH
 
-    if not (shared / "data").is_dir() and not shared.name == "data":
+    if not (shared / "data").is_dir() and shared.name != "data":
         raise KGError(f"{shared}: no data/ folder inside; pass --shared pointing at the shared folder")
-    silver = output / "silver"
-    code = train_main([str(silver), "--shared", str(shared), "--corpora", "scierc,scirex"])
-    if code:
-        raise typer.Exit(code)
-    members = []
-    for seed in MEMBER_SEEDS:
-        member = output / f"member{seed}"
-        settings = {**MEMBER_OVERRIDES, "system.seed": seed}
-        code = train_main([
-            str(member), "--shared", str(shared), "--corpora", "scierc,scirex,tdmsci",
-            "--no-vectors", "--silver", str(silver / "model-best"),
-            *(arg for key, value in settings.items() for arg in ("--set", f"{key}={json.dumps(value)}")),
-        ])
-        if code:
-            raise typer.Exit(code)
-        members.append(member / "model-best")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if evaluate is not None:
+        scores = T.evaluate_model(evaluate, shared, seed)
+        speed = scores.pop("throughput_scierc_dev")
+        for name, table in scores.items():
+            typer.echo(f"== {name}\n{format_table(table)}\n")
+        typer.echo(json.dumps({"throughput_scierc_dev": speed}, indent=1))
+        return
+    if output is None:
+        raise KGError("OUTDIR is required unless --evaluate MODEL is given")
+    if corpora is None:
+        members = T.train_ensemble(output, shared, MODEL_PATH if ship else None)
+        typer.echo(f"trained {len(members)} members in {output}" + (f"; shipped to {MODEL_PATH}" if ship else ""))
+        return
+    best = T.train(
+        output, shared, config=config or T.DEFAULT_CONFIG, corpora_used=[c for c in corpora.split(",") if c],
+        vectors=vectors or not no_vectors, silver_model=silver, max_steps=max_steps, seed=seed,
+        overrides=_config_overrides(overrides or []),
+    )
     if ship:
-        typer.echo(f"shipped to {ship_members(members, MODEL_PATH)}", err=True)
+        T.ship([best], MODEL_PATH)
+    typer.echo(f"trained {best}" + (f"; shipped to {MODEL_PATH}" if ship else ""))
 
 
-@app.command()
+def _config_overrides(items: list[str]) -> dict[str, Any]:
+    """``--set KEY=JSON`` items as a dict; a value that is not JSON stays a string."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise KGError(f"--set {item!r}: write KEY=VALUE, e.g. --set system.seed=1")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+@_command()
 def stats(
     source: Annotated[
         Path, typer.Argument(metavar="DIR", help="Output directory of kg build, kg.graphml or graph.json")
@@ -393,7 +438,7 @@ def stats(
     typer.echo(format_stats(load_graph(source), top=top))
 
 
-@app.command()
+@_command()
 def analyze(
     source: Annotated[
         Path, typer.Argument(metavar="DIR", help="Output directory of kg build, kg.graphml or graph.json")
@@ -420,7 +465,7 @@ def analyze(
     )
 
 
-@app.command()
+@_command()
 def leaderboard(
     source: Annotated[
         Path, typer.Argument(metavar="DIR", help="Output directory of kg build, kg.graphml or graph.json")
@@ -448,7 +493,7 @@ def leaderboard(
     typer.echo(format_leaderboard(rank(load_graph(source), dataset=dataset, metric=metric), fmt))
 
 
-@app.command()
+@_command()
 def query(
     graph: Annotated[
         Path, typer.Argument(metavar="GRAPH", help="kg build output directory, .ttl/.nt/.nq/.trig file or store/")
@@ -475,7 +520,7 @@ def query(
     typer.echo(run(graph, sparql, file=file, fmt=fmt, timeout=timeout))
 
 
-@app.command()
+@_command()
 def serve(
     graph: Annotated[
         Path, typer.Argument(metavar="GRAPH", help="kg build output directory, .ttl/.nt file or store/")
@@ -492,6 +537,7 @@ def serve(
     max_memory_mb: Annotated[
         int, typer.Option("--max-memory", help="Memory cap of each query worker in MB (0: none)")
     ] = 4096,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Do not log requests")] = False,
 ) -> None:
     """Serve a read-only SPARQL 1.1 Protocol endpoint at http://HOST:PORT/sparql and a query
     page (editor, examples, results table, CSV/JSON download) at http://HOST:PORT/.
@@ -501,10 +547,10 @@ def serve(
     from kg.sparql.serve import serve as run
 
     run(graph, host, port, timeout=timeout, workers=workers, max_bytes=max_bytes,
-        max_memory=max_memory_mb << 20)
+        max_memory=max_memory_mb << 20, quiet=quiet)
 
 
-@app.command()
+@_command()
 def validate(
     graph: Annotated[
         Path, typer.Argument(metavar="GRAPH", help="kg build output directory or an RDF file (.ttl, .nt, ...)")
@@ -528,7 +574,7 @@ def validate(
 def main() -> None:
     """Console entry point: user errors become one line and exit 1, bugs exit 2."""
     try:
-        result = app(standalone_mode=False)
+        result = app(standalone_mode=False, prog_name="kg")
         sys.exit(result if isinstance(result, int) else 0)
     except KGError as exc:
         typer.echo(f"kg: error: {exc}", err=True)
@@ -547,7 +593,7 @@ def main() -> None:
         where = f" ({exc.filename})" if exc.filename else ""
         typer.echo(f"kg: error: cannot write{where}: {exc.strerror}; check free disk space and permissions", err=True)
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:  # the last line of defence
         import click
 
         # typer >= 0.2x raises its own vendored click's exceptions (TyperException subclasses)

@@ -18,7 +18,7 @@ from typing import Any
 
 from kg.records import Extraction, Mention, Paper, Relation, Repo, Result
 
-__all__ = ["PARTS", "parts_json", "from_parts", "paper_json"]
+__all__ = ["PARTS", "from_parts", "paper_json", "parts_json"]
 
 PARTS = ("entities", "repos", "relations", "results", "aliases")
 

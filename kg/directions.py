@@ -21,7 +21,7 @@ from typing import Literal
 
 from kg.resolve import entity_key
 
-__all__ = ["Direction", "DIRECTIONS_PATH", "metric_direction", "directions"]
+__all__ = ["DIRECTIONS_PATH", "Direction", "directions", "metric_direction"]
 
 Direction = Literal["higher", "lower"]
 DIRECTIONS_PATH = Path(__file__).resolve().parent / "data" / "metric_directions.tsv"

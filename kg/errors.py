@@ -1,6 +1,6 @@
 """The one exception family users see: each message says what is wrong and how to fix it."""
 
-__all__ = ["KGError", "InputError"]
+__all__ = ["InputError", "KGError"]
 
 
 class KGError(Exception):

@@ -47,11 +47,11 @@ from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
 
 __all__ = [
-    "build_graph",
-    "assemble_graph",
-    "paper_node",
-    "evidence_sentence",
     "MIN_SCORE",
+    "assemble_graph",
+    "build_graph",
+    "evidence_sentence",
+    "paper_node",
 ]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")

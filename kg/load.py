@@ -32,7 +32,7 @@ import networkx as nx
 
 from kg.errors import KGError
 
-__all__ = ["load_graph", "graphs_equal", "normalize_value", "LIST_ATTRIBUTES", "GRAPH_FILES"]
+__all__ = ["GRAPH_FILES", "LIST_ATTRIBUTES", "graphs_equal", "load_graph", "normalize_value"]
 
 #: Attributes that are lists in the graph model (nodes and graph); GraphML stores them as JSON.
 LIST_ATTRIBUTES = frozenset({"authors", "categories", "sources", "aliases"})
@@ -103,7 +103,7 @@ def _decode_lists(data: dict[str, Any]) -> None:
 def _read_graphml(path: Path) -> nx.MultiDiGraph:
     try:
         H = nx.read_graphml(path, force_multigraph=True, edge_key_type=str)
-    except Exception as exc:  # noqa: BLE001 - lxml/ElementTree raise many kinds
+    except Exception as exc:  # lxml/ElementTree raise many kinds
         raise KGError(f"{path}: not a readable GraphML file ({exc}); rebuild it with kg build") from None
     G = nx.MultiDiGraph(H) if not H.is_directed() else H
     for name in _GRAPHML_DEFAULTS:
@@ -117,7 +117,7 @@ def _read_graphml(path: Path) -> nx.MultiDiGraph:
 
 def _read_node_link(path: Path) -> nx.MultiDiGraph:
     try:
-        with open(path, encoding="utf-8") as fh:
+        with Path(path).open(encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise KGError(f"{path}: not a readable node-link JSON file ({exc}); rebuild it with kg build") from None
@@ -168,7 +168,7 @@ def _rebuild_from_records(path: Path) -> nx.MultiDiGraph:
     from kg.records import Extraction
 
     try:
-        with open(path, encoding="utf-8") as fh:
+        with Path(path).open(encoding="utf-8") as fh:
             return build_graph(Extraction.from_dict(json.loads(line)) for line in fh if line.strip())
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise KGError(f"{path}: not a readable extractions file ({exc}); rebuild it with kg build") from None

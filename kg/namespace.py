@@ -17,16 +17,16 @@ from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
 __all__ = [
-    "KG",
-    "KG_NS",
+    "DC",
     "DEFAULT_BASE",
     "FABIO",
-    "OA",
-    "DC",
-    "PRISM",
+    "KG",
+    "KG_NS",
     "LPWC",
     "LPWC_CLASS",
+    "OA",
     "PREFIXES",
+    "PRISM",
 ]
 
 KG_NS = "https://w3id.org/kg/ontology#"

@@ -18,12 +18,12 @@ from kg.model import LABELS
 __all__ = [
     "LABELS",
     "MIN_SCORE",
-    "Paper",
-    "Mention",
-    "Repo",
-    "Relation",
-    "Result",
     "Extraction",
+    "Mention",
+    "Paper",
+    "Relation",
+    "Repo",
+    "Result",
 ]
 
 MIN_SCORE = 0.5

@@ -27,8 +27,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 __all__ = [
-    "entity_key", "entity_id", "canonical_name", "singular", "without_type_word", "same_long_form", "long_form_words",
+    "canonical_name",
+    "entity_id",
+    "entity_key",
     "is_alias",
+    "long_form_words",
+    "same_long_form",
+    "singular",
+    "without_type_word",
 ]
 
 _SEPARATORS = re.compile(r"[\s\-_‐‑‒–—/·.]+")

@@ -15,7 +15,7 @@ from kg.graph import build_graph
 from kg.records import Extraction, Mention, Paper, Repo, Result
 from kg.resolve import entity_key
 
-__all__ = ["example_graph", "build_example_graph", "results_graph", "synthetic_graph"]
+__all__ = ["build_example_graph", "example_graph", "results_graph", "synthetic_graph"]
 
 
 def example_graph() -> nx.MultiDiGraph:

@@ -284,9 +284,7 @@ class Rules:
             return True  # written in capitals: "REINFORCE", "MS MARCO", "CIFAR-100"
         if re.fullmatch(r"[\W\d_]*[A-Za-z]{1,2}[\W\d_]*", text):
             return True  # "F1", "R@1": letters too few to be safe lowercase
-        if self.is_common_phrase(text):
-            return True
-        return False
+        return bool(self.is_common_phrase(text))
 
 
 # --------------------------------------------------------------------------- variants
@@ -591,9 +589,11 @@ def axcell_entries(path: Path, report: Report) -> list[Entry]:
                 alias = clean(alias)
                 # AxCell lists bag-of-words fragments ("pascal", "test", "voc 11"): keep an
                 # alias only if it is the whole name, an acronym of it, or starts like it.
-                if key(alias) == key(base) or is_abbreviation(alias, base):
-                    e.add(alias)
-                elif is_abbreviation(base, alias) and len(alias.split()) >= 2:
+                if (
+                    key(alias) == key(base)
+                    or is_abbreviation(alias, base)
+                    or (is_abbreviation(base, alias) and len(alias.split()) >= 2)
+                ):
                     e.add(alias)
                 else:
                     report.dropped["axcell fragment alias"].append(f"{name}: {alias}")
@@ -679,7 +679,7 @@ def _strip_punct(name: str) -> str:
 def read_bioes(path: Path) -> Iterable[tuple[str, str]]:
     """(label, text) of every span of a CoNLL file with BIOES tags (first tag column)."""
     tokens: list[tuple[str, str]] = []
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with Path(path).open(encoding="utf-8", errors="replace") as fh:
         lines = [line.rstrip("\r\n") for line in fh] + [""]
     for line in lines:
         if line.strip():
@@ -1140,7 +1140,7 @@ def resolve_collisions(entries: list[Entry], report: Report) -> list[Entry]:
 
 
 def finalize(e: Entry, rules: Rules) -> dict:
-    strings = [s for s in e.strings]
+    strings = list(e.strings)
     if e.name not in strings:
         strings.insert(0, e.name)
     # Multi-word dataset names ("Natural Questions", "3D Hand Pose") and multi-word names
@@ -1159,7 +1159,7 @@ def finalize(e: Entry, rules: Rules) -> dict:
             pats.extend(case_variants(s))
         else:
             pats.append(s)
-    seen = {e.name} if not case_sensitive else {e.name}
+    seen = {e.name}
     aliases = []
     for p in pats:
         if p in seen:

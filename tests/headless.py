@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "CHROMIUM",
     "CHROMEDRIVER",
-    "missing",
-    "chrome",
+    "CHROMIUM",
     "browser_errors",
+    "chrome",
+    "missing",
     "page_requests",
 ]
 
@@ -59,7 +59,7 @@ def missing() -> str | None:
     except ImportError:
         return "selenium is not installed (pip install selenium)"
     for path, pkg in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        if not (Path(path).is_file() and os.access(path, os.X_OK)):
             return f"{path} not found: apt-get install -y chromium chromium-driver ({pkg})"
     return None
 

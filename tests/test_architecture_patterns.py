@@ -54,7 +54,7 @@ def test_a_new_exporter_is_a_registry_entry(tmp_path, monkeypatch):
 
 
 def test_an_unknown_format_names_the_registered_ones(tmp_path):
-    with pytest.raises(KGError, match="choose one of: .*graphml"):
+    with pytest.raises(KGError, match=r"choose one of: .*graphml"):
         export(example_graph(), "edgez", tmp_path / "x")
 
 

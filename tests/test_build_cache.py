@@ -130,7 +130,7 @@ def test_failed_build_with_new_cache_leaves_no_cache(tmp_path):
     bad = _write(tmp_path / "bad.jsonl", [{"title": "ok"}])
     bad.write_text(bad.read_text() + "{oops}\n")
     out = tmp_path / "out"
-    with pytest.raises(Exception, match="bad.jsonl:2"):
+    with pytest.raises(Exception, match=r"bad\.jsonl:2"):
         _build(bad, out)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 

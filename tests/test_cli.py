@@ -1,4 +1,5 @@
 import json
+import re
 import shutil
 import sys
 
@@ -88,7 +89,7 @@ def test_build_seeds_writes_all_outputs(seeds_build):
     lines = (out / "extractions.jsonl").read_text().splitlines()
     assert len(lines) == 260
     assert sum(len(json.loads(x)["sources"]) for x in lines) == 276
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".kg-cache"]  # no staging left
 
 
 def test_build_output_roundtrips(seeds_build):
@@ -112,7 +113,7 @@ def test_failed_build_keeps_previous_outputs(monkeypatch, capsys, seeds_build, t
     code, _, err = run(monkeypatch, capsys, "build", bad, "-o", out, "--no-model")
     assert code == 1 and "bad.jsonl:2" in err
     assert {n: (out / n).read_bytes() for n in BUILD_FILES} == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".kg-cache"]  # no staging left
 
 
 def test_build_into_a_file_path_is_a_clear_error(monkeypatch, capsys, tmp_path):
@@ -190,3 +191,23 @@ def test_seeds_build_is_shacl_valid(seeds_build):
     out, _ = seeds_build
     conforms, report = validate(out)
     assert conforms, report[:2000]
+
+
+@pytest.mark.parametrize(
+    "command, usage",
+    [("build", "kg build [OPTIONS] INPUT..."), ("query", "kg query [OPTIONS] GRAPH [QUERY]"),
+     ("train", "kg train [OPTIONS] [OUTDIR]"), ("stats", "kg stats [OPTIONS] DIR")],
+)
+def test_help_names_arguments_as_users_write_them(monkeypatch, capsys, command, usage):
+    code, out, _ = run(monkeypatch, capsys, command, "--help")
+    assert code == 0 and f"Usage: {usage}\n" in out
+
+
+def test_every_command_help_is_free_of_python_placeholders(monkeypatch, capsys):
+    from kg.cli import app
+
+    for cmd in app.registered_commands:
+        name = cmd.name or cmd.callback.__name__
+        code, out, _ = run(monkeypatch, capsys, name, "--help")
+        assert code == 0, name
+        assert not re.search(r"<(str|int|float|path|bool)>|list\[|\{[A-Z]+\}", out), (name, out)

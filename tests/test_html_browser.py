@@ -282,7 +282,7 @@ def test_overview_labels_the_hubs_without_overlap(driver, hub_page):
     assert len(labels) >= 15
     assert overlapping(labels) == []
     w, h = js(driver, "var g = document.getElementById('graph'); return [g.clientWidth, g.clientHeight]")
-    assert all(0 <= r["x"] and r["x"] + r["w"] <= w and 0 <= r["y"] and r["y"] + r["h"] <= h for r in labels)
+    assert all(r["x"] >= 0 and r["x"] + r["w"] <= w and r["y"] >= 0 and r["y"] + r["h"] <= h for r in labels)
     # the ten entities named by most papers are all labelled, and entities come first
     top = js(driver, "var I = window.__kg.info; return I.map((x, i) => i)"
                      ".filter(i => I[i].t !== 'Paper').sort((a, b) => I[b].p - I[a].p || a - b).slice(0, 10)")
@@ -311,7 +311,7 @@ def test_overview_fills_the_canvas(driver, hub_page):
                      "return [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys),"
                      " g.clientWidth, g.clientHeight]")
     x0, x1, y0, y1, w, h = box
-    assert 0 <= x0 and x1 <= w and 0 <= y0 and y1 <= h
+    assert x0 >= 0 and x1 <= w and y0 >= 0 and y1 <= h
     assert (x1 - x0) / w > 0.8 or (y1 - y0) / h > 0.8  # fit: one side fills the canvas
     assert (x1 - x0) * (y1 - y0) > 0.5 * w * h  # and the drawing is the canvas's shape
 

@@ -47,7 +47,7 @@ def test_build_directory_round_trips(built):
     assert isinstance(paper["authors"], list) and isinstance(paper["sources"], list)
     method = next(d for _, d in H.nodes(data=True) if d["type"] == "Method")
     assert isinstance(method["aliases"], list)
-    u, v, key, data = next(iter(H.edges(keys=True, data=True)))
+    _, _, key, data = next(iter(H.edges(keys=True, data=True)))
     assert key == data["type"] and isinstance(data["start"], int) and isinstance(data["score"], float)
 
 

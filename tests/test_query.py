@@ -170,7 +170,7 @@ def test_bad_inputs(ttl, tmp_path):
     (tmp_path / "bad.ttl").write_text("<a> <b> .\n")
     with pytest.raises(KGError, match="cannot parse"):
         query(tmp_path / "bad.ttl", "ASK {}")
-    with pytest.raises(KGError, match="neither store/ nor kg.ttl"):
+    with pytest.raises(KGError, match=r"neither store/ nor kg\.ttl"):
         query(tmp_path, "ASK {}")
 
 

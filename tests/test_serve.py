@@ -38,7 +38,7 @@ def _start(directory: Path, *options: str) -> tuple[subprocess.Popen, str]:
     write_turtle(fixture_graph(), path)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.sparql.serve", str(path), "--port", str(port), "--quiet", *options],
+        [sys.executable, "-m", "kg", "serve", str(path), "--port", str(port), "--quiet", *options],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     line = proc.stdout.readline()

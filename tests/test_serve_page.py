@@ -75,7 +75,7 @@ def server(tmp_path_factory):
     write_turtle(fixture_graph(), path)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.sparql.serve", str(path), "--port", str(port), "--quiet", "--workers", "1"],
+        [sys.executable, "-m", "kg", "serve", str(path), "--port", str(port), "--quiet", "--workers", "1"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     line = proc.stdout.readline()

@@ -10,9 +10,10 @@ import networkx as nx
 import pandas as pd
 
 from kg.errors import KGError
+from kg.model import LABELS as ENTITY_TYPES
+from kg.model import NAMED_TYPES
 
-ENTITY_TYPES = ("Method", "Dataset", "Metric", "Task")
-_KINDS = {*ENTITY_TYPES, "Repository"}
+_KINDS = set(NAMED_TYPES)
 
 
 def _check_kind(kind: str, allowed: Iterable[str] = _KINDS) -> str:
@@ -24,14 +25,14 @@ def _check_kind(kind: str, allowed: Iterable[str] = _KINDS) -> str:
 
 
 def _types(G: nx.MultiDiGraph) -> dict[Any, str]:
-    return {n: t for n, t in G.nodes(data="type", default="")}
+    return dict(G.nodes(data="type", default=""))
 
 
 def _names(G: nx.MultiDiGraph) -> dict[Any, str]:
     return {n: str(label) for n, label in G.nodes(data="label", default="")}
 
 
-def incidence(G: nx.MultiDiGraph, kinds: Iterable[str] = (*ENTITY_TYPES, "Repository")) -> pd.DataFrame:
+def incidence(G: nx.MultiDiGraph, kinds: Iterable[str] = NAMED_TYPES) -> pd.DataFrame:
     """One row per (paper, entity) pair linked by any edge: columns ``paper``, ``entity``, ``type``.
 
     The building block of the other functions; parallel edges count once.
@@ -100,7 +101,7 @@ def coverage(G: nx.MultiDiGraph, code_kinds: Sequence[str] | None = ("code",)) -
     total = sum(1 for t in types.values() if t == "Paper")
     inc = incidence(G)
     rows: list[tuple[str, int]] = [("all papers", total)]
-    for kind in (*ENTITY_TYPES, "Repository"):
+    for kind in NAMED_TYPES:
         rows.append((kind, int(inc.loc[inc["type"] == kind, "paper"].nunique())))
     rows.append(("code", len(_papers_with_code(G, code_kinds))))
     df = pd.DataFrame(rows, columns=["what", "papers"])
@@ -196,9 +197,10 @@ def _papers_with_code(G: nx.MultiDiGraph, code_kinds: Sequence[str] | None) -> s
     types = _types(G)
     out = set()
     for u, v in G.edges():
-        if types[u] == "Paper" and types[v] == "Repository":
-            if code_kinds is None or G.nodes[v].get("kind") in code_kinds:
-                out.add(u)
+        if types[u] == "Paper" and types[v] == "Repository" and (
+            code_kinds is None or G.nodes[v].get("kind") in code_kinds
+        ):
+            out.add(u)
     return out
 
 

@@ -99,7 +99,7 @@ def pairs(G: nx.MultiDiGraph, kind: str = "Method", min_weight: int = 1) -> pd.D
     P = projection(G, kind, min_weight)
     rows = [
         (a, P.nodes[a]["name"], b, P.nodes[b]["name"], w)
-        for a, b, w in (sorted((u, v)) + [d] for u, v, d in P.edges(data="weight"))
+        for a, b, w in ([*sorted((u, v)), d] for u, v, d in P.edges(data="weight"))
     ]
     df = pd.DataFrame(rows, columns=["a", "a_name", "b", "b_name", "papers"])
     df = df.sort_values(["papers", "a", "b"], ascending=[False, True, True], kind="stable")

@@ -21,16 +21,16 @@ import pandas as pd
 
 from kg import analytics as A
 from kg.atomic import atomic_path, atomic_write
+from kg.model import NAMED_TYPES, NODE_STYLE
 
-__all__ = ["format_stats", "write_report", "report_tables", "CHARTS"]
+__all__ = ["CHARTS", "format_stats", "report_tables", "write_report"]
 
 #: PNG files `write_report` may write (trends.png only when papers carry dates).
 CHARTS = ("top_entities.png", "co_usage_heatmap.png", "degree_distribution.png", "trends.png",
           "code_availability.png")
 #: Rows and columns kept in the co-usage CSVs (the most linked entities).
 TABLE_MAX = 200
-_COLORS = {"Method": "#4e79a7", "Dataset": "#f28e2b", "Metric": "#59a14f", "Task": "#e15759",
-           "Paper": "#76b7b2", "Repository": "#b07aa1"}
+_COLORS = {kind: style[0] for kind, style in NODE_STYLE.items()}
 
 
 def _pct(x: float) -> str:
@@ -50,7 +50,7 @@ def format_stats(G: nx.MultiDiGraph, top: int = 10) -> str:
     lines.append("Edges by type")
     lines += [f"  {r.name:<12} {r.count:>8}" for r in edges.itertuples()]
     lines += ["", "Coverage (papers with at least one)"]
-    for what in (*A.ENTITY_TYPES, "Repository", "code"):
+    for what in (*NAMED_TYPES, "code"):
         row = cov.loc[what]
         label = "code repo" if what == "code" else what.lower()
         lines.append(f"  {label:<12} {int(row['papers']):>8}  {_pct(row['share'] if n_papers else 0):>6}")

@@ -14,7 +14,7 @@ import pandas as pd
 from kg.analytics.basics import resolve_entity
 from kg.errors import KGError
 
-__all__ = ["leaderboard", "format_leaderboard", "LEADERBOARD_FORMATS", "COLUMNS"]
+__all__ = ["COLUMNS", "LEADERBOARD_FORMATS", "format_leaderboard", "leaderboard"]
 
 COLUMNS = ["dataset", "metric", "rank", "method", "value", "value_max", "unit", "direction", "paper",
            "title", "code", "evidence"]

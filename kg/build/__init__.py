@@ -25,14 +25,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
 from kg import __version__
 from kg.atomic import atomic_write, replace_path
-from kg.build.cache import BuildState, ExtractionCache, content_key, diff_index, graph_index
+from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key, diff_index, graph_index
 from kg.build.executors import PipelineSpec, extract_chunk, open_executor, ordered_map
+from kg.build.report import BuildReport
 from kg.codec import from_parts, paper_json
 from kg.errors import KGError
 from kg.export import export
@@ -43,7 +44,7 @@ from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.records import Extraction, Paper
 from kg.sparql.store import write_store
 
-__all__ = ["build", "OUTPUTS", "progress", "build_date", "graph_summary"]
+__all__ = ["OUTPUTS", "BuildReport", "build", "build_date", "graph_summary", "progress"]
 
 # kg.ttl goes into the store in parts of this size: the loader's memory stays about
 # 0.3 GB instead of growing to ~4 GB on a large graph, at the same speed (measured at 10k papers)
@@ -242,15 +243,15 @@ def _records(pairs: Iterable[tuple[Paper, str]], path: Path) -> Iterator[Extract
             yield from_parts(paper, json.loads(parts))
 
 
-def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> dict[str, Any] | None:
+def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> BuildReport | None:
     try:
-        report: dict[str, Any] = json.loads((out / "build.json").read_text(encoding="utf-8"))
+        report: BuildReport = json.loads((out / "build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(report, dict) or not isinstance(report.get("extraction"), dict):
+        return None  # not a report kg wrote: build again
     report["up_to_date"] = True
-    extraction = dict(report.get("extraction") or {})
-    extraction.update(reused=report.get("papers", 0), extracted=0)
-    report["extraction"] = extraction
+    report["extraction"] = {**report["extraction"], "reused": report["papers"], "extracted": 0}
     report["diff"] = {"previous_build": True, "nodes_added": 0, "nodes_removed": 0,
                       "edges_added": 0, "edges_removed": 0}
     timings["total_s"] = time.perf_counter() - started
@@ -294,21 +295,21 @@ def build(
     html_options: dict[str, Any] | None = None,
     *,
     jobs: int = 1,
-    cache: str | Path | None = None,
+    cache: str | Path | bool | None = True,
     scheduler: str | None = None,
     force: bool = False,
     pipeline: PipelineSpec | None = None,
     chunk_size: int = 256,
     limits: Limits = DEFAULT_LIMITS,
     columns: Mapping[str, str] | str | None = None,
-) -> dict[str, Any]:
+) -> BuildReport:
     """Build the graph of `inputs` into `out_dir`; return the build report (build.json).
 
     Papers stream from the inputs through extraction (in chunks, in this process, in
     `jobs` worker processes, or on the Dask `scheduler`: ``local``, ``local:N`` or an
     address) into `extractions.jsonl` and the graph; memory grows with the graph only.
-    With a `cache` directory, each paper's extraction is reused while its content and
-    the pipeline are unchanged, a build with nothing changed is skipped (unless
+    With a cache (`cache`: True for ``OUT_DIR/.kg-cache``, a directory, or False/None for
+    none), each paper's extraction is reused while its content and the pipeline are unchanged, a build with nothing changed is skipped (unless
     `force`), and the report includes the diff against the previous build.
     `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
     `limits` are skipped or cut with a warning and counted in the report. `columns`
@@ -329,7 +330,7 @@ def build(
     t0 = time.perf_counter()
     version = spec.version()
     timings["pipeline_version_s"] = time.perf_counter() - t0
-    cache_dir = Path(cache) if cache is not None else None
+    cache_dir = out / CACHE_DIRNAME if cache is True else Path(cache) if cache else None
     new_cache = cache_dir is not None and not cache_dir.exists()
     state = BuildState(cache_dir, out) if cache_dir is not None else None
     options = {"base_iri": base_iri, "html": html_options or {}, "limits": limits.as_dict()}
@@ -390,7 +391,7 @@ def build(
             timings["diff_s"] = time.perf_counter() - t0
         duplicates = sum(len(v) for v in dedup.extra_sources.values())
         timings["total_s"] = time.perf_counter() - started
-        report = {
+        report = cast(BuildReport, {
             "kg_version": __version__,
             "pipeline_version": version,
             "build_date": G.graph["build_date"],
@@ -411,7 +412,7 @@ def build(
             },
             "diff": diff,
             "timings": {k: round(v, 3) for k, v in timings.items()},
-        }
+        })
         with atomic_write(stage / "build.json") as fh:
             json.dump(report, fh, indent=2, sort_keys=True)
             fh.write("\n")

@@ -38,13 +38,13 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KGError
+from kg.model import NAMED_TYPES
 from kg.records import Paper
 
 __all__ = ["ExtractionCache", "content_key", "BuildState", "graph_index", "diff_index", "CACHE_DIRNAME"]
 
 CACHE_DIRNAME = ".kg-cache"
 _SCHEMA = 1
-_ENTITY_TYPES = ("Method", "Dataset", "Metric", "Task", "Repository")
 
 
 def content_key(paper: Paper, version: str) -> str:
@@ -162,7 +162,7 @@ def diff_index(old: dict[str, Any] | None, new: dict[str, Any], examples: int = 
     for what, src, other in (("added", new_nodes, old_nodes), ("removed", old_nodes, new_nodes)):
         ids = [n for n in src if n not in other]
         by_type = Counter(src[n][0] for n in ids)
-        named = sorted(src[n][1] for n in ids if src[n][0] in _ENTITY_TYPES)
+        named = sorted(src[n][1] for n in ids if src[n][0] in NAMED_TYPES)
         out[f"nodes_{what}"] = len(ids)
         out[f"nodes_{what}_by_type"] = dict(sorted(by_type.items()))
         out[f"entities_{what}_examples"] = named[:examples]

@@ -21,7 +21,7 @@ from kg.admission import AdmissionModel, link_features, model_only
 from kg.eval.links import GoldPaper, graph_links, match_links
 from kg.model import LINK_PREDICATES
 
-__all__ = ["LinkRow", "link_rows", "fit_weights", "choose_threshold", "precision_table", "fit_model"]
+__all__ = ["LinkRow", "choose_threshold", "fit_model", "fit_weights", "link_rows", "precision_table"]
 
 MIN_LINKS = 5  # a (component, type) precision is measured on at least this many links
 

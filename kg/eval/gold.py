@@ -42,18 +42,18 @@ from typing import Any
 from kg.errors import InputError
 
 __all__ = [
-    "GoldDoc",
     "LABEL_MAP",
+    "GoldDoc",
+    "detect_format",
+    "detokenize",
     "map_label",
     "normalize_mention",
-    "detokenize",
-    "read_gold",
-    "read_scierc",
-    "read_scirex",
     "read_conll",
     "read_conll_lines",
+    "read_gold",
     "read_jsonl",
-    "detect_format",
+    "read_scierc",
+    "read_scirex",
 ]
 
 Span = tuple[int, int, str]
@@ -158,14 +158,14 @@ def detokenize(tokens: Sequence[str], glue_hyphens: bool = False) -> tuple[str, 
         surface = _PTB.get(tok, tok)
         space = prev is not None and not (
             tok in _NO_SPACE_BEFORE
-            or surface in _NO_SPACE_BEFORE
-            and tok != "``"
+            or (surface in _NO_SPACE_BEFORE
+            and tok != "``")
             or tok in _CLITICS
             or prev in _NO_SPACE_AFTER
-            or prev_surface in _NO_SPACE_AFTER
-            and prev != "''"
-            or glue_hyphens
-            and (tok == "-" or prev == "-")
+            or (prev_surface in _NO_SPACE_AFTER
+            and prev != "''")
+            or (glue_hyphens
+            and (tok == "-" or prev == "-"))
         )
         if space:
             parts.append(" ")
@@ -257,7 +257,7 @@ def _decode_tags(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """
     chunks: list[tuple[int, int, str]] = []
     cur: list[Any] | None = None  # [start, label]
-    for i, tag in enumerate(list(tags) + ["O"]):
+    for i, tag in enumerate([*tags, "O"]):
         prefix, _, label = tag.partition("-")
         if tag == "O" or not label:
             prefix, label = "O", ""
@@ -269,9 +269,7 @@ def _decode_tags(tags: Sequence[str]) -> list[tuple[int, int, str]]:
         if cur is not None:
             chunks.append((cur[0], i, cur[1]))
             cur = None
-        if prefix in ("S", "U"):
-            chunks.append((i, i + 1, label))
-        elif prefix in ("E", "L"):
+        if prefix in ("S", "U") or prefix in ("E", "L"):
             chunks.append((i, i + 1, label))
         elif prefix in ("B", "I"):
             cur = [i, label]

@@ -39,8 +39,16 @@ from kg.records import Paper
 from kg.resolve import entity_key
 
 __all__ = [
-    "GoldEntity", "GoldPaper", "PaperLink", "read_link_gold", "graph_links", "score_links", "link_errors",
-    "format_link_table", "match_links", "reliability",
+    "GoldEntity",
+    "GoldPaper",
+    "PaperLink",
+    "format_link_table",
+    "graph_links",
+    "link_errors",
+    "match_links",
+    "read_link_gold",
+    "reliability",
+    "score_links",
 ]
 
 
@@ -88,7 +96,7 @@ class PaperLink:
 def read_link_gold(path: str | Path, split: str | None = None) -> list[GoldPaper]:
     """Read a link gold file (JSON lines, see the module docstring); only `split` if given."""
     papers = []
-    with open(path, encoding="utf-8") as fh:
+    with Path(path).open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue

@@ -27,7 +27,7 @@ from typing import Any
 
 from kg.eval.gold import GoldDoc, normalize_mention, read_gold
 
-__all__ = ["Prediction", "prf", "score", "mention_errors", "format_errors", "format_table", "evaluate", "MEASURES"]
+__all__ = ["MEASURES", "Prediction", "evaluate", "format_errors", "format_table", "mention_errors", "prf", "score"]
 
 #: one predicted mention: (start, end, label, text), character offsets into the doc text
 Prediction = tuple[int, int, str, str]

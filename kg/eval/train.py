@@ -1,6 +1,6 @@
 """Train the kg NER model (Method, Dataset, Metric, Task) on the gold corpora.
 
-``python -m kg.eval.train OUTPUT_DIR --shared ../shared`` does everything offline:
+:func:`train` (``kg train OUTDIR --corpora ...``) trains one model, offline:
 
 1. reads the corpora with :mod:`kg.eval.gold` (labels mapped to ours) and cuts a
    reproducible held-out split of TDMSci train (10% of its sentences, in chunks of
@@ -15,10 +15,11 @@
    neither taught nor penalized there;
 4. runs ``spacy train`` (``kg/data/ner.cfg``) with SciERC dev + the TDMSci held-out
    split as dev set, then scores ``model-best`` with :func:`kg.eval.scoring.score` and
-   writes ``scores.json``; ``--ship DIR`` installs it there as a one-member ensemble.
+   writes ``scores.json``; :func:`ship` installs models as the ensemble kg runs.
 
-``kg train`` runs the shipped recipe: a silver model, then one member per seed of
-:data:`MEMBER_SEEDS` (see kg/data/ner_model/MODEL.md).
+:func:`train_ensemble` (``kg train OUTDIR``) runs the shipped recipe: a silver model, then one
+member per seed of :data:`MEMBER_SEEDS` (see kg/data/ner_model/MODEL.md);
+:func:`evaluate_model` (``kg train --evaluate MODEL``) scores a model alone on the dev sets.
 
 Data: SciERC train (Luan et al. 2018), TDMSci train minus held-out (Hou et al. 2021,
 Apache-2.0), SciREX train abstracts (Jain et al. 2020, Apache-2.0), optionally CS-NER
@@ -27,9 +28,7 @@ PwC train titles (D'Souza & Auer 2022). Test splits are never read.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import shutil
 import sys
@@ -46,19 +45,20 @@ from kg.records import LABELS
 __all__ = [
     "CORPUS_LABELS",
     "DEFAULT_CONFIG",
-    "MEMBER_SEEDS",
     "MEMBER_OVERRIDES",
-    "split_heldout",
-    "load_corpora",
-    "to_spacy_doc",
-    "unlabelled_lines",
+    "MEMBER_SEEDS",
     "build_vectors",
-    "make_predictor",
     "dev_scores",
-    "throughput",
-    "train",
+    "evaluate_model",
+    "load_corpora",
+    "make_predictor",
     "ship",
-    "main",
+    "split_heldout",
+    "throughput",
+    "to_spacy_doc",
+    "train",
+    "train_ensemble",
+    "unlabelled_lines",
 ]
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "data" / "ner.cfg"
@@ -430,76 +430,31 @@ def ship(model_dirs: Sequence[str | Path], dest: str | Path) -> Path:
     return dst
 
 
-def _evaluate_only(model: str | Path, shared_dir: str | Path, seed: int = 0) -> int:
-    """Print dev-set score tables and one-process throughput of `model` as JSON + tables."""
+def train_ensemble(output_dir: str | Path, shared_dir: str | Path, ship_to: str | Path | None = None) -> list[Path]:
+    """The shipped recipe: a silver model on SciERC + SciREX (which also trains the floret
+    vectors), then one member per seed of :data:`MEMBER_SEEDS` on SciERC + SciREX + TDMSci
+    with the silver model marking missing labels. Returns the members' ``model-best``;
+    with `ship_to`, installs them there (:func:`ship`)."""
+    out = Path(output_dir)
+    silver = train(out / "silver", shared_dir, corpora_used=("scierc", "scirex"))
+    members = [
+        train(
+            out / f"member{seed}", shared_dir, corpora_used=("scierc", "scirex", "tdmsci"), vectors=False,
+            silver_model=silver, overrides={**MEMBER_OVERRIDES, "system.seed": seed},
+        )
+        for seed in MEMBER_SEEDS
+    ]
+    if ship_to is not None:
+        ship(members, ship_to)
+    return members
+
+
+def evaluate_model(model: str | Path, shared_dir: str | Path, seed: int = 0) -> dict[str, Any]:
+    """Scores of NER `model` alone (a pipeline or a directory of member* ones) on each dev
+    set, and its one-process throughput on SciERC dev under ``"throughput_scierc_dev"``."""
     from kg.nlp.pipeline import load_ner
 
     nlp = load_ner(Path(model))
     corpora = load_corpora(shared_dir, seed=seed)
-    scores = dev_scores(nlp, corpora)
-    for name, s in scores.items():
-        print(f"== {name}\n{format_table(s)}\n")
     speed = throughput(nlp, [d.text for d in corpora["scierc_dev"]])
-    print(json.dumps({"throughput_scierc_dev": speed}, indent=1))
-    return 0
-
-
-_CORPORA_HELP = f"comma list of {','.join(CORPUS_LABELS)}; NAME*K repeats a corpus K times"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m kg.eval.train OUTPUT_DIR --shared ../shared [options]``."""
-    ap = argparse.ArgumentParser(prog="python -m kg.eval.train", description=__doc__.split("\n\n")[0])
-    ap.add_argument("output_dir", nargs="?", help="where to train (not needed with --evaluate)")
-    ap.add_argument("--shared", default="../shared", help="folder holding data/ (default ../shared)")
-    ap.add_argument("--config", default=str(DEFAULT_CONFIG))
-    ap.add_argument("--corpora", default="scierc,scirex,tdmsci", help=_CORPORA_HELP)
-    ap.add_argument("--no-vectors", action="store_true")
-    ap.add_argument("--vectors", default=None, help="use this spaCy vectors dir instead of training")
-    ap.add_argument("--vector-dim", type=int, default=100)
-    ap.add_argument("--vector-buckets", type=int, default=20000)
-    ap.add_argument("--silver", default=None, help="model whose predictions mark missing labels")
-    ap.add_argument("--max-steps", type=int, default=3000)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--ship", default=None, help="install model-best as the one member of this dir (kg/data/ner_model)")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="config override")
-    ap.add_argument(
-        "--evaluate",
-        default=None,
-        metavar="MODEL",
-        help="only score MODEL (a pipeline or a directory of member* ones) on the dev sets and time it",
-    )
-    args = ap.parse_args(argv)
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    if args.evaluate:
-        return _evaluate_only(args.evaluate, args.shared, args.seed)
-    if not args.output_dir:
-        ap.error("OUTPUT_DIR is required unless --evaluate MODEL is given")
-    overrides = {}
-    for item in args.set:
-        key, _, val = item.partition("=")
-        try:
-            overrides[key] = json.loads(val)
-        except json.JSONDecodeError:
-            overrides[key] = val
-    vec: bool | str = args.vectors or (not args.no_vectors)
-    best = train(
-        args.output_dir,
-        args.shared,
-        config=args.config,
-        corpora_used=[c for c in args.corpora.split(",") if c],
-        vectors=vec,
-        vector_dim=args.vector_dim,
-        vector_buckets=args.vector_buckets,
-        silver_model=args.silver,
-        max_steps=args.max_steps,
-        seed=args.seed,
-        overrides=overrides,
-    )
-    if args.ship:
-        print(f"shipped to {ship([best], args.ship)}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return {**dev_scores(nlp, corpora), "throughput_scierc_dev": speed}

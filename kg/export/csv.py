@@ -25,7 +25,7 @@ import networkx as nx
 from kg.atomic import atomic_path
 from kg.errors import KGError
 
-__all__ = ["write_csv", "node_table", "edge_table", "LIST_SEPARATOR"]
+__all__ = ["LIST_SEPARATOR", "edge_table", "node_table", "write_csv"]
 
 LIST_SEPARATOR = "|"
 

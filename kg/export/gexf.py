@@ -25,7 +25,7 @@ import networkx as nx
 from kg.atomic import atomic_path
 from kg.export.graphml import _flat
 
-__all__ = ["write_gexf", "gexf_graph"]
+__all__ = ["gexf_graph", "write_gexf"]
 
 _EDGE_RENAMES = {"start": "span_start", "end": "span_end"}
 

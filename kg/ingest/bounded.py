@@ -19,7 +19,7 @@ from typing import IO, Any
 from kg.errors import InputError
 from kg.ingest.limits import RATIO_FLOOR, Limits
 
-__all__ = ["Source", "open_gzip", "CHUNK"]
+__all__ = ["CHUNK", "Source", "open_gzip"]
 
 CHUNK = 1 << 20  # characters read at a time where no line is wanted
 
@@ -94,7 +94,7 @@ class _Expanding(io.RawIOBase):
     """The decompressed bytes of a gzip file, counted against `Limits.expanded` and `ratio`."""
 
     def __init__(self, path: Path | str, name: str, limits: Limits) -> None:
-        self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._file = Path(path).open("rb")  # noqa: SIM115 - closed in close()
         self._gz = gzip.GzipFile(fileobj=self._file, mode="rb")
         self._name = name
         self._limits = limits

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-__all__ = ["paper_id", "normalize_title"]
+__all__ = ["normalize_title", "paper_id"]
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from kg.errors import KGError
 
-__all__ = ["Limits", "LimitLog", "DEFAULT_LIMITS", "RATIO_FLOOR", "WARNINGS_PER_LIMIT"]
+__all__ = ["DEFAULT_LIMITS", "RATIO_FLOOR", "WARNINGS_PER_LIMIT", "LimitLog", "Limits"]
 
 # a compressed file is checked against `ratio` once it has expanded past this many bytes
 RATIO_FLOOR = 64 << 20

@@ -13,7 +13,7 @@ from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.ingest.text import clean_text
 from kg.records import Paper
 
-__all__ = ["read_listing", "HEADER_LINES"]
+__all__ = ["HEADER_LINES", "read_listing"]
 
 HEADER_LINES = frozenset(
     {

@@ -16,7 +16,12 @@ from kg.ingest.bounded import open_gzip
 from kg.ingest.limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
-    "open_text", "clean_text", "unwrap_lines", "display_name", "redact_credentials", "web_url",
+    "clean_text",
+    "display_name",
+    "open_text",
+    "redact_credentials",
+    "unwrap_lines",
+    "web_url",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
@@ -158,7 +163,7 @@ def open_text(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> IO[str]:
         elif str(path).endswith(".gz"):
             raw = open_gzip(path, name, limits)
         else:
-            raw = open(path, "rb")  # noqa: SIM115 - closed by the caller through the wrapper
+            raw = Path(path).open("rb")  # noqa: SIM115 - closed by the caller through the wrapper
     except FileNotFoundError:
         raise InputError(f"{name}: no such file; check the path") from None
     except IsADirectoryError:

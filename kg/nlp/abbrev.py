@@ -19,8 +19,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 __all__ = [
-    "find_abbreviations", "best_long_form", "strict_long_form", "doc_text", "joins_word", "remember_text",
     "LIST_MARKER",
+    "best_long_form",
+    "doc_text",
+    "find_abbreviations",
+    "joins_word",
+    "remember_text",
+    "strict_long_form",
 ]
 
 if not Doc.has_extension("kg_abbreviations"):
@@ -233,7 +238,7 @@ def _hyphenated_pairs(doc: Doc, text: str) -> list[tuple[Span, Span]]:
                 continue
             run = words[first : i + 1]
             if all(w.group()[0].upper() == c for w, c in zip(run, prefix, strict=False)) and all(
-                text[a.end() : b.start()] in {" ", "-"} for a, b in zip(run, run[1:], strict=False)
+                text[a.end() : b.start()] in {" ", "-"} for a, b in itertools.pairwise(run)
             ) and not (first > 0 and text[words[first - 1].end() : run[0].start()] == "-"):
                 pair = _spans(doc, start, end, run[0].start(), run[-1].end())
                 if pair is not None:

@@ -28,7 +28,12 @@ from kg.records import Extraction, Mention, Paper, Relation, Result
 from kg.resolve import entity_id, entity_key, without_type_word
 
 __all__ = [
-    "extract_papers", "paper_doc", "doc_to_extraction", "predict_mentions", "SEPARATOR", "MAX_FIELD_CHARS",
+    "MAX_FIELD_CHARS",
+    "SEPARATOR",
+    "doc_to_extraction",
+    "extract_papers",
+    "paper_doc",
+    "predict_mentions",
 ]
 
 SEPARATOR = "\n\n"
@@ -52,10 +57,7 @@ def _bounded(paper: Paper) -> Paper:
 
 def paper_doc(nlp: Language, paper: Paper) -> Doc:
     """One Doc for title and abstract, the title's length recorded for the rules."""
-    if paper.title and paper.abstract:
-        text = paper.title + SEPARATOR + paper.abstract
-    else:
-        text = paper.title or paper.abstract
+    text = paper.title + SEPARATOR + paper.abstract if paper.title and paper.abstract else paper.title or paper.abstract
     doc = nlp.make_doc(text)
     remember_text(doc, text)
     doc._.kg_title_len = len(paper.title)

@@ -22,7 +22,7 @@ from kg.errors import KGError
 from kg.records import LABELS
 from kg.resolve import entity_id, entity_key
 
-__all__ = ["GazetteerEntry", "load_entries", "variants", "known_acronyms", "Gazetteer", "DEFAULT_PATH"]
+__all__ = ["DEFAULT_PATH", "Gazetteer", "GazetteerEntry", "known_acronyms", "load_entries", "variants"]
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 _SOURCE_RANK = {"curated": 0, "axcell": 1, "nlp-tdms": 2, "pwc-datasets": 3, "csner-pwc": 4, "scirex": 5}
@@ -46,7 +46,7 @@ def load_entries(path: str | Path = DEFAULT_PATH) -> Iterator[GazetteerEntry]:
     if not files or not files[0].exists():
         raise KGError(f"{path}: no gazetteer files (*.jsonl) found; reinstall kg or fix the path")
     for file in files:
-        with open(file, encoding="utf-8") as fh:
+        with Path(file).open(encoding="utf-8") as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
@@ -258,11 +258,8 @@ def _dataset_context(doc: Doc, start: int, end: int) -> bool:
 def _glued(doc: Doc, start: int, end: int) -> bool:
     """True when the match is part of a longer hyphenated word (CIFAR-10 in CIFAR-10-C). A slash
     after a name separates it from the next ("CIFAR-10/100", "COCO/LVIS")."""
-    if end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-":
-        return True
-    if start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text == "-":
-        return True
-    return False
+    glued_after = end < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-"
+    return glued_after or (start > 0 and not doc[start - 1].whitespace_ and doc[start - 1].text == "-")
 
 
 @Language.factory("kg_gazetteer_v1")

@@ -24,8 +24,16 @@ from kg.nlp.abbrev import LIST_MARKER, doc_text, joins_word
 from kg.nlp.urls import find_links
 
 __all__ = [
-    "VERBS_PATH", "is_name_like", "verb_forms", "inflections", "whole_words", "ends_in_verb", "before_verb",
-    "link_ranges", "overlaps", "conjuncts",
+    "VERBS_PATH",
+    "before_verb",
+    "conjuncts",
+    "ends_in_verb",
+    "inflections",
+    "is_name_like",
+    "link_ranges",
+    "overlaps",
+    "verb_forms",
+    "whole_words",
 ]
 
 VERBS_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon" / "verbs.txt"
@@ -150,7 +158,7 @@ def ends_in_verb(span: Span) -> bool:
     if last.text not in verb_forms() or not span[-2].whitespace_:
         return False
     after = doc[span.end] if span.end < len(doc) else None
-    if after is None or after.is_punct and after.text not in _OPENING:
+    if after is None or (after.is_punct and after.text not in _OPENING):
         return False
     return after.lower_ not in _AUXILIARIES
 
@@ -193,7 +201,7 @@ def conjuncts(span: Span) -> list[Span] | None:
 
 def _separates(tok: Token) -> bool:
     """True for "and", "or" or a comma that stands between words ("divide-and-conquer" is one)."""
-    return (tok.text == "," or tok.lower_ in _CONJUNCTIONS and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)) \
+    return (tok.text == "," or (tok.lower_ in _CONJUNCTIONS and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_))) \
         and bool(tok.whitespace_)
 
 

@@ -27,8 +27,13 @@ from kg.nlp.hygiene import before_verb, conjuncts, link_ranges, overlaps, whole_
 from kg.resolve import entity_key
 
 __all__ = [
-    "Candidate", "merge_candidates", "consistent_labels", "is_descriptive", "SCORES", "NER_SCORES",
     "NER_MAJORITY_SCORES",
+    "NER_SCORES",
+    "SCORES",
+    "Candidate",
+    "consistent_labels",
+    "is_descriptive",
+    "merge_candidates",
 ]
 
 if not Doc.has_extension("kg_mentions"):
@@ -285,7 +290,7 @@ def _collect(doc: Doc) -> list[Candidate]:
         span = _trim(ent)
         if not len(span):
             continue
-        own = (ent.start > 0 and doc[ent.start - 1].lower_ == "our" or ent[0].lower_ == "our") \
+        own = ((ent.start > 0 and doc[ent.start - 1].lower_ == "our") or ent[0].lower_ == "our") \
             and (span.start, span.end) not in established
         role = "proposed" if own and ent.label_ == "Method" else ""
         share = (doc._.kg_ner_votes or {}).get((ent.start, ent.end), 1.0)
@@ -435,7 +440,7 @@ def _metric_sense(cand: Candidate) -> Candidate | None:
     clause = clause[: next((i for i, w in enumerate(clause) if w in {",", ".", ";", "and", "or"}), len(clause))]
     if span[-1].lower_ in _MAXIMIZED and after[:1] in (["loss"], ["drop"], ["degradation"]):
         return cand  # "no top-1 accuracy loss": less accuracy, not a loss function
-    if after and after[0] in _LOSS_WORDS or after[:2] and after[1:2] == ["loss"] and len(after[0]) <= 5 or (
+    if (after and after[0] in _LOSS_WORDS) or (after[:2] and after[1:2] == ["loss"] and len(after[0]) <= 5) or (
         "is" in clause[:1] and _LOSS_WORDS & set(clause)
     ):
         return Candidate(span, "Method", cand.source, cand.score, "", cand.role)

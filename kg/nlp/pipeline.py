@@ -19,9 +19,9 @@ from spacy.tokenizer import Tokenizer
 from thinc.api import NumpyOps
 from threadpoolctl import threadpool_limits
 
-import kg.nlp.abbrev  # noqa: F401 - registers the component
-import kg.nlp.merge  # noqa: F401 - registers the component
-import kg.nlp.rules  # noqa: F401 - registers the component
+import kg.nlp.abbrev  # registers the component
+import kg.nlp.merge  # registers the component
+import kg.nlp.rules  # registers the component
 import kg.nlp.vote  # noqa: F401 - registers the component
 from kg.nlp.gazetteer import DEFAULT_PATH as GAZETTEER_PATH
 from kg.nlp.gazetteer import Gazetteer
@@ -29,7 +29,13 @@ from kg.nlp.hygiene import VERBS_PATH
 from kg.nlp.vote import NerVote, member_paths
 
 __all__ = [
-    "build_pipeline", "load_ner", "load_pipeline", "pipeline_version", "extraction_files", "MODEL_PATH", "COMPONENTS",
+    "COMPONENTS",
+    "MODEL_PATH",
+    "build_pipeline",
+    "extraction_files",
+    "load_ner",
+    "load_pipeline",
+    "pipeline_version",
 ]
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "ner_model"
@@ -128,7 +134,7 @@ def extraction_files(use_model: bool = True) -> list[Path]:
     """Every file that decides extraction output: code, gazetteer and model."""
     here = Path(__file__).resolve().parent
     files = [here / name for name in _CODE_FILES] + [here.parent / name for name in _KG_CODE_FILES]
-    files += sorted(GAZETTEER_PATH.glob("*.jsonl")) + [VERBS_PATH]
+    files += [*sorted(GAZETTEER_PATH.glob("*.jsonl")), VERBS_PATH]
     if use_model and _has_model(MODEL_PATH):
         files += sorted(p for p in MODEL_PATH.rglob("*") if p.is_file() and p.suffix != ".md")  # not its notes
     return files

@@ -41,7 +41,7 @@ from kg.nlp.merge import SCORES
 from kg.nlp.rules import is_name_like
 from kg.records import MIN_SCORE, Mention, Result
 
-__all__ = ["find_results", "error_metric_name"]
+__all__ = ["error_metric_name", "find_results"]
 
 # a number, not part of a name ("Rank-1", "3D"), and its unit
 _NUMBER = r"(?<![\w.\-])(\d{1,6}(?:[.,]\d+)?)(?:\s*(%|×|(?:percent|points?|pp|dB|x|times|ms|s)\b))?(?![A-Za-z])"

@@ -302,7 +302,7 @@ def rule_spans(doc: Doc) -> list[Span]:
         for s, e in _names_at(text, cue.end()):
             spans.append(_span(doc, s, e, "Metric"))
     for m in _METRIC_VALUE.finditer(text):
-        if is_name_like(m.group(1)) and m.group(1).isupper() or m.group(1).lower() in (
+        if (is_name_like(m.group(1)) and m.group(1).isupper()) or m.group(1).lower() in (
             "accuracy", "perplexity", "mIoU".lower(), "map"
         ):
             spans.append(_span(doc, m.start(1), m.end(1), "Metric"))
@@ -340,7 +340,7 @@ def _name_after_cue(clause: str) -> re.Match[str] | None:
     if first and is_name_like(first.group(1)):
         return first
     kind = _KIND_THEN_NAME.match(clause)
-    if kind and (is_name_like(kind.group(1)) or " " in kind.group(1) and kind.group(2)):
+    if kind and (is_name_like(kind.group(1)) or (" " in kind.group(1) and kind.group(2))):
         return kind
     return None
 

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from kg.records import Repo
 
-__all__ = ["find_links", "normalize_link", "CODE_HOSTS", "MAX_URL_LENGTH"]
+__all__ = ["CODE_HOSTS", "MAX_URL_LENGTH", "find_links", "normalize_link"]
 
 MAX_URL_LENGTH = 2000
 CODE_HOSTS = frozenset(
@@ -47,11 +47,10 @@ def _trim(raw: str) -> str:
             raw = raw.split(stop, 1)[0]
     while raw:
         last = raw[-1]
-        if last in _TRAILING:
-            raw = raw[:-1]
-        elif last == ")" and raw.count("(") < raw.count(")"):
-            raw = raw[:-1]
-        elif last == "]" and raw.count("[") < raw.count("]"):
+        unbalanced = (last == ")" and raw.count("(") < raw.count(")")) or (
+            last == "]" and raw.count("[") < raw.count("]")
+        )
+        if last in _TRAILING or unbalanced:
             raw = raw[:-1]
         else:
             break

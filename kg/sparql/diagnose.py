@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
-__all__ = ["Diagnosis", "diagnose", "QUERY_FORMS"]
+__all__ = ["QUERY_FORMS", "Diagnosis", "diagnose"]
 
 QUERY_FORMS = "SELECT, CONSTRUCT, ASK or DESCRIBE"
 
@@ -244,12 +244,12 @@ class _Checker:
         if self.is_p(punct):
             return self.advance()
         where = f" to close the '{opened.text}' at {self.where(opened.start)}" if opened else ""
-        self.fail(f"'{punct}'{what}{where}")
+        return self.fail(f"'{punct}'{what}{where}")
 
     def expect_kw(self, word: str, what: str = "") -> _Tok:
         if self.is_kw(word):
             return self.advance()
-        self.fail(f"{word}{what}")
+        return self.fail(f"{word}{what}")
 
     def where(self, offset: int) -> str:
         line = self.text.count("\n", 0, offset) + 1

@@ -35,13 +35,13 @@ from kg.namespace import DEFAULT_BASE, PREFIXES
 
 __all__ = [
     "FORMATS",
-    "load_graph",
-    "run_query",
     "format_result",
+    "load_graph",
     "query",
-    "read_query",
-    "syntax_message",
     "query_prefixes",
+    "read_query",
+    "run_query",
+    "syntax_message",
 ]
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -77,7 +77,7 @@ def syntax_message(exc: BaseException, what: str = "SPARQL", text: str | None = 
 
         try:
             found = diagnose(text, query_prefixes() if prefixes is None else prefixes)
-        except Exception:  # noqa: BLE001 - the checker only explains; the parser's message remains
+        except Exception:  # the checker only explains; the parser's message remains
             found = None
         # the parser reports the furthest character it read: the error is there or before
         if found is not None and (m is None or found.offset <= _offset(text, int(m.group(1)), int(m.group(2)))):
@@ -235,9 +235,8 @@ def format_result(result: Any, fmt: str = "table", base: str = DEFAULT_BASE) -> 
 
     if fmt not in FORMATS:
         raise KGError(f"unknown output format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    if isinstance(result, QueryBoolean):
-        if fmt == "table":
-            return "true" if bool(result) else "false"
+    if isinstance(result, QueryBoolean) and fmt == "table":
+        return "true" if bool(result) else "false"
     if isinstance(result, QuerySolutions | QueryBoolean):
         if fmt == "table" and isinstance(result, QuerySolutions):
             variables = [v.value for v in result.variables]
@@ -282,7 +281,7 @@ def _child(conn: Any, graph: str, text: str, fmt: str, base: str) -> None:
         conn.send(("ok", _query_now(graph, text, fmt, base)))
     except KGError as exc:
         conn.send(("error", str(exc)))
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as an internal error
+    except Exception as exc:  # reported to the parent as an internal error
         conn.send(("internal", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()

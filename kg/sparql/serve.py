@@ -19,8 +19,8 @@ jsonld, rdfxml; or a media type), in the URL or the form, overrides ``Accept``.
 
 from __future__ import annotations
 
-import argparse
 import atexit
+import contextlib
 import multiprocessing
 import queue
 import re
@@ -40,7 +40,7 @@ from urllib.parse import parse_qs, urlsplit
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE, PREFIXES
 
-__all__ = ["serve", "make_server", "prepare_store", "negotiate", "format_param", "uses_service", "main"]
+__all__ = ["format_param", "make_server", "negotiate", "prepare_store", "serve", "uses_service"]
 
 SELECT_TYPES = {
     "application/sparql-results+json": "JSON",
@@ -289,7 +289,7 @@ def _worker_main(conn: Any, store_path: str, max_memory: int = 0) -> None:
             return
         try:
             reply = _execute(store, job)
-        except Exception:  # noqa: BLE001 - reported as 500, details to the log
+        except Exception:  # reported as 500, details to the log
             traceback.print_exc(file=sys.stderr)
             reply = (500, "", b"internal error while running the query\n")
         conn.send(reply)
@@ -377,7 +377,7 @@ class _Handler(BaseHTTPRequestHandler):
     base: str
     quiet: bool
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
@@ -408,14 +408,12 @@ class _Handler(BaseHTTPRequestHandler):
             fn()
         except (BrokenPipeError, ConnectionResetError, TimeoutError):  # the client went away
             self.close_connection = True
-        except Exception:  # noqa: BLE001 - never leak a stack trace to the client
+        except Exception:  # never leak a stack trace to the client
             traceback.print_exc(file=sys.stderr)
-            try:
+            with contextlib.suppress(Exception):
                 self._error(500, "internal server error")
-            except Exception:  # noqa: BLE001
-                pass
 
-    def do_OPTIONS(self) -> None:  # noqa: N802
+    def do_OPTIONS(self) -> None:
         self.send_response(204)
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
@@ -424,19 +422,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._guard(self._get)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._guard(self._get)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._guard(self._post)
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self._error(405, "method not allowed: this endpoint is read-only", {"Allow": "GET, POST"})
 
-    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+    do_DELETE = do_PATCH = do_PUT
 
     def _path_ok(self) -> bool:
         path = urlsplit(self.path).path
@@ -474,45 +472,55 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
-            return self._error(400, "bad Content-Length")
+            self._error(400, "bad Content-Length")
+            return
         if length < 0:
             self.close_connection = True
-            return self._error(400, "bad Content-Length")
+            self._error(400, "bad Content-Length")
+            return
         if length > MAX_BODY:
             self.close_connection = True
-            return self._error(413, f"request body too large (over {MAX_BODY} bytes)")
+            self._error(413, f"request body too large (over {MAX_BODY} bytes)")
+            return
         body = self.rfile.read(length) if length else b""
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return self._error(400, "the request body is not UTF-8")
+            self._error(400, "the request body is not UTF-8")
+            return
         if ctype == "application/x-www-form-urlencoded":
             for k, v in parse_qs(text, keep_blank_values=True).items():
                 params.setdefault(k, []).extend(v)
         elif ctype == "application/sparql-query":
             params["query"] = [text]
         elif ctype == "application/sparql-update":
-            return self._error(403, "SPARQL updates are not allowed: this endpoint is read-only")
+            self._error(403, "SPARQL updates are not allowed: this endpoint is read-only")
+            return
         else:
-            return self._error(415, "unsupported Content-Type: send application/sparql-query "
-                                    "or application/x-www-form-urlencoded")
+            self._error(415, "unsupported Content-Type: send application/sparql-query "
+                             "or application/x-www-form-urlencoded")
+            return
         self._dispatch(params)
 
     def _dispatch(self, params: dict[str, list[str]]) -> None:
         if "update" in params:
-            return self._error(403, "SPARQL updates are not allowed: this endpoint is read-only")
+            self._error(403, "SPARQL updates are not allowed: this endpoint is read-only")
+            return
         queries = params.get("query") or []
         if len(queries) != 1 or not queries[0].strip():
-            return self._error(400, "missing query: pass exactly one query parameter "
-                                    "(e.g. /sparql?query=ASK%20%7B%7D)")
+            self._error(400, "missing query: pass exactly one query parameter "
+                             "(e.g. /sparql?query=ASK%20%7B%7D)")
+            return
         if uses_service(queries[0]):
-            return self._error(403, "federated queries (SERVICE) are not allowed on this endpoint")
+            self._error(403, "federated queries (SERVICE) are not allowed on this endpoint")
+            return
         try:
             fmt = format_param(params.get("format") or [])
         except KGError as exc:
-            return self._error(400, str(exc))
+            self._error(400, str(exc))
+            return
         job = {
             "query": queries[0],
             "format": fmt,
@@ -614,28 +622,3 @@ def serve(graph: str | Path, host: str = "127.0.0.1", port: int = 7878, *,
         server.server_close()
         cleanup()
         print("stopped", file=sys.stderr, flush=True)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m kg.sparql.serve GRAPH [--host] [--port] [--timeout]`` (same as ``kg serve``)."""
-    ap = argparse.ArgumentParser(prog="kg serve", description=__doc__.splitlines()[0])
-    ap.add_argument("graph")
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=7878)
-    ap.add_argument("--timeout", type=float, default=30.0)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--max-bytes", type=int, default=50_000_000)
-    ap.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY >> 20, help="MB per query worker")
-    ap.add_argument("--quiet", action="store_true")
-    args = ap.parse_args(argv)
-    try:
-        serve(args.graph, args.host, args.port, timeout=args.timeout, workers=args.workers,
-              max_bytes=args.max_bytes, max_memory=args.max_memory << 20, quiet=args.quiet)
-    except KGError as exc:
-        print(f"kg: error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -29,7 +29,7 @@ from kg.atomic import replace_path
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE
 
-__all__ = ["write_store", "open_store", "is_store", "RDF_FORMATS"]
+__all__ = ["RDF_FORMATS", "is_store", "open_store", "write_store"]
 
 # file extension -> pyoxigraph RdfFormat attribute name
 RDF_FORMATS = {
@@ -112,7 +112,7 @@ def _turtle_parts(path: Path, part_bytes: int) -> Iterator[bytes]:
     """kg's Turtle file in self-contained parts of about `part_bytes`: the prefix lines, then
     whole statements. Relies on how kg writes Turtle (Oxigraph's serializer): literals on
     one line, no blank node labels, so a line ending in " ." ends a statement."""
-    with open(path, "rb") as fh:
+    with Path(path).open("rb") as fh:
         head: list[bytes] = []
         body: list[bytes] = []
         size = 0

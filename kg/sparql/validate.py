@@ -16,7 +16,7 @@ import networkx as nx
 
 from kg.errors import KGError
 
-__all__ = ["validate", "ontology_dir", "load_rdf"]
+__all__ = ["load_rdf", "ontology_dir", "validate"]
 
 _FORMATS = {
     ".ttl": "turtle",

@@ -3,6 +3,7 @@ timeout (a hang is a failure), and check that whatever it wrote is valid."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -113,10 +114,8 @@ def _blobs(path: Path) -> list[bytes]:
                     for value in row:
                         if isinstance(value, bytes):
                             out.append(value)
-                            try:
+                            with contextlib.suppress(zlib.error):
                                 out.append(zlib.decompress(value))
-                            except zlib.error:
-                                pass
                         elif isinstance(value, str):
                             out.append(value.encode("utf-8", "replace"))
         finally:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-__all__ = ["Giant", "GIANTS", "write_giant", "GOOD_TITLE"]
+__all__ = ["GIANTS", "GOOD_TITLE", "Giant", "write_giant"]
 
 MB = 1 << 20
 GOOD_TITLE = "LoRA: Low-Rank Adaptation of Large Language Models"

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Case", "CASES", "make_inputs", "make_corpus", "SECRETS", "LISTING_HEAD"]
+__all__ = ["CASES", "LISTING_HEAD", "SECRETS", "Case", "make_corpus", "make_inputs"]
 
 # strings planted in URLs' userinfo: they must not reach any output file
 SECRETS = ("ghp_S3cr3tT0k3nXYZ", "hunter2pass", "s3cr3t-user-9f1c")
@@ -147,7 +147,7 @@ def _many_acronyms_abstract() -> bytes:
 
 
 def _long_abstract() -> bytes:
-    words = "gradient flow network transformer dataset accuracy benchmark ImageNet ".split()
+    words = ["gradient", "flow", "network", "transformer", "dataset", "accuracy", "benchmark", "ImageNet"]
     rng = random.Random(3)
     parts: list[str] = []
     size = 0

@@ -6,6 +6,7 @@ every 20 ms), exit code and output. Linux (/proc), psutil when installed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -34,11 +35,12 @@ class Measured:
 
 def _children() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
+    for proc in Path("/proc").iterdir():
+        entry = proc.name
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            stat = (proc / "stat").read_text()
         except OSError:
             continue
         ppid = int(stat[stat.rindex(")") + 2:].split()[1])
@@ -58,10 +60,8 @@ def tree_rss(pid: int) -> int:
             return 0
         total = 0
         for p in procs:
-            try:
+            with contextlib.suppress(psutil.Error):
                 total += p.memory_info().rss
-            except psutil.Error:
-                pass
         return total
     except ImportError:
         pass
@@ -70,10 +70,8 @@ def tree_rss(pid: int) -> int:
     while todo:
         p = todo.pop()
         todo.extend(kids.get(p, ()))
-        try:
+        with contextlib.suppress(OSError, IndexError, ValueError):
             total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * _PAGE
-        except (OSError, IndexError, ValueError):
-            pass
     return total
 
 

@@ -180,7 +180,7 @@ def test_file_size_limit_is_one_line_and_keeps_previous_outputs(tmp_path):
 def test_extract_to_a_full_device_is_one_line(tmp_path):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
-    with open("/dev/full", "w") as full:
+    with Path("/dev/full").open("w") as full:
         proc = subprocess.run([*KG, "extract", str(ROOT / "seeds"), "--no-model"], stdout=full,
                               stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT, env=kg_env())
     assert_refused(proc)

@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, kg_env, run_kg
@@ -50,7 +51,7 @@ def graph_dir(tmp_path_factory):
 def server(graph_dir, tmp_path_factory):
     port = _free_port()
     log_path = tmp_path_factory.mktemp("serve-log") / "stderr.log"
-    log = open(log_path, "w")  # noqa: SIM115 - the server's request log (a pipe would fill up)
+    log = Path(log_path).open("w")  # noqa: SIM115 - the server's request log (a pipe would fill up)
     proc = subprocess.Popen(
         [*[sys.executable, "-m", "kg"], "serve", str(graph_dir), "--port", str(port), "--timeout", str(TIMEOUT),
          "--workers", "2", "--max-bytes", "300000"],

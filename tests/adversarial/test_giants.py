@@ -89,7 +89,7 @@ def run_giant(giant: Giant, folder: Path, previous: Path, size: int, small: bool
         args.append("--no-model")  # the model is not what they test; the 400 MB runs load it
     try:
         if giant.stdin:
-            with open(path, "rb") as stdin:
+            with Path(path).open("rb") as stdin:
                 m = run_measured(args, timeout=SECONDS * 2, stdin=stdin, cwd=ROOT, env=kg_env())
         else:
             m = run_measured(args, timeout=SECONDS * 2, cwd=ROOT, env=kg_env())

@@ -90,7 +90,7 @@ def test_non_web_links_are_dropped(fast_runs):
 
 
 def test_markup_in_titles_stays_text(fast_runs):
-    proc, out, _ = fast_runs["html-script-titles"]
+    _, out, _ = fast_runs["html-script-titles"]
     page = (out / "kg.html").read_text(encoding="utf-8")
     assert "<script>alert('title')</script>" not in page
     assert "<img src=x onerror" not in page and "<svg onload" not in page

@@ -44,32 +44,20 @@ from kg.atomic import atomic_write
 from kg.errors import KGError
 from kg.export.html import assets as _assets
 from kg.export.html.caps import PAGE_TITLE, cap_abstract, cap_list, cap_text
-from kg.model import EDGE_TYPES, NODE_TYPES
+from kg.model import EDGE_TYPES, NODE_STYLE, NODE_TYPES, OTHER_STYLE
 
 __all__ = [
-    "write_html",
-    "render_html",
-    "select_view",
-    "view",
-    "NODE_STYLE",
     "DEFAULT_MAX_NODES",
     "DEFAULT_MIN_SCORE",
     "escape_json_for_html",
+    "render_html",
+    "select_view",
+    "view",
+    "write_html",
 ]
 
 DEFAULT_MAX_NODES = 5000
 
-# type -> (colour, vis-network shape, legend symbol)
-NODE_STYLE: dict[str, tuple[str, str, str]] = {
-    "Paper": ("#4C78A8", "dot", "\u25cf"),
-    "Method": ("#F58518", "diamond", "\u25c6"),
-    "Dataset": ("#54A24B", "square", "\u25a0"),
-    "Metric": ("#B279A2", "triangle", "\u25b2"),
-    "Task": ("#E45756", "star", "\u2605"),
-    "Repository": ("#2A9D8F", "triangleDown", "\u25bc"),
-    "Result": ("#9D755D", "hexagon", "\u2b22"),
-}
-_OTHER_STYLE = ("#888888", "dot", "\u25cf")
 _LABEL_MAX = 48
 
 _JSON_ESCAPES = {
@@ -98,7 +86,7 @@ def escape_json_for_html(text: str) -> str:
 
 
 def _degree(G: nx.MultiDiGraph) -> dict[Hashable, int]:
-    return {n: d for n, d in G.degree()}
+    return dict(G.degree())
 
 
 def _names(data: dict[str, Any], node: Hashable) -> list[str]:
@@ -420,9 +408,10 @@ def _periphery(
                 if m in shown and G.nodes[m].get("type") == "Paper":
                     anchors[n] = m
                     break
-        elif G.nodes[n].get("type") == "Paper":
-            if all(m in single for m in (*G.successors(n), *G.predecessors(n))):
-                periphery.add(n)
+        elif G.nodes[n].get("type") == "Paper" and all(
+            m in single for m in (*G.successors(n), *G.predecessors(n))
+        ):
+            periphery.add(n)
     return periphery, anchors
 
 
@@ -530,7 +519,7 @@ def graph_payload(
         data = H.nodes[n]
         t = str(data.get("type") or "Other")
         type_counts[t] += 1
-        color, shape, _ = NODE_STYLE.get(t, _OTHER_STYLE)
+        color, shape, _ = NODE_STYLE.get(t, OTHER_STYLE)
         ni = _node_info(n, data, degree.get(n, 0))
         if n in papers:
             ni["p"] = papers[n]
@@ -604,9 +593,9 @@ def graph_payload(
         "types": [
             {
                 "name": t,
-                "color": NODE_STYLE.get(t, _OTHER_STYLE)[0],
-                "shape": NODE_STYLE.get(t, _OTHER_STYLE)[1],
-                "symbol": NODE_STYLE.get(t, _OTHER_STYLE)[2],
+                "color": NODE_STYLE.get(t, OTHER_STYLE)[0],
+                "shape": NODE_STYLE.get(t, OTHER_STYLE)[1],
+                "symbol": NODE_STYLE.get(t, OTHER_STYLE)[2],
                 "count": type_counts[t],
             }
             for t in [*NODE_TYPES, *sorted(set(type_counts) - set(NODE_TYPES))]
@@ -672,8 +661,7 @@ def _page(payload: dict[str, Any]) -> str:
         "APP_JS": app_js,
     }
     # one pass over the template: inserted text is never scanned for placeholders
-    page = re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _assets.TEMPLATE)
-    return page
+    return re.sub(r"@@([A-Z_]+)@@", lambda m: values[m.group(1)], _assets.TEMPLATE)
 
 
 def write_html(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-__all__ = ["TEMPLATE", "CSS", "APP_JS", "read"]
+__all__ = ["APP_JS", "CSS", "TEMPLATE", "read"]
 
 
 def read(name: str) -> str:

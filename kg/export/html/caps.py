@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["PAGE_ABSTRACT", "PAGE_TITLE", "PAGE_QUOTE", "PAGE_LIST", "cap_abstract", "cap_text", "cap_list"]
+__all__ = ["PAGE_ABSTRACT", "PAGE_LIST", "PAGE_QUOTE", "PAGE_TITLE", "cap_abstract", "cap_list", "cap_text"]
 
 PAGE_ABSTRACT = 5_000  # characters of an abstract (arXiv's are at most 1,920)
 PAGE_TITLE = 1_000  # characters of a title

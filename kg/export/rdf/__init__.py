@@ -54,27 +54,28 @@ import networkx as nx
 
 from kg.atomic import atomic_path, atomic_write
 from kg.errors import KGError
-from kg.namespace import DEFAULT_BASE, KG_NS, PREFIXES
+from kg.model import IRI_SEGMENT, PAPER_EDGES, RESULT_EDGES
+from kg.namespace import DEFAULT_BASE, KG, PREFIXES
 
 __all__ = [
     "DEFAULT_BASE",
     "Terms",
-    "statements",
-    "iter_triples",
+    "check_base",
+    "iri_segment",
     "iter_quads",
+    "iter_triples",
+    "jsonld_context",
+    "node_iri",
+    "safe_url",
+    "statements",
+    "to_jsonld",
     "to_rdf",
     "to_rdf_dataset",
-    "node_iri",
-    "iri_segment",
-    "safe_url",
-    "check_base",
-    "jsonld_context",
-    "to_jsonld",
-    "write_turtle",
-    "write_ntriples",
     "write_jsonld",
     "write_nquads",
+    "write_ntriples",
     "write_trig",
+    "write_turtle",
 ]
 
 # --------------------------------------------------------------------------- vocab
@@ -91,7 +92,6 @@ _SKOS = PREFIXES["skos"]
 _PROV = PREFIXES["prov"]
 _OA = PREFIXES["oa"]
 _VOID = PREFIXES["void"]
-KG = KG_NS
 
 XSD_DECIMAL = _XSD + "decimal"
 XSD_BOOLEAN = _XSD + "boolean"
@@ -104,24 +104,8 @@ XSD_GYEAR = _XSD + "gYear"
 
 ONTOLOGY_IRI = "https://w3id.org/kg/ontology"
 
-# node type -> IRI path segment and extra rdf:types
-_SEGMENT = {
-    "Paper": "paper",
-    "Method": "method",
-    "Dataset": "dataset",
-    "Metric": "metric",
-    "Task": "task",
-    "Repository": "repo",
-    "Result": "result",
-}
-_ENTITY_TYPES = {
-    "Method": (KG + "Method", _SKOS + "Concept"),
-    "Dataset": (KG + "Dataset", _SDO + "Dataset"),
-    "Metric": (KG + "Metric", _SKOS + "Concept"),
-    "Task": (KG + "Task", _SKOS + "Concept"),
-}
-_PAPER_EDGES = ("proposes", "uses", "evaluatedOn", "measuredBy", "addresses", "hasCode", "reports")
-_RESULT_EDGES = ("resultMethod", "resultDataset", "resultMetric")
+# rdf:types an entity gets besides its kg class
+_ALIGNED_TYPES = {"Dataset": _SDO + "Dataset"}
 
 _SAFE = "-._~:@+"
 _SCHEME = re.compile(r"^(?:https?|ftp)://", re.I)  # links we keep: web URLs only
@@ -192,7 +176,7 @@ def node_iri(node_id: str, node_type: str, base: str = DEFAULT_BASE) -> str:
 
 
 def _node_path(node_id: str, node_type: str) -> str:
-    seg = _SEGMENT.get(node_type, "node")
+    seg = IRI_SEGMENT.get(node_type, "node")
     prefix = "repo:" if node_type == "Repository" else seg + ":"
     local = node_id[len(prefix) :] if node_id.startswith(prefix) else node_id
     if node_type == "Repository" and local.startswith("https://"):
@@ -390,7 +374,7 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
     for node in sorted(nodes, key=str):
         data = nodes[node]
         ntype = data.get("type")
-        if ntype not in _SEGMENT:
+        if ntype not in IRI_SEGMENT:
             continue
         type_counts[ntype] += 1
         node_path = _node_path(str(node), ntype)
@@ -420,10 +404,10 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
     for name in sorted(components):
         c = v(base + "component/" + iri_segment(name))
         for p, o in (
-            (A, v(KG + "Component")),
+            (A, v(KG.Component)),
             (A, v(_PROV + "SoftwareAgent")),
             (LABEL, lit(name)),
-            (v(KG + "pipelineVersion"), lit(_text(version))),
+            (v(KG.pipelineVersion), lit(_text(version))),
         ):
             count += 1
             yield c, p, o, ()
@@ -458,13 +442,13 @@ def statements(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None
     for p, o in void:
         yield d, p, o, ()
     for part, ntype in parts:
-        yield part, v(_VOID + "class"), v(KG + ntype), ()
+        yield part, v(_VOID + "class"), v(KG[ntype]), ()
         yield part, v(_VOID + "entities"), typed(str(type_counts[ntype]), XSD_INTEGER), ()
 
 
 def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL):  # type: ignore[no-untyped-def]
     pid = node[len("paper:") :] if str(node).startswith("paper:") else str(node)
-    yield s, A, v(KG + "Paper")
+    yield s, A, v(KG.Paper)
     yield s, A, v(_SDO + "ScholarlyArticle")
     yield s, A, v(_FABIO + "ResearchPaper")
     yield s, LABEL, lit(_text(data.get("label") or data.get("title") or pid))
@@ -480,10 +464,10 @@ def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, 
     doi = _doi(pid, data.get("doi") or "")
     see: dict[str, None] = {}
     if arxiv:
-        yield s, v(KG + "arxivId"), lit(arxiv)
+        yield s, v(KG.arxivId), lit(arxiv)
         see["https://arxiv.org/abs/" + arxiv] = None
     if doi:
-        yield s, v(KG + "doi"), lit(_text(doi))
+        yield s, v(KG.doi), lit(_text(doi))
         if _DOI.match(doi):
             doi_url = safe_url("https://doi.org/" + quote(doi, safe="/:;()._-", errors="surrogatepass"))
             if doi_url:
@@ -507,15 +491,15 @@ def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, 
         if cat:
             yield s, v(_DCT + "subject"), lit(_text(cat))
     for rec in dict.fromkeys(data.get("sources") or ()):
-        yield s, v(KG + "sourceRecord"), lit(_text(rec))
+        yield s, v(KG.sourceRecord), lit(_text(rec))
 
     nodes = G.nodes
     edges = []
     for _, target, key, edata in G.out_edges(node, keys=True, data=True):
-        if key not in _PAPER_EDGES:
+        if key not in PAPER_EDGES:
             continue
         ttype = nodes[target].get("type")
-        if ttype not in _SEGMENT:
+        if ttype not in IRI_SEGMENT:
             continue
         edges.append((str(key), str(target), ttype, edata))
     edges.sort(key=lambda e: (e[0], e[1]))
@@ -523,30 +507,30 @@ def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, 
     for key, target, ttype, _ in edges:
         o = iri(base + _node_path(target, ttype))
         objects.append(o)
-        yield s, v(KG + key), o
+        yield s, v(KG[key]), o
     pid_seg = node_path.split("/", 1)[1]
     for (key, target, ttype, edata), o in zip(edges, objects, strict=True):
         ev_path = f"{pid_seg}/{key}/{_node_path(target, ttype)}"
         ev_iri = f"{base}evidence/{ev_path}"
         ev = iri(ev_iri)
-        yield ev, A, v(KG + "Evidence")
+        yield ev, A, v(KG.Evidence)
         yield ev, A, v(_OA + "Annotation")
         yield ev, A, v(_PROV + "Entity")
         yield ev, v(_RDF + "subject"), s
-        yield ev, v(_RDF + "predicate"), v(KG + key)
+        yield ev, v(_RDF + "predicate"), v(KG[key])
         yield ev, v(_RDF + "object"), o
         yield ev, v(_PROV + "wasDerivedFrom"), s
-        yield ev, v(KG + "extractedBy"), component(edata.get("component") or "unknown")
+        yield ev, v(KG.extractedBy), component(edata.get("component") or "unknown")
         conf = _decimal(edata.get("score", 1.0))
         if conf is not None:
-            yield ev, v(KG + "confidence"), typed(conf, XSD_DECIMAL)
+            yield ev, v(KG.confidence), typed(conf, XSD_DECIMAL)
         mentions = _int(edata.get("mentions", 1))
         if mentions is not None:
-            yield ev, v(KG + "mentionCount"), typed(mentions, XSD_INTEGER)
+            yield ev, v(KG.mentionCount), typed(mentions, XSD_INTEGER)
         if edata.get("text") is not None:
-            yield ev, v(KG + "mentionText"), lit(_text(edata["text"]))
+            yield ev, v(KG.mentionText), lit(_text(edata["text"]))
         if edata.get("sentence") is not None:
-            yield ev, v(KG + "sentence"), lit(_text(edata["sentence"]))
+            yield ev, v(KG.sentence), lit(_text(edata["sentence"]))
         start, end = _int(edata.get("start")), _int(edata.get("end"))
         if start is not None and end is not None and int(start) >= 0 and int(end) >= 0:
             target_node = iri(f"{base}target/{ev_path}")
@@ -558,34 +542,34 @@ def _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, 
             yield selector, A, v(_OA + "TextPositionSelector")
             yield selector, v(_OA + "start"), typed(start, XSD_NNI)
             yield selector, v(_OA + "end"), typed(end, XSD_NNI)
-            yield selector, v(KG + "textField"), lit(_text(edata.get("field") or "abstract"))
+            yield selector, v(KG.textField), lit(_text(edata.get("field") or "abstract"))
 
 
 def _result(G, node, data, s, base, v, lit, typed, A, LABEL):  # type: ignore[no-untyped-def]
-    yield s, A, v(KG + "Result")
+    yield s, A, v(KG.Result)
     yield s, LABEL, lit(_text(data.get("label") or str(node)))
     value = _decimal(data.get("value"))
     if value is not None:
-        yield s, v(KG + "value"), typed(value, XSD_DECIMAL)
+        yield s, v(KG.value), typed(value, XSD_DECIMAL)
     high = _decimal(data.get("value_max"))
     if high is not None:
-        yield s, v(KG + "maxValue"), typed(high, XSD_DECIMAL)
+        yield s, v(KG.maxValue), typed(high, XSD_DECIMAL)
     if data.get("unit"):
-        yield s, v(KG + "unit"), lit(_text(data["unit"]))
+        yield s, v(KG.unit), lit(_text(data["unit"]))
     nodes = G.nodes
     out = []
     for _, target, key in G.out_edges(node, keys=True):
         ttype = nodes[target].get("type")
-        if key in _RESULT_EDGES and ttype in _SEGMENT:
+        if key in RESULT_EDGES and ttype in IRI_SEGMENT:
             out.append((str(key), str(target), ttype))
     for key, target, ttype in sorted(out):
-        yield s, v(KG + key), v(base + _node_path(target, ttype))
+        yield s, v(KG[key]), v(base + _node_path(target, ttype))
 
 
 def _repository(data, s, v, iri, lit, A, LABEL):  # type: ignore[no-untyped-def]
     url = data.get("url") or ""
     kind = data.get("kind") or ""
-    yield s, A, v(KG + "Repository")
+    yield s, A, v(KG.Repository)
     if kind == "code":
         yield s, A, v(_SDO + "SoftwareSourceCode")
     yield s, LABEL, lit(_text(data.get("label") or url))
@@ -595,23 +579,23 @@ def _repository(data, s, v, iri, lit, A, LABEL):  # type: ignore[no-untyped-def]
         if kind == "code":
             yield s, v(_SDO + "codeRepository"), iri(u)
     if kind:
-        yield s, v(KG + "repositoryKind"), lit(_text(kind))
+        yield s, v(KG.repositoryKind), lit(_text(kind))
     if data.get("host"):
-        yield s, v(KG + "codeHost"), lit(_text(data["host"]))
+        yield s, v(KG.codeHost), lit(_text(data["host"]))
 
 
 def _entity(ntype, data, s, v, lit, typed, component, A, LABEL):  # type: ignore[no-untyped-def]
-    for cls in _ENTITY_TYPES[ntype]:
-        yield s, A, v(cls)
+    yield s, A, v(KG[ntype])
+    yield s, A, v(_ALIGNED_TYPES.get(ntype, _SKOS + "Concept"))
     name = _text(data.get("name") or data.get("label") or "")
     yield s, LABEL, lit(name)
     yield s, v(_SKOS + "prefLabel"), lit(name)
     for alias in sorted({_text(a) for a in data.get("aliases") or () if a} - {name}, key=lambda a: (a.lower(), a)):
         yield s, v(_SKOS + "altLabel"), lit(alias)
     for src in sorted({str(x) for x in data.get("sources") or () if x}):
-        yield s, v(KG + "extractedBy"), component(src)
+        yield s, v(KG.extractedBy), component(src)
     if ntype == "Metric" and data.get("direction") in ("higher", "lower"):
-        yield s, v(KG + "lowerIsBetter"), typed("true" if data["direction"] == "lower" else "false", XSD_BOOLEAN)
+        yield s, v(KG.lowerIsBetter), typed("true" if data["direction"] == "lower" else "false", XSD_BOOLEAN)
 
 
 # --------------------------------------------------------------------------- pyoxigraph
@@ -646,9 +630,8 @@ def _prefixes() -> dict[str, str]:
 def _serialize(items: Iterable[Any], path: Path, fmt: Any) -> None:
     from pyoxigraph import serialize
 
-    with atomic_path(path) as tmp:
-        with open(tmp, "wb") as fh:
-            serialize(items, fh, fmt, prefixes=_prefixes())
+    with atomic_path(path) as tmp, Path(tmp).open("wb") as fh:
+        serialize(items, fh, fmt, prefixes=_prefixes())
 
 
 # --------------------------------------------------------------------------- rdflib
@@ -727,12 +710,12 @@ for _name in (
     "proposes", "uses", "evaluatedOn", "measuredBy", "addresses", "hasCode", "reports",
     "resultMethod", "resultDataset", "resultMetric", "extractedBy",
 ):
-    _JSONLD_TERMS[_name] = (KG + _name, True)
+    _JSONLD_TERMS[_name] = (KG[_name], True)
 for _name in (
     "pipelineVersion", "mentionText", "sentence", "confidence", "mentionCount", "textField",
     "arxivId", "doi", "sourceRecord", "repositoryKind", "codeHost", "value", "maxValue", "unit", "lowerIsBetter",
 ):
-    _JSONLD_TERMS[_name] = (KG + _name, False)
+    _JSONLD_TERMS[_name] = (KG[_name], False)
 
 
 def jsonld_context(base: str = DEFAULT_BASE) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from importlib import resources
 
 from kg.namespace import DEFAULT_BASE, PREFIXES
 
-__all__ = ["render_page", "example_queries"]
+__all__ = ["example_queries", "render_page"]
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}
