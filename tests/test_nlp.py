@@ -684,3 +684,19 @@ def test_a_model_mention_the_gazetteer_lists_under_another_type_takes_that_type(
 def test_a_drop_in_accuracy_is_no_loss_function(tiny_nlp):
     rec = run(tiny_nlp, abstract="Pruning costs no top-1 accuracy loss.")
     assert {(m.text, m.label) for m in rec.entities} == {("top-1 accuracy", "Metric")}
+
+
+def test_an_acronym_with_a_digit_word_and_inside_a_phrase_names_its_long_form():
+    from kg.nlp.pipeline import load_pipeline
+
+    rec = run(load_pipeline(True), abstract=(
+        "Diffusion models have made remarkable progress in text-to-image (T2I) generation. "
+        "Our method improves T2I generation on two benchmarks."
+    ))
+    assert {m.name for m in rec.entities if m.label == "Task"} == {"text-to-image generation"}
+
+
+def test_digits_spell_words_in_acronyms():
+    assert best_long_form("T2I", "progress in text-to-image") == "text-to-image"
+    assert best_long_form("Seq2Seq", "a sequence-to-sequence") == "sequence-to-sequence"
+    assert best_long_form("B2B", "the business") is None

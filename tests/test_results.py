@@ -116,13 +116,13 @@ def _doc(nlp, text: str, metrics: list[str]):
     return doc
 
 
-def test_an_error_stays_an_error(tiny_nlp):
+def test_an_error_stays_an_error_and_a_bare_rank_is_its_accuracy(tiny_nlp):
     text = ("Quokka has 21.4% top-1 (5.9% top-5) error on ImageNet. On CIFAR-100 it has 93.8% top-5. "
             "Its top-1 and top-5 error rates are low.")
     doc = _doc(tiny_nlp, text, ["top-1", "top-5"])
     rec = doc_to_extraction(doc, Paper(id="p", abstract=text), tiny_nlp.get_pipe("kg_gazetteer_v1"))
     assert [(r.metric, r.value) for r in rec.results] == [
-        ("metric:top1error", 21.4), ("metric:top5error", 5.9), ("metric:top5", 93.8)]
+        ("metric:top1error", 21.4), ("metric:top5error", 5.9), ("metric:top5accuracy", 93.8)]
     assert [(m.text, m.name) for m in rec.entities if m.label == "Metric"] == [
-        ("top-1", "top-1 error"), ("top-5", "top-5 error"), ("top-5", "top-5"),
+        ("top-1", "top-1 error"), ("top-5", "top-5 error"), ("top-5", "top-5 accuracy"),
         ("top-1", "top-1 error rate"), ("top-5", "top-5 error rate")]

@@ -88,9 +88,9 @@ def progress(items: Iterable[Any], desc: str, enabled: bool | None = None) -> It
 def _finish_records(tmp: Path, target: Path, dedup: Deduplicator) -> None:
     """Move records to `target`, adding the sources of duplicate papers."""
     if not dedup.extra_sources:
-        os.replace(tmp, target)
+        tmp.replace(target)
         return
-    with open(tmp, encoding="utf-8") as src, atomic_write(target) as dst:
+    with tmp.open(encoding="utf-8") as src, atomic_write(target) as dst:
         for line in src:
             data = json.loads(line)
             extra = dedup.extra_sources.get(data["id"])
@@ -164,7 +164,7 @@ def _fingerprint(
     for path in iter_input_files(inputs):
         if str(path) == "-":
             return None
-        st = os.stat(path)
+        st = Path(path).stat()
         items.append([str(Path(path).resolve()), st.st_size, st.st_mtime_ns])
     code = Path(__file__).resolve().parent.parent
     for path in sorted(p for pattern in _BUILD_CODE for p in code.glob(pattern)):
@@ -236,7 +236,7 @@ def _extracted(
 
 def _records(pairs: Iterable[tuple[Paper, str]], path: Path) -> Iterator[Extraction]:
     """Write each record's `extractions.jsonl` line to `path`; yield the `Extraction`."""
-    with open(path, "w", encoding="utf-8") as fh:
+    with path.open("w", encoding="utf-8") as fh:
         for paper, parts in pairs:
             head = paper_json(paper)
             fh.write(f"{head[:-1]}, {parts[1:]}\n")
@@ -309,7 +309,8 @@ def build(
     `jobs` worker processes, or on the Dask `scheduler`: ``local``, ``local:N`` or an
     address) into `extractions.jsonl` and the graph; memory grows with the graph only.
     With a cache (`cache`: True for ``OUT_DIR/.kg-cache``, a directory, or False/None for
-    none), each paper's extraction is reused while its content and the pipeline are unchanged, a build with nothing changed is skipped (unless
+    none), each paper's extraction is reused while its content and the pipeline are
+    unchanged, a build with nothing changed is skipped (unless
     `force`), and the report includes the diff against the previous build.
     `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
     `limits` are skipped or cut with a warning and counted in the report. `columns`

@@ -41,7 +41,7 @@ from kg.errors import KGError
 from kg.model import NAMED_TYPES
 from kg.records import Paper
 
-__all__ = ["ExtractionCache", "content_key", "BuildState", "graph_index", "diff_index", "CACHE_DIRNAME"]
+__all__ = ["CACHE_DIRNAME", "BuildState", "ExtractionCache", "content_key", "diff_index", "graph_index"]
 
 CACHE_DIRNAME = ".kg-cache"
 _SCHEMA = 1
@@ -214,10 +214,10 @@ class BuildState:
                     fh.write(f"N\t{node}\t{typ}\t{label}\n")
                 for edge in index["edges"]:
                     fh.write(f"E\t{edge}\n")
-            os.replace(tmp, self.index_path)
+            tmp.replace(self.index_path)
         tmp = self.state_path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.state_path)
+        tmp.replace(self.state_path)
 
 
 def _one_line(text: str) -> str:

@@ -6,6 +6,7 @@ process). `ordered_map` keeps a bounded number of chunks in flight and yields th
 results in submission order, so the build is deterministic and its memory does not
 grow with the corpus.
 
+>>> import json
 >>> from kg.records import Paper
 >>> spec = PipelineSpec(use_model=False)
 >>> with open_executor(spec) as ex:
@@ -20,17 +21,16 @@ import contextlib
 import ctypes
 import functools
 import hashlib
-import json
 import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.errors import KGError
 from kg.codec import parts_json
+from kg.errors import KGError
 from kg.records import Paper
 
 __all__ = [

@@ -14,6 +14,7 @@ from typing import IO
 from kg.errors import InputError
 from kg.ingest.bounded import open_gzip
 from kg.ingest.limits import DEFAULT_LIMITS, Limits
+from kg.ingest.tex import decode_tex
 
 __all__ = [
     "clean_text",
@@ -122,8 +123,8 @@ def _wrapped(tail: str, link: bool, line: str) -> bool:
 
 def clean_text(text: object) -> str:
     """One line of plain text: line-wrapped words and links joined (`unwrap_lines`), control
-    characters dropped, whitespace collapsed, NFC, lone surrogates replaced by U+FFFD,
-    credentials in URLs dropped.
+    characters dropped, whitespace collapsed, TeX accents and ties decoded (``Fr\\'echet``,
+    ``Fig.~2``), NFC, lone surrogates replaced by U+FFFD, credentials in URLs dropped.
 
     >>> clean_text("  A\\x00 title\\r\\n with\\tspaces ")
     'A title with spaces'
@@ -133,7 +134,7 @@ def clean_text(text: object) -> str:
     s = str(text)
     if _SURROGATE.search(s):
         s = _SURROGATE.sub("\ufffd", s)
-    s = unicodedata.normalize("NFC", s)
+    s = unicodedata.normalize("NFC", decode_tex(s))
     s = _CONTROL.sub(" ", unwrap_lines(s))
     return redact_credentials(_SPACES.sub(" ", s).strip())
 

@@ -55,9 +55,31 @@ _REACH = 1_000  # characters before a bracket that may hold its long form (at mo
 _STOP_WORDS_BEFORE = {"the", "a", "an", "of", "and", "or", "in", "on", "for", "with", "to"}
 
 
+_DIGIT_WORDS = {"2": "to", "4": "for"}  # T2I: text-to-image, P4E: prompting for explanations
+
+
+def _spells(candidate: str, i: int, ch: str, first: bool) -> bool:
+    """True when `candidate` at `i` matches `ch` of a short form: the same letter or digit (at
+    a word's start for the first one), or a whole word a digit stands for ("to" for 2)."""
+    if candidate[i].lower() == ch:
+        return not (first and i > 0 and candidate[i - 1].isalnum())
+    word = _DIGIT_WORDS.get(ch)
+    end = i + len(word) if word else 0
+    return bool(
+        word
+        and candidate[i:end].lower() == word
+        and (i == 0 or not candidate[i - 1].isalnum())
+        and (end == len(candidate) or not candidate[end].isalnum())
+    )
+
+
 def _align(short: str, candidate: str) -> list[int] | None:
     """Where in `candidate` each letter or digit of `short` is matched, searching from the end
-    (Schwartz–Hearst); the first one must start a word. None when a letter is not found."""
+    (Schwartz–Hearst); the first one must start a word. None when a letter is not found.
+
+    >>> _align("T2I", "text-to-image")
+    [0, 5, 8]
+    """
     found = []
     s_idx = len(short) - 1
     l_idx = len(candidate) - 1
@@ -66,10 +88,7 @@ def _align(short: str, candidate: str) -> list[int] | None:
         if not ch.isalnum():
             s_idx -= 1
             continue
-        while l_idx >= 0 and (
-            candidate[l_idx].lower() != ch
-            or (s_idx == 0 and l_idx > 0 and candidate[l_idx - 1].isalnum())
-        ):
+        while l_idx >= 0 and not _spells(candidate, l_idx, ch, s_idx == 0):
             l_idx -= 1
         if l_idx < 0:
             return None

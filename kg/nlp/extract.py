@@ -22,7 +22,7 @@ from kg.model import paper_node, predicate
 from kg.nlp.abbrev import remember_text, strict_long_form
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.merge import SCORES, Candidate
-from kg.nlp.results import error_metric_name, find_results
+from kg.nlp.results import find_results, rank_metric_name
 from kg.nlp.urls import find_links
 from kg.records import Extraction, Mention, Paper, Relation, Result
 from kg.resolve import entity_id, entity_key, without_type_word
@@ -89,6 +89,24 @@ def _without_short_forms(text: str, long_of: dict[str, str]) -> str:
     return _BRACKETED.sub(lambda m: "" if m.group(1) in long_of else m.group(0), text)
 
 
+def _with_long_forms(text: str, long_of: dict[str, str]) -> str:
+    """`text` with each acronym the paper defines spelled out where it is a word of a longer
+    descriptive mention: "T2I generation" names "text-to-image generation" in a paper that
+    defines T2I. A mention with other capitalised words is a name ("Partially-Connected
+    DARTS") and stays as written.
+
+    >>> _with_long_forms("T2I generation", {"T2I": "text-to-image"})
+    'text-to-image generation'
+    >>> _with_long_forms("Low Precision Graph NAS", {"NAS": "neural architecture search"})
+    'Low Precision Graph NAS'
+    """
+    words = text.split()
+    shorts = [w in long_of and any(c.isupper() for c in w) for w in words]
+    if len(words) < 2 or not any(shorts) or any(w != w.lower() for w, s in zip(words, shorts, strict=True) if not s):
+        return text
+    return " ".join(long_of[w] if s else w for w, s in zip(words, shorts, strict=True))
+
+
 def _defined_shorts(text: str, long_of: dict[str, str], shorts_of: dict[str, list[str]]) -> list[str]:
     """The acronyms a mention's text defines or spells out: "long form (SF)" or "long form".
 
@@ -124,6 +142,9 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
             known = gazetteer.lookup(label, name) if name else None
             if known:
                 return known
+        expanded = _with_long_forms(text, long_of) if given in ("", text) else text
+        if expanded != text:
+            return gazetteer.lookup(label, expanded) or expanded
         return given or text
 
     shorts_of: dict[str, list[str]] = {}
@@ -150,7 +171,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
         m if m.id not in proposed_ids or m.role else Mention(**{**m.to_dict(), "role": "proposed"})
         for m in mentions
     ]
-    mentions = _name_errors(paper, mentions, gazetteer)
+    mentions = _name_ranks(paper, mentions, gazetteer)
     aliases = tuple(
         sorted({(entity_id(m.label, m.name), s) for m in mentions for s in _defined_shorts(m.text, long_of, shorts_of)})
     )
@@ -174,14 +195,14 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
     )
 
 
-def _name_errors(paper: Paper, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
-    """A bare rank that an error word follows names the error: "top-1" in "25.1% top-1 (7.8%
-    top-5) error" is a mention of top-1 error (a value of it is no top-1 accuracy)."""
+def _name_ranks(paper: Paper, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """A bare rank names a whole metric: "top-1" in "25.1% top-1 (7.8% top-5) error" is a mention
+    of top-1 error (a value of it is no top-1 accuracy), "top-5" in "96.2% top-5" of top-5 accuracy."""
     out = []
     for m in mentions:
-        error = error_metric_name(paper.text(m.field), m) if m.label == "Metric" else None
-        if error is not None:
-            name = gazetteer.lookup("Metric", error) or error
+        metric = rank_metric_name(paper.text(m.field), m) if m.label == "Metric" else None
+        if metric is not None:
+            name = gazetteer.lookup("Metric", metric) or metric
             m = replace(m, name=name, id=entity_id("Metric", name))
         out.append(m)
     return out

@@ -14,7 +14,7 @@ ImageNet, respectively", "82.9%/84.8% top-1 accuracy on Kinetics-400/Kinetics-60
 result each. A range ("53.1%~58.3%", "53.1-58.3%", "53.1% to 58.3%", "between 53.1% and
 58.3%") is one result from its low end (`value`) to its high end (`value_max`); "from 53.1% to
 58.3%" is a change, not a range. A bare rank that an error word follows is that error: "25.1%
-top-1 (7.8% top-5) error" reports top-1 error and top-5 error (`error_metric_name`).
+top-1 (7.8% top-5) error" reports top-1 error and top-5 error (`rank_metric_name`).
 
 The method: a value the text gives to another method stays with it when that method is a
 mention the graph keeps, and is dropped otherwise ("SiT's 9.17 FID", "LoRA (42.3% accuracy)",
@@ -41,7 +41,7 @@ from kg.nlp.merge import SCORES
 from kg.nlp.rules import is_name_like
 from kg.records import MIN_SCORE, Mention, Result
 
-__all__ = ["error_metric_name", "find_results"]
+__all__ = ["find_results", "rank_metric_name"]
 
 # a number, not part of a name ("Rank-1", "3D"), and its unit
 _NUMBER = r"(?<![\w.\-])(\d{1,6}(?:[.,]\d+)?)(?:\s*(%|×|(?:percent|points?|pp|dB|x|times|ms|s)\b))?(?![A-Za-z])"
@@ -226,17 +226,20 @@ def _as_range(number: _Number, ranges: dict[int, re.Match[str]]) -> tuple[float,
     return min(low, high), max(low, high), first
 
 
-def error_metric_name(text: str, metric: Mention) -> str | None:
-    """The error a bare rank names when an error word follows it: "top-1 error" for "top-1" in
-    "25.1% top-1 (7.8% top-5) error", "top-5 error rate" for "top-5" in "top-1 and top-5 error rates".
+def rank_metric_name(text: str, metric: Mention) -> str | None:
+    """The metric a bare rank names: its error when an error word follows it ("top-1 error" for
+    "top-1" in "25.1% top-1 (7.8% top-5) error", "top-5 error rate" in "top-1 and top-5 error
+    rates"), else its accuracy ("96.2% top-5" reports top-5 accuracy). None for other metrics.
 
-    >>> text = "25.1% top-1 (7.8% top-5) error; 96.2% top-5 accuracy"
-    >>> [error_metric_name(text, Mention("top-5", "Metric", i, i + 5, "abstract", name="top-5")) for i in (18, 38)]
-    ['top-5 error', None]
+    >>> text = "25.1% top-1 (7.8% top-5) error; 96.2% top-5"
+    >>> [rank_metric_name(text, Mention("top-5", "Metric", i, i + 5, "abstract", name="top-5")) for i in (18, 38)]
+    ['top-5 error', 'top-5 accuracy']
     """
     name = metric.name or metric.text
-    found = _ERROR_AFTER.match(text, metric.end) if _BARE_RANK.fullmatch(name) else None
-    return None if found is None else f"{name} error{' rate' if found.group(1) else ''}"
+    if not _BARE_RANK.fullmatch(name):
+        return None
+    found = _ERROR_AFTER.match(text, metric.end)
+    return f"{name} accuracy" if found is None else f"{name} error{' rate' if found.group(1) else ''}"
 
 
 def _credited(m: Mention, text: str | None) -> bool:

@@ -110,7 +110,7 @@ _STUDY = re.compile(
     r"position|analysis|comparison|retrospective|critique|introduction|investigation|evaluation|lessons|"
     r"past|present|future|challenges|opportunities|trends|advances|progress|directions|prospects|frontiers)\b",
     re.I)
-_PHRASE_END = re.compile(r"\s(?:for|to|that|which|of|on|in|with|via|from|by|using|based)\s")
+_PHRASE_END = re.compile(r"\s(?:for|to|that|which|whose|where|who|of|on|in|with|via|from|by|using|based)\s")
 _TITLE_VERB = re.compile(r"\s+[A-Z][a-z]+s\s")  # "... Prevents Memorization": a verb in -s after the subject
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
 _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.I)
@@ -122,12 +122,20 @@ _LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
 
 
 _METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|criterion|criteria)\b", re.I)
+# "a dataset Diversity-Aware prompting strategy": a method noun heads the phrase, whatever
+# other kind word it holds
+_METHOD_NOUN = (r"(?:strateg(?:y|ies)|methods?|frameworks?|approach(?:es)?|models?|algorithms?|architectures?|"
+                r"networks?|techniques?|mechanisms?|modules?|schemes?|procedures?)")
+_METHOD_HEAD_BEFORE = re.compile(r"\b" + _METHOD_NOUN + r"\W*$", re.I)
+_METHOD_HEAD_AFTER = re.compile(r"\s*(?:[\w\-]+\s+){0,2}" + _METHOD_NOUN + r"\b", re.I)
 
 
 def _proposed_label(before: str, after: str) -> str:
     """What a newly introduced name is: a metric, a dataset or (by default) a method."""
     if _METRIC_WORD.search(before):
         return "Metric"
+    if _METHOD_HEAD_BEFORE.search(before) or _METHOD_HEAD_AFTER.match(after):
+        return "Method"
     if _DATA_WORD.search(before) or _DATA_WORD.search(after):
         return "Dataset"
     return "Method"
