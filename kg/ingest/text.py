@@ -134,7 +134,7 @@ def clean_text(text: object) -> str:
     s = str(text)
     if _SURROGATE.search(s):
         s = _SURROGATE.sub("\ufffd", s)
-    s = unicodedata.normalize("NFC", decode_tex(s))
+    s = unicodedata.normalize("NFC", decode_tex(redact_credentials(s)))  # TeX ties (~) may split a userinfo
     s = _CONTROL.sub(" ", unwrap_lines(s))
     return redact_credentials(_SPACES.sub(" ", s).strip())
 
