@@ -327,6 +327,7 @@ def build(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
+    _remove_stale(out)  # also before a build with nothing to do: a killed build's staging goes
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     version = spec.version()
@@ -353,7 +354,6 @@ def build(
                     fh.write("\n")
                 return report
     try:
-        _remove_stale(out)
         stage = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
