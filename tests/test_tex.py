@@ -56,6 +56,7 @@ def test_clean_text_decodes_accents():
         (r"as in Fig.~3 and Table~2", "as in Fig. 3 and Table 2"),
         (r"et al.~[4] and Section~\ref{x}", r"et al. [4] and Section \ref{x}"),
         ("http://www.cs.x.edu/~user and a~b", "http://www.cs.x.edu/~user and a~b"),
+        ("https://A~0:pw@github.com/x~1 and https://x.org/A~B", "https://A~0:pw@github.com/x~1 and https://x.org/A~B"),
         (r"$x \sim y$ and ~5%", r"$x \sim y$ and ~5%"),
     ],
 )

@@ -55,6 +55,7 @@ def _accented(match: re.Match[str]) -> str:
 # Fig.~3, et al.~[4], Prompting~(DAM-VP), Section~\\ref: a tie after a word, before a bracket,
 # a digit, a capital or a command (not in "edu/~user")
 _TIE = re.compile(r"(?<=[A-Za-z.,;:)\]])~(?=[(\[\dA-Z\\])")
+_LINKISH = re.compile(r"[/@]|www\.", re.I)
 
 
 def decode_tex(text: str) -> str:
@@ -63,7 +64,14 @@ def decode_tex(text: str) -> str:
     >>> decode_tex(r"Visual Prompting~(DAM-VP) of Erd\\H{o}s, see Fig.~2 and www.x.edu/~me")
     'Visual Prompting (DAM-VP) of Erdős, see Fig. 2 and www.x.edu/~me'
     """
-    return decode_accents(_TIE.sub(" ", text) if "~" in text else text)
+    return decode_accents(_TIE.sub(_tie, text) if "~" in text else text)
+
+
+def _tie(match: re.Match[str]) -> str:
+    """A space for a tie, unless the word it is in is a link or an address (``x.org/a~1``)."""
+    text, at = match.string, match.start()
+    word = text[text.rfind(" ", 0, at) + 1 : (text.find(" ", at) + 1 or len(text) + 1) - 1]
+    return "~" if _LINKISH.search(word) else " "
 
 
 def decode_accents(text: str) -> str:
