@@ -712,3 +712,12 @@ def test_a_defined_acronym_inside_a_name_joins_the_name_the_paper_writes():
     ids = {m.id for m in rec.entities if m.text.startswith("Reward Guided")}
     assert ids == {"method:rewardguidedlatentconsistencydistillation"}
     assert ("method:rewardguidedlatentconsistencydistillation", "RG-LCD") in rec.aliases
+
+
+def test_the_kind_noun_after_a_proposed_name_types_it(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We devise an interpolation standard deviation (ISTD) metric to assess smoothness.")
+    assert ("interpolation standard deviation", "Metric") in names(rec)
+    from kg.nlp.rules import _proposed_label
+
+    assert _proposed_label(" a dataset Diversity-Aware prompting strategy", "") == "Method"
+    assert _proposed_label(" a new dataset", " of 10k images") == "Dataset"

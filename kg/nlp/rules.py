@@ -127,14 +127,19 @@ _METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|criterion|criteria)\b", re.I
 _METHOD_NOUN = (r"(?:strateg(?:y|ies)|methods?|frameworks?|approach(?:es)?|models?|algorithms?|architectures?|"
                 r"networks?|techniques?|mechanisms?|modules?|schemes?|procedures?)")
 _METHOD_HEAD_BEFORE = re.compile(r"\b" + _METHOD_NOUN + r"\W*$", re.I)
-_METHOD_HEAD_AFTER = re.compile(r"\s*(?:[\w\-]+\s+){0,2}" + _METHOD_NOUN + r"\b", re.I)
+_HEAD_AFTER = r"\s*(?:\([^()]{1,20}\)\s*)?(?:[\w\-]+\s+){0,2}"  # "(ISTD) metric", "prompting strategy"
+_METHOD_HEAD_AFTER = re.compile(_HEAD_AFTER + _METHOD_NOUN + r"\b", re.I)
+_METRIC_HEAD_AFTER = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?(?:metrics?|measures?|scores?)\b", re.I)
 
 
-def _proposed_label(before: str, after: str) -> str:
-    """What a newly introduced name is: a metric, a dataset or (by default) a method."""
-    if _METRIC_WORD.search(before):
+def _proposed_label(before: str, after: str, next_words: str | None = None) -> str:
+    """What a newly introduced name is: a metric, a dataset or (by default) a method. `before`
+    and `after` are the text around it; `next_words` what follows it directly (default
+    `after`), where a kind noun heads it: "(ISTD) metric", "prompting strategy"."""
+    head = after if next_words is None else next_words
+    if _METRIC_WORD.search(before) or _METRIC_HEAD_AFTER.match(head):
         return "Metric"
-    if _METHOD_HEAD_BEFORE.search(before) or _METHOD_HEAD_AFTER.match(after):
+    if _METHOD_HEAD_BEFORE.search(before) or _METHOD_HEAD_AFTER.match(head):
         return "Method"
     if _DATA_WORD.search(before) or _DATA_WORD.search(after):
         return "Dataset"
@@ -250,8 +255,8 @@ def rule_spans(doc: Doc) -> list[Span]:
         given = None if near or m or coined or named_later else _NAME_GIVEN.search(clause)
         if near or coined:
             short, long = (near or coined)[0]
-            after = long.text + text[short.end_char : short.end_char + 40]
-            label = _proposed_label(text[cue.end() : long.start_char], after)
+            after = text[short.end_char : short.end_char + 40]
+            label = _proposed_label(text[cue.end() : long.start_char], long.text + after, after.lstrip(")"))
             spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
         elif m:
