@@ -134,7 +134,7 @@ def clean_text(text: object) -> str:
     s = str(text)
     if _SURROGATE.search(s):
         s = _SURROGATE.sub("\ufffd", s)
-    s = unicodedata.normalize("NFC", decode_tex(s))
+    s = unicodedata.normalize("NFC", decode_tex(redact_credentials(s)))  # TeX ties (~) may split a userinfo
     s = _CONTROL.sub(" ", unwrap_lines(s))
     return redact_credentials(_SPACES.sub(" ", s).strip())
 
@@ -149,7 +149,7 @@ def _detect_encoding(head: bytes, name: str) -> str:
         return "utf-16-be"
     if b"\x00" in head:
         raise InputError(
-            f"{name}: looks like a binary file, not text; pass a .txt listing, JSON/JSONL or CSV"
+            f"{name}: looks like a binary file, not text; pass a .txt listing, JSON/JSONL, CSV or an Atom feed"
         )
     return "utf-8"
 
