@@ -77,7 +77,10 @@ def _command(name: str | None = None) -> Any:
 
 
 Inputs = Annotated[
-    list[str], typer.Argument(metavar="INPUT", help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV")
+    list[str],
+    typer.Argument(
+        metavar="INPUT", help="Files, directories or - (stdin): .txt listings, JSON/JSONL, CSV/TSV, Atom XML"
+    ),
 ]
 LimitsOption = Annotated[
     str | None,
@@ -87,6 +90,16 @@ LimitsOption = Annotated[
             "Input bounds to change, key=N,... (0: none; N may end in k, M, G): title, abstract, authors, "
             "categories, url, id, line, record (characters), expanded, ratio (of a .gz file). "
             "See docs/reliability.md"
+        ),
+    ),
+]
+ColumnsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help=(
+            "Which column (CSV/TSV) or JSON field holds which field, field=COLUMN,...: id, title, abstract, "
+            "url, doi, date, authors, categories. Example: --columns title=paper_title,abstract=summary"
         ),
     ),
 ]
@@ -124,6 +137,7 @@ def build(
         bool, typer.Option("--force", help="Rebuild even when inputs and options are unchanged")
     ] = False,
     limits: LimitsOption = None,
+    columns: ColumnsOption = None,
 ) -> None:
     """Build the graph: kg.ttl, kg.html, kg.graphml, graph.json, extractions.jsonl, build.json.
 
@@ -135,12 +149,14 @@ def build(
     import os
 
     from kg.build import build as run_build
+    from kg.ingest.columns import parse_columns
 
     bounds = Limits.parse(limits)
+    mapping = parse_columns(columns)
     report = run_build(
         inputs, output, use_model=not no_model, show_progress=progress, base_iri=base_iri,
         jobs=jobs or (os.cpu_count() or 1), scheduler=scheduler, force=force,
-        cache=False if no_cache else (cache or True), limits=bounds,
+        cache=False if no_cache else (cache or True), limits=bounds, columns=mapping,
     )
     if report["up_to_date"]:
         typer.echo(f"up to date: {report['papers']} papers, nothing changed -> {output}/")
@@ -171,6 +187,7 @@ def extract(
         bool, typer.Option("--no-model", help="Skip the statistical NER (rules + gazetteer only)")
     ] = False,
     limits: LimitsOption = None,
+    columns: ColumnsOption = None,
 ) -> None:
     """Write one JSON object per input record (in input order) with its entities and links.
 
@@ -180,11 +197,13 @@ def extract(
     """
     from kg.atomic import atomic_write
     from kg.ingest import read_papers
+    from kg.ingest.columns import parse_columns
     from kg.nlp.extract import extract_papers
     from kg.nlp.pipeline import load_pipeline
 
     bounds = Limits.parse(limits)
-    records = extract_papers(read_papers(inputs, bounds), load_pipeline(not no_model))
+    mapping = parse_columns(columns)
+    records = extract_papers(read_papers(inputs, bounds, columns=mapping), load_pipeline(not no_model))
     lines = (json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
     if output is None:
         for line in lines:

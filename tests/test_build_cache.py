@@ -87,6 +87,17 @@ def test_rerun_reuses_everything_and_is_skipped(corpus, tmp_path):
     assert _outputs(out) == before
 
 
+def test_a_build_with_nothing_to_do_still_removes_a_killed_builds_staging(corpus, tmp_path):
+    a, _ = corpus
+    out = tmp_path / "out"
+    _build(a, out)
+    stale = out / ".staging-99999999-killed"  # no process has this ID (above any pid_max)
+    (stale / "kg.ttl").parent.mkdir()
+    (stale / "kg.ttl").write_text("half")
+    assert _build(a, out)["up_to_date"]
+    assert not stale.exists()
+
+
 def test_cached_build_equals_uncached_build(corpus, tmp_path):
     a, b = corpus
     _build([a, b], tmp_path / "warm")  # fills the cache

@@ -176,3 +176,12 @@ def test_ordinary_line_breaks_become_spaces_and_links_end_at_prose():
     assert clean_text("one line\nand the next -\nwith a dash") == "one line and the next - with a dash"
     assert clean_text("page: https://walrus.github.io/\nfor more") == "page: https://walrus.github.io/ for more"
     assert clean_text("repo github.com/\nwalrus/net-v2.") == "repo github.com/walrus/net-v2."
+
+
+def test_credentials_with_tex_characters_are_dropped_before_tex_is_decoded(tmp_path):
+    link = "https://00000A~0:s3cr3t~pw@github.com/org/repo"
+    record = {"title": f"T {link}", "abstract": f"Code: {link}.", "url": link}
+    path = write(tmp_path, "c.jsonl", json.dumps(record) + "\n")
+    (paper,) = read_papers([path])
+    assert "s3cr3t" not in paper.title + paper.abstract + paper.url and "00000A" not in paper.abstract
+    assert paper.url == "https://github.com/org/repo"

@@ -117,13 +117,18 @@ def test_json_array_element_skipped_and_others_kept(tmp_path, capsys):
     assert f"warning: {path}:7: record #2 longer than 300 characters: record skipped" in capsys.readouterr().err
 
 
-def test_json_object_document_within_and_past_the_record_limit(tmp_path, capsys):
-    wrapper = json.dumps({"papers": [GOOD, {**GOOD, "id": "g2"}]}, indent=2)
-    papers, _, _ = read(tmp_path, "w.json", wrapper, record=1000)
-    assert [p.id for p in papers] == ["g1", "g2"]
+def test_json_object_document_streams_its_list_and_bounds_the_rest(tmp_path, capsys):
+    big = {**GOOD, "id": "big", "abstract": "q" * 1000}
+    wrapper = json.dumps({"meta": {"note": "n" * 500}, "papers": [GOOD, big, {**GOOD, "id": "g2"}]}, indent=2)
+    papers, log, path = read(tmp_path, "w.json", wrapper, record=1000)
+    assert [(p.id, p.sources) for p in papers] == [("g1", (f"{path}:#1",)), ("g2", (f"{path}:#3",))]
+    assert log.hits == {"record": 1} and "record #2 longer than 1000 characters" in capsys.readouterr().err
+    after = json.dumps({"papers": [GOOD, {**GOOD, "id": "g2"}], "meta": {"note": "n" * 500}}, indent=2)
+    papers, _, _ = read(tmp_path, "w.json", after, record=400)
+    assert [p.id for p in papers] == ["g1", "g2"]  # what follows the list is not held
     with pytest.raises(InputError, match="no papers left: 1 skipped past --limits"):
-        read(tmp_path, "w.json", wrapper, record=100)
-    assert "JSON object of more than 100 characters" in capsys.readouterr().err
+        read(tmp_path, "w.json", wrapper, record=400)
+    assert "JSON object of more than 400 characters besides a list of records" in capsys.readouterr().err
 
 
 def test_warnings_stop_after_a_few_and_counting_goes_on(tmp_path, capsys):

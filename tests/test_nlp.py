@@ -700,3 +700,24 @@ def test_digits_spell_words_in_acronyms():
     assert best_long_form("T2I", "progress in text-to-image") == "text-to-image"
     assert best_long_form("Seq2Seq", "a sequence-to-sequence") == "sequence-to-sequence"
     assert best_long_form("B2B", "the business") is None
+
+
+def test_a_defined_acronym_inside_a_name_joins_the_name_the_paper_writes():
+    from kg.nlp.pipeline import load_pipeline
+
+    rec = run(load_pipeline(True), title="Reward Guided Latent Consistency Distillation", abstract=(
+        "We distill a latent consistency model with Latent Consistency Distillation (LCD). "
+        "Our Reward Guided LCD (RG-LCD) integrates feedback from a reward model into training."
+    ))
+    ids = {m.id for m in rec.entities if m.text.startswith("Reward Guided")}
+    assert ids == {"method:rewardguidedlatentconsistencydistillation"}
+    assert ("method:rewardguidedlatentconsistencydistillation", "RG-LCD") in rec.aliases
+
+
+def test_the_kind_noun_after_a_proposed_name_types_it(tiny_nlp):
+    rec = run(tiny_nlp, abstract="We devise an interpolation standard deviation (ISTD) metric to assess smoothness.")
+    assert ("interpolation standard deviation", "Metric") in names(rec)
+    from kg.nlp.rules import _proposed_label
+
+    assert _proposed_label(" a dataset Diversity-Aware prompting strategy", "") == "Method"
+    assert _proposed_label(" a new dataset", " of 10k images") == "Dataset"

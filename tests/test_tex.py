@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.ingest.tex import decode_accents
+from kg.ingest.tex import decode_accents, decode_tex
 from kg.ingest.text import clean_text
 
 
@@ -47,3 +47,18 @@ def test_escaped_apostrophes_are_apostrophes():
 
 def test_clean_text_decodes_accents():
     assert clean_text(r"The Fr\'echet  distance") == "The Fréchet distance"
+
+
+@pytest.mark.parametrize(
+    "tex, text",
+    [
+        (r"Meta Visual Prompting~(DAM-VP)", "Meta Visual Prompting (DAM-VP)"),
+        (r"as in Fig.~3 and Table~2", "as in Fig. 3 and Table 2"),
+        (r"et al.~[4] and Section~\ref{x}", r"et al. [4] and Section \ref{x}"),
+        ("http://www.cs.x.edu/~user and a~b", "http://www.cs.x.edu/~user and a~b"),
+        ("https://A~0:pw@github.com/x~1 and https://x.org/A~B", "https://A~0:pw@github.com/x~1 and https://x.org/A~B"),
+        (r"$x \sim y$ and ~5%", r"$x \sim y$ and ~5%"),
+    ],
+)
+def test_ties_become_spaces(tex, text):
+    assert decode_tex(tex) == text

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, cast
@@ -40,6 +40,7 @@ from kg.errors import KGError
 from kg.export import export
 from kg.graph import build_graph
 from kg.ingest import Deduplicator, iter_input_files, read_papers
+from kg.ingest.columns import parse_columns
 from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.records import Extraction, Paper
 from kg.sparql.store import write_store
@@ -308,6 +309,7 @@ def build(
     pipeline: PipelineSpec | None = None,
     chunk_size: int = 256,
     limits: Limits = DEFAULT_LIMITS,
+    columns: Mapping[str, str] | str | None = None,
     details_on_disk: bool = True,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out_dir`; return the build report (build.json).
@@ -320,9 +322,11 @@ def build(
     unchanged, a build with nothing changed is skipped (unless
     `force`), and the report includes the diff against the previous build.
     `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
-    `limits` are skipped or cut with a warning and counted in the report. Paper attributes
-    and link evidence wait in a table on disk (`kg.details`) until the outputs are written;
-    `details_on_disk=False` keeps them in the graph (more memory, same outputs).
+    `limits` are skipped or cut with a warning and counted in the report. `columns`
+    ({field: column} or ``"field=column,..."``) names the input columns that hold each field.
+    Paper attributes and link evidence wait in a file on disk (`kg.details`) until the
+    outputs are written; `details_on_disk=False` keeps them in the graph (more memory, same
+    outputs).
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -335,6 +339,7 @@ def build(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
+    _remove_stale(out)  # also before a build with nothing to do: a killed build's staging goes
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     version = spec.version()
@@ -343,6 +348,9 @@ def build(
     new_cache = cache_dir is not None and not cache_dir.exists()
     state = BuildState(cache_dir, out) if cache_dir is not None else None
     options = {"base_iri": base_iri, "html": html_options or {}, "limits": limits.as_dict()}
+    columns = parse_columns(columns)
+    if columns:
+        options["columns"] = columns
     fingerprint = _fingerprint(inputs, version, options) if state is not None else None
     if state is not None and fingerprint is not None and not force:
         previous = state.load_state()
@@ -358,7 +366,6 @@ def build(
                     fh.write("\n")
                 return report
     try:
-        _remove_stale(out)
         stage = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
@@ -379,7 +386,7 @@ def build(
         with open_executor(spec, jobs=jobs, scheduler=scheduler) as executor:
             timings["start_workers_s"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            papers = progress(dedup.unique(counted(read_papers(inputs, limits, log))), "build", show_progress)
+            papers = progress(dedup.unique(counted(read_papers(inputs, limits, log, columns))), "build", show_progress)
             pairs = _extracted(papers, spec, version, xcache, executor, counts, chunk_size)
             G = build_graph(_records(pairs, stage / "records.tmp"), details=details)
             executor_name = executor.description

@@ -1,11 +1,15 @@
-"""A JSON array read element by element, never whole: each element is parsed on its own,
-and one longer than the record limit is skipped by scanning its structure, not held.
+"""A JSON array (or the arrays of a JSON object) read element by element, never whole: each
+element is parsed on its own, and one longer than the record limit is skipped by scanning
+its structure, not held.
 
 >>> import io
 >>> from kg.ingest.bounded import CHUNK, Source
 >>> src = Source(io.StringIO('[{"a": 1},\\n {"b": "' + "x" * 100 + '"}, 3]'), "f.json")
 >>> [(i, line, v) for i, line, v in iter_array(src, 50)]
 [(1, 1, {'a': 1}), (2, 2, Ellipsis), (3, 2, 3)]
+>>> src = Source(io.StringIO('{"n": 2, "papers": [{"a": 1}, {"b": 2}]}'), "f.json")
+>>> [(key, i, v) for key, i, _, v, _ in iter_object(src, 50)]
+[('n', 0, 2), ('papers', 1, {'a': 1}), ('papers', 2, {'b': 2})]
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.ingest.bounded import CHUNK, Source
 
-__all__ = ["SKIPPED", "iter_array"]
+__all__ = ["SKIPPED", "iter_array", "iter_object"]
 
 SKIPPED: Any = ...  # the value yielded for an element past the limit
 _WS = re.compile(r"[ \t\n\r]*")
@@ -93,8 +97,9 @@ def _decode(buf: _Buffer) -> tuple[Any, int]:
         ) from None
 
 
-def _value(buf: _Buffer, limit: int) -> Any:
-    """Parse the value at `buf.pos`; SKIPPED (and read past) when it is longer than `limit`.
+def _value(buf: _Buffer, limit: int) -> tuple[Any, int]:
+    """Parse the value at `buf.pos`: (value, its length in characters); the value is SKIPPED
+    (and read past) when it is longer than `limit`.
 
     A value the buffer holds whole is parsed at once; one that goes on past it is first
     delimited by `_extent` (read on, never parsed twice), then parsed.
@@ -108,13 +113,13 @@ def _value(buf: _Buffer, limit: int) -> Any:
             raise buf.error(exc.msg, exc.pos) from None
     if cut and not buf.eof:
         if _extent(buf, limit) is None:
-            return SKIPPED
+            return SKIPPED, limit + 1
         try:
             value, end = _decode(buf)
         except json.JSONDecodeError as exc:
             raise buf.error(exc.msg, exc.pos) from None
     start, buf.pos = buf.pos, end
-    return SKIPPED if limit and end - start > limit else value
+    return (SKIPPED if limit and end - start > limit else value), end - start
 
 
 def _extent(buf: _Buffer, limit: int) -> int | None:
@@ -233,6 +238,29 @@ def _open_string(text: str) -> int:
     return len(text) - 1 - last.start()
 
 
+def _elements(buf: _Buffer, limit: int) -> Iterator[tuple[int, int, Any, int]]:
+    """(index from 1, line, value, length) for each element of the array at `buf.pos`."""
+    buf.pos += 1
+    index = 0
+    if buf.peek() == "]":
+        buf.pos += 1
+        return
+    while True:
+        index += 1
+        if buf.peek() == "":
+            raise buf.error("the document ends inside the array")
+        line = buf.line_at(buf.pos)
+        yield index, line, *_value(buf, limit)
+        after = buf.peek()
+        buf.pos += 1
+        if after == "]":
+            return
+        if not after:
+            raise buf.error("the document ends inside the array")
+        if after != ",":
+            raise buf.error("expected ',' or ']' after an element")
+
+
 def iter_array(src: Source, limit: int, chunk: int = CHUNK) -> Iterator[tuple[int, int, Any]]:
     """(index from 1, line, value) for each element of the JSON array `src` holds, read
     `chunk` characters at a time; the value is `SKIPPED` for an element longer than `limit`
@@ -240,24 +268,49 @@ def iter_array(src: Source, limit: int, chunk: int = CHUNK) -> Iterator[tuple[in
     buf = _Buffer(src, chunk)
     if buf.peek() != "[":
         raise buf.error("expected '['")
+    for index, line, value, _ in _elements(buf, limit):
+        yield index, line, value
+    if buf.peek():
+        raise buf.error("extra data after the array")
+
+
+def iter_object(src: Source, limit: int, chunk: int = CHUNK) -> Iterator[tuple[str, int, int, Any, int]]:
+    """(key, index, line, value, length) for each member of the JSON object `src` holds: index
+    0 for a member that is not an array (or an empty one), else one tuple per element (index
+    from 1). Values longer than `limit` characters are `SKIPPED`, as in `iter_array`."""
+    buf = _Buffer(src, chunk)
+    if buf.peek() != "{":
+        raise buf.error("expected '{'")
     buf.pos += 1
-    index = 0
-    if buf.peek() == "]":
+    if buf.peek() == "}":
         buf.pos += 1
     else:
         while True:
-            index += 1
-            if buf.peek() == "":
-                raise buf.error("the document ends inside the array")
+            if buf.peek() != '"':
+                raise buf.error("expected a key in double quotes")
+            key, _ = _value(buf, limit)
+            if key is SKIPPED:
+                raise buf.error(f"a key longer than {limit} characters")
+            if buf.peek() != ":":
+                raise buf.error("expected ':' after a key")
+            buf.pos += 1
             line = buf.line_at(buf.pos)
-            yield index, line, _value(buf, limit)
+            after = buf.peek()
+            if after == "[":
+                index = 0
+                for index, at, value, length in _elements(buf, limit):
+                    yield key, index, at, value, length
+                if not index:
+                    yield key, 0, line, [], 2
+            elif after:
+                yield key, 0, line, *_value(buf, limit)
             after = buf.peek()
             buf.pos += 1
-            if after == "]":
+            if after == "}":
                 break
-            if not after:
-                raise buf.error("the document ends inside the array")
             if after != ",":
-                raise buf.error("expected ',' or ']' after an element")
+                raise buf.error(
+                    "expected ',' or '}' after a member" if after else "the document ends inside the object"
+                )
     if buf.peek():
-        raise buf.error("extra data after the array")
+        raise buf.error("extra data after the object")

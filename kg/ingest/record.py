@@ -2,26 +2,52 @@
 
 Accepts the arXiv metadata snapshot's field names unchanged (``id``, ``title``,
 ``abstract``, ``authors`` / ``authors_parsed``, ``doi``, ``categories``,
-``versions``, ``update_date``).
+``versions``, ``update_date``), common synonyms (``paper_title``, ``summary``,
+``abstract_text``, ``link``, ``publication_date``, ``year``, ...; names compared in lower
+case, spaces and hyphens read as ``_``), OpenAlex works and Semantic Scholar papers.
+
+>>> paper_from_record({"Paper Title": "T", "Summary": "A", "Year": 2021}, "f.csv:2").date
+'2021'
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from kg.errors import InputError
+from kg.ingest.columns import apply_columns, normalize_key
 from kg.ingest.ids import paper_id
 from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
+from kg.ingest.openalex import is_openalex, openalex_record
+from kg.ingest.semanticscholar import is_semantic_scholar, semantic_scholar_record
 from kg.ingest.text import clean_text, web_url
 from kg.records import Paper
 
-__all__ = ["paper_from_record"]
+__all__ = ["is_record", "paper_from_record"]
 
 _ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
-_STRING_FIELDS = ("id", "title", "abstract", "url", "doi", "date")
+_YEAR = re.compile(r"^[12]\d{3}$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# the names each field is looked up by, first found wins (keys normalized by `normalize_key`)
+_TITLE_KEYS = ("title", "paper_title", "article_title", "document_title")
+_ABSTRACT_KEYS = ("abstract", "summary", "abstract_text", "abstract_note")
+_ID_KEYS = ("id", "paper_id", "arxiv_id")
+_URL_KEYS = ("url", "link", "paper_url", "landing_page_url")
+_DATE_KEYS = ("date", "published", "publication_date", "published_date", "pub_date", "created", "update_date")
+_YEAR_KEYS = ("year", "publication_year")
+_RECORD_KEYS = frozenset((*_TITLE_KEYS, *_ABSTRACT_KEYS, "abstract_inverted_index"))
+
+
+def is_record(value: Any, columns: Mapping[str, str] | None = None) -> bool:
+    """True for a dict with a title or abstract field (under any name kg reads, or mapped by `columns`)."""
+    if not isinstance(value, dict):
+        return False
+    mapped = {c for f, c in (columns or {}).items() if f in ("title", "abstract")}
+    return any(key in _RECORD_KEYS or key in mapped for key in map(normalize_key, value))
 
 
 def _lookup(record: dict[str, Any], *names: str) -> Any:
@@ -62,7 +88,7 @@ def _authors(record: dict[str, Any]) -> tuple[str, ...]:
 
 
 def _date(record: dict[str, Any]) -> str | None:
-    for name in ("date", "published", "created", "update_date"):
+    for name in _DATE_KEYS:
         value = record.get(name)
         if isinstance(value, str) and _ISO_DATE.match(value.strip()):
             return _ISO_DATE.match(value.strip()).group(0)  # type: ignore[union-attr]
@@ -74,6 +100,11 @@ def _date(record: dict[str, Any]) -> str | None:
                 return parsedate_to_datetime(created).date().isoformat()
             except (TypeError, ValueError):
                 return None
+    for name in _YEAR_KEYS:
+        value = record.get(name)
+        year = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        if _YEAR.match(year):
+            return year
     return None
 
 
@@ -105,12 +136,20 @@ def _categories(record: dict[str, Any]) -> tuple[str, ...]:
 
 
 def paper_from_record(
-    record: Any, where: str, limits: Limits = DEFAULT_LIMITS, log: LimitLog | None = None
+    record: Any,
+    where: str,
+    limits: Limits = DEFAULT_LIMITS,
+    log: LimitLog | None = None,
+    *,
+    default_id: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Paper | None:
     """Check and convert one record; `where` (``file:line``) names it in errors and sources.
 
-    None when the record passes a limit that leaves it out (a title past `limits.title`);
-    longer abstracts, author and category lists are cut, longer URLs, IDs and DOIs dropped.
+    `columns` ({field: column}) renames columns first; `default_id` is the ID of a record
+    without one (the key it was filed under). None when the record passes a limit that
+    leaves it out (a title past `limits.title`); longer abstracts, author and category
+    lists are cut, longer URLs, IDs and DOIs dropped.
     """
     if not isinstance(record, dict):
         raise InputError(
@@ -118,9 +157,13 @@ def paper_from_record(
             f"got {type(record).__name__}"
         )
     log = log or LimitLog(limits)
-    lowered = {str(k).lower().strip(): v for k, v in record.items()}
-    title = _string(lowered, where, "title") or ""
-    abstract = _string(lowered, where, "abstract", "summary") or ""
+    lowered = apply_columns({normalize_key(k): v for k, v in record.items()}, columns or {})
+    if is_openalex(lowered):
+        lowered = openalex_record(lowered, where, limits)
+    elif is_semantic_scholar(lowered):
+        lowered = semantic_scholar_record(lowered)
+    title = _string(lowered, where, *_TITLE_KEYS) or ""
+    abstract = _string(lowered, where, *_ABSTRACT_KEYS) or ""
     if not title and not abstract:
         raise InputError(
             f"{where}: record has neither a title nor an abstract; "
@@ -132,10 +175,12 @@ def paper_from_record(
     if limits.abstract and len(abstract) > limits.abstract:
         log.cut(where, "abstract", f"abstract of {len(abstract)} characters cut to {limits.abstract}")
         abstract = abstract[: limits.abstract].rstrip()
-    own_id = _short_field(_string(lowered, where, "id", "paper_id", "arxiv_id"), limits.id, where, "id", "id", log)
-    doi = _short_field(_string(lowered, where, "doi"), limits.id, where, "id", "doi", log)
+    own_id = _string(lowered, where, *_ID_KEYS) or (clean_text(default_id) or None if default_id else None)
+    own_id = _short_field(own_id, limits.id, where, "id", "id", log)
+    doi = _string(lowered, where, "doi")
+    doi = _short_field(_DOI_PREFIX.sub("", doi) if doi else None, limits.id, where, "id", "doi", log)
     # no javascript:, data:, file: links
-    url = web_url(_short_field(_string(lowered, where, "url", "link"), limits.url, where, "url", "url", log))
+    url = web_url(_short_field(_string(lowered, where, *_URL_KEYS), limits.url, where, "url", "url", log))
     if url is None and own_id and _ARXIV_ID.match(own_id):
         url = f"https://arxiv.org/abs/{own_id}"
     authors = _authors(lowered)

@@ -1,7 +1,9 @@
-"""TeX accents in metadata (arXiv titles and abstracts are written in TeX): ``Fr\\'echet`` → Fréchet.
+"""TeX in metadata (arXiv titles and abstracts are written in TeX): ``Fr\\'echet`` → Fréchet,
+``Prompting~(DAM-VP)`` → ``Prompting (DAM-VP)``.
 
-Only accent and special-letter commands are decoded; math (``$\\alpha$``) and any other
-command stay as written, so nothing that is not an accent is ever changed.
+Only accent and special-letter commands and ties (``~``, a space that does not break) are
+decoded; math (``$\\alpha$``) and any other command stay as written, and so does a ``~`` in a
+URL or between lower-case words.
 
 >>> decode_accents(r"Fr\\'echet Inception Distance, G{\\"o}del, Erd\\H{o}s, na\\"{\\i}ve, \\c{C}a\\u{g}r{\\i}")
 'Fréchet Inception Distance, Gödel, Erdős, naïve, Ça\u011fr\u0131'
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["decode_accents"]
+__all__ = ["decode_accents", "decode_tex"]
 
 # accent command -> combining mark
 _MARKS = {
@@ -48,6 +50,28 @@ def _accented(match: re.Match[str]) -> str:
     command, base = parts.groups()
     letter = unicodedata.normalize("NFC", base.lstrip("\\") + _MARKS[command])
     return letter if len(letter) == 1 else match.group(0)  # no such letter: not an accent
+
+
+# Fig.~3, et al.~[4], Prompting~(DAM-VP), Section~\\ref: a tie after a word, before a bracket,
+# a digit, a capital or a command (not in "edu/~user")
+_TIE = re.compile(r"(?<=[A-Za-z.,;:)\]])~(?=[(\[\dA-Z\\])")
+_LINKISH = re.compile(r"[/@]|www\.", re.I)
+
+
+def decode_tex(text: str) -> str:
+    """`text` with ties as spaces and accents as letters (`decode_accents`).
+
+    >>> decode_tex(r"Visual Prompting~(DAM-VP) of Erd\\H{o}s, see Fig.~2 and www.x.edu/~me")
+    'Visual Prompting (DAM-VP) of Erdős, see Fig. 2 and www.x.edu/~me'
+    """
+    return decode_accents(_TIE.sub(_tie, text) if "~" in text else text)
+
+
+def _tie(match: re.Match[str]) -> str:
+    """A space for a tie, unless the word it is in is a link or an address (``x.org/a~1``)."""
+    text, at = match.string, match.start()
+    word = text[text.rfind(" ", 0, at) + 1 : (text.find(" ", at) + 1 or len(text) + 1) - 1]
+    return "~" if _LINKISH.search(word) else " "
 
 
 def decode_accents(text: str) -> str:

@@ -14,7 +14,7 @@ from typing import IO
 from kg.errors import InputError
 from kg.ingest.bounded import open_gzip
 from kg.ingest.limits import DEFAULT_LIMITS, Limits
-from kg.ingest.tex import decode_accents
+from kg.ingest.tex import decode_tex
 
 __all__ = [
     "clean_text",
@@ -123,8 +123,8 @@ def _wrapped(tail: str, link: bool, line: str) -> bool:
 
 def clean_text(text: object) -> str:
     """One line of plain text: line-wrapped words and links joined (`unwrap_lines`), control
-    characters dropped, whitespace collapsed, TeX accents decoded (``Fr\\'echet``), NFC, lone
-    surrogates replaced by U+FFFD, credentials in URLs dropped.
+    characters dropped, whitespace collapsed, TeX accents and ties decoded (``Fr\\'echet``,
+    ``Fig.~2``), NFC, lone surrogates replaced by U+FFFD, credentials in URLs dropped.
 
     >>> clean_text("  A\\x00 title\\r\\n with\\tspaces ")
     'A title with spaces'
@@ -134,7 +134,7 @@ def clean_text(text: object) -> str:
     s = str(text)
     if _SURROGATE.search(s):
         s = _SURROGATE.sub("\ufffd", s)
-    s = unicodedata.normalize("NFC", decode_accents(s))
+    s = unicodedata.normalize("NFC", decode_tex(redact_credentials(s)))  # TeX ties (~) may split a userinfo
     s = _CONTROL.sub(" ", unwrap_lines(s))
     return redact_credentials(_SPACES.sub(" ", s).strip())
 
@@ -149,7 +149,7 @@ def _detect_encoding(head: bytes, name: str) -> str:
         return "utf-16-be"
     if b"\x00" in head:
         raise InputError(
-            f"{name}: looks like a binary file, not text; pass a .txt listing, JSON/JSONL or CSV"
+            f"{name}: looks like a binary file, not text; pass a .txt listing, JSON/JSONL, CSV or an Atom feed"
         )
     return "utf-8"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from spacy.language import Language
@@ -89,22 +89,44 @@ def _without_short_forms(text: str, long_of: dict[str, str]) -> str:
     return _BRACKETED.sub(lambda m: "" if m.group(1) in long_of else m.group(0), text)
 
 
-def _with_long_forms(text: str, long_of: dict[str, str]) -> str:
+def _with_long_forms(text: str, long_of: dict[str, str], names: Mapping[str, str] | None = None) -> str:
     """`text` with each acronym the paper defines spelled out where it is a word of a longer
-    descriptive mention: "T2I generation" names "text-to-image generation" in a paper that
-    defines T2I. A mention with other capitalised words is a name ("Partially-Connected
-    DARTS") and stays as written.
+    mention: "T2I generation" names "text-to-image generation" in a paper that defines T2I.
+    A mention with other capitalised words is a name and stays as written ("Partially-Connected
+    DARTS"), unless spelling it out gives a name the paper also writes (`names`: entity key to
+    the paper's spelling): "Reward Guided LCD" is "Reward Guided Latent Consistency
+    Distillation" in the paper of that title.
 
     >>> _with_long_forms("T2I generation", {"T2I": "text-to-image"})
     'text-to-image generation'
     >>> _with_long_forms("Low Precision Graph NAS", {"NAS": "neural architecture search"})
     'Low Precision Graph NAS'
+    >>> long_of = {"LCD": "Latent Consistency Distillation"}
+    >>> written = {"rewardguidedlatentconsistencydistillation": "Reward Guided Latent Consistency Distillation"}
+    >>> _with_long_forms("Reward Guided LCD", long_of, written)
+    'Reward Guided Latent Consistency Distillation'
     """
     words = text.split()
     shorts = [w in long_of and any(c.isupper() for c in w) for w in words]
-    if len(words) < 2 or not any(shorts) or any(w != w.lower() for w, s in zip(words, shorts, strict=True) if not s):
+    if len(words) < 2 or not any(shorts):
         return text
-    return " ".join(long_of[w] if s else w for w, s in zip(words, shorts, strict=True))
+    expanded = " ".join(long_of[w] if s else w for w, s in zip(words, shorts, strict=True))
+    spelled = (names or {}).get(entity_key(expanded))
+    if spelled:
+        return spelled
+    return expanded if all(w == w.lower() for w, s in zip(words, shorts, strict=True) if not s) else text
+
+
+def _spellings(texts: Iterable[str]) -> dict[str, str]:
+    """Entity key to how the paper writes it; of several spellings, the most capitalised (a
+    title's "Gradient Boosting Reinforcement Learning" over "gradient boosting ...")."""
+    out: dict[str, str] = {}
+    for text in texts:
+        key = entity_key(text)
+        if key and sum(c.isupper() for c in text) > sum(c.isupper() for c in out.get(key, "")):
+            out[key] = text
+        out.setdefault(key, text)
+    return out
 
 
 def _defined_shorts(text: str, long_of: dict[str, str], shorts_of: dict[str, list[str]]) -> list[str]:
@@ -131,18 +153,20 @@ def doc_to_extraction(doc: Doc, paper: Paper, gazetteer: Gazetteer) -> Extractio
     long_of = {short.text: long.text for short, long in doc._.kg_abbreviations or ()}
     long_of.update(_spelled_out(cands, long_of, gazetteer))
     long_by_key = {entity_key(short): long for short, long in long_of.items()}
+    written = _spellings([c.span.text for c in cands] + list(long_of.values()))
 
     def canonical(label: str, text: str, given: str) -> str:
         text = _without_short_forms(text, long_of)
         own = long_of.get(text) or long_by_key.get(entity_key(text))
         if own:
+            own = _with_long_forms(own, long_of, written)  # LRM: "latent proxy RM", which is RM's too
             return gazetteer.lookup(label, own) or own
         given = long_of.get(given, given)  # "CE loss" named "CE", which the paper defines
         for name in (text, without_type_word(text), given):
             known = gazetteer.lookup(label, name) if name else None
             if known:
                 return known
-        expanded = _with_long_forms(text, long_of) if given in ("", text) else text
+        expanded = _with_long_forms(text, long_of, written) if given in ("", text) else text
         if expanded != text:
             return gazetteer.lookup(label, expanded) or expanded
         return given or text

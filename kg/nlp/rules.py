@@ -110,7 +110,7 @@ _STUDY = re.compile(
     r"position|analysis|comparison|retrospective|critique|introduction|investigation|evaluation|lessons|"
     r"past|present|future|challenges|opportunities|trends|advances|progress|directions|prospects|frontiers)\b",
     re.I)
-_PHRASE_END = re.compile(r"\s(?:for|to|that|which|of|on|in|with|via|from|by|using|based)\s")
+_PHRASE_END = re.compile(r"\s(?:for|to|that|which|whose|where|who|of|on|in|with|via|from|by|using|based)\s")
 _TITLE_VERB = re.compile(r"\s+[A-Z][a-z]+s\s")  # "... Prevents Memorization": a verb in -s after the subject
 _DATA_WORD = re.compile(r"\b(?:datasets?|benchmarks?|corpus|corpora|test ?beds?|suites?)\b", re.I)
 _TERMS_OF = re.compile(r"\b(?:in terms of|measured by|metrics? such as)\s+", re.I)
@@ -122,12 +122,25 @@ _LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)")
 
 
 _METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|criterion|criteria)\b", re.I)
+# "a dataset Diversity-Aware prompting strategy": a method noun heads the phrase, whatever
+# other kind word it holds
+_METHOD_NOUN = (r"(?:strateg(?:y|ies)|methods?|frameworks?|approach(?:es)?|models?|algorithms?|architectures?|"
+                r"networks?|techniques?|mechanisms?|modules?|schemes?|procedures?)")
+_METHOD_HEAD_BEFORE = re.compile(r"\b" + _METHOD_NOUN + r"\W*$", re.I)
+_HEAD_AFTER = r"\s*(?:\([^()]{1,20}\)\s*)?(?:[\w\-]+\s+){0,2}"  # "(ISTD) metric", "prompting strategy"
+_METHOD_HEAD_AFTER = re.compile(_HEAD_AFTER + _METHOD_NOUN + r"\b", re.I)
+_METRIC_HEAD_AFTER = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?(?:metrics?|measures?|scores?)\b", re.I)
 
 
-def _proposed_label(before: str, after: str) -> str:
-    """What a newly introduced name is: a metric, a dataset or (by default) a method."""
-    if _METRIC_WORD.search(before):
+def _proposed_label(before: str, after: str, next_words: str | None = None) -> str:
+    """What a newly introduced name is: a metric, a dataset or (by default) a method. `before`
+    and `after` are the text around it; `next_words` what follows it directly (default
+    `after`), where a kind noun heads it: "(ISTD) metric", "prompting strategy"."""
+    head = after if next_words is None else next_words
+    if _METRIC_WORD.search(before) or _METRIC_HEAD_AFTER.match(head):
         return "Metric"
+    if _METHOD_HEAD_BEFORE.search(before) or _METHOD_HEAD_AFTER.match(head):
+        return "Method"
     if _DATA_WORD.search(before) or _DATA_WORD.search(after):
         return "Dataset"
     return "Method"
@@ -242,8 +255,8 @@ def rule_spans(doc: Doc) -> list[Span]:
         given = None if near or m or coined or named_later else _NAME_GIVEN.search(clause)
         if near or coined:
             short, long = (near or coined)[0]
-            after = long.text + text[short.end_char : short.end_char + 40]
-            label = _proposed_label(text[cue.end() : long.start_char], after)
+            tail = text[short.end_char : short.end_char + 40]
+            label = _proposed_label(text[cue.end() : long.start_char], long.text + tail, tail.lstrip(")"))
             spans.append(_span(doc, long.start_char, long.end_char, label, "proposed"))
             spans.append(_span(doc, short.start_char, short.end_char, label, "proposed"))
         elif m:

@@ -361,6 +361,89 @@ def _listing_no_abstract() -> bytes:
     return (LISTING_HEAD + "A title without abstract\n").encode()
 
 
+_ATOM_HEAD = '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+
+
+def _atom(entries: str) -> Callable[[], bytes]:
+    return lambda: (_ATOM_HEAD + entries + "</feed>\n").encode()
+
+
+def _atom_entries() -> str:
+    return "".join(
+        f"<entry><id>http://arxiv.org/abs/2401.0000{i}v1</id><title>{_xml_escape(t)}</title>"
+        f"<summary>{_xml_escape(a)}</summary><author><name>A. Author</name></author></entry>\n"
+        for i, (t, a) in enumerate(_good_pairs())
+    )
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _billion_laughs() -> bytes:
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    return (f'<?xml version="1.0"?>\n<!DOCTYPE feed [{entities}]>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+            "<entry><title>&lol9;</title><summary>&lol9;</summary></entry></feed>\n").encode()
+
+
+def _external_entity() -> bytes:
+    return (b'<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>&x;</title></entry></feed>\n')
+
+
+def _deep_xml() -> bytes:
+    return (_ATOM_HEAD + "<entry>" + "<x>" * 200_000 + "</x>" * 200_000 + "</entry></feed>").encode()
+
+
+def _huge_atom_entry() -> bytes:
+    summary = "word " * 4_000_000
+    return (_ATOM_HEAD + f"<entry><title>T</title><summary>{summary}</summary></entry></feed>").encode()
+
+
+def _openalex(index: object) -> Callable[[], bytes]:
+    work = {"id": "https://openalex.org/W1", "title": "Absurd positions", "abstract_inverted_index": index}
+    return lambda: (json.dumps({"meta": {"count": 1}, "results": [work]}) + "\n").encode()
+
+
+def _openalex_many_positions() -> bytes:
+    """A small file whose inverted index lists a million positions for one word."""
+    work = {"id": "https://openalex.org/W2", "title": "T", "abstract_inverted_index": {"w": list(range(1_000_000))}}
+    return (json.dumps(work) + "\n").encode()
+
+
+def _inverted(text: str) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for position, word in enumerate(text.split()):
+        index.setdefault(word, []).append(position)
+    return index
+
+
+def _openalex_good() -> bytes:
+    works = [
+        {"id": f"https://openalex.org/W{i}", "title": t, "publication_year": 2024,
+         "authorships": [{"author": {"display_name": "A. Author"}}], "abstract_inverted_index": _inverted(a)}
+        for i, (t, a) in enumerate(_good_pairs())
+    ]
+    return json.dumps({"meta": {"count": len(works)}, "results": works}, indent=1).encode()
+
+
+def _semantic_scholar_good() -> bytes:
+    papers = [{"paperId": f"s2-{i}", "externalIds": {"DOI": f"10.1/{i}"}, "title": t, "abstract": a,
+               "authors": [{"name": "A. Author"}], "s2FieldsOfStudy": [{"category": "Computer Science"}]}
+              for i, (t, a) in enumerate(_good_pairs())]
+    return json.dumps({"total": len(papers), "data": papers}).encode()
+
+
+def _semantic_scholar_wrong_types() -> bytes:
+    return json.dumps({"data": [{"paperId": "x", "title": {"text": "T"}, "abstract": ["A"], "authors": "n"}]}).encode()
+
+
+def _two_record_lists() -> bytes:
+    record = {"title": "T", "abstract": "We use BERT."}
+    return json.dumps({"papers": [record], "references": [record]}, indent=2).encode()
+
+
 CASES: list[Case] = [
     Case("empty-txt", "empty.txt", lambda: b"", "refuse"),
     Case("empty-jsonl", "empty.jsonl", lambda: b"", "refuse"),
@@ -412,7 +495,22 @@ CASES: list[Case] = [
     Case("csv-malformed", "bad.csv", _csv_bad, "either"),
     Case("csv-no-header", "nohead.csv", _csv_no_header, "refuse"),
     Case("listing-title-without-abstract", "orphan.txt", _listing_no_abstract, "refuse"),
+    Case("atom-feed", "feed.atom", _atom(_atom_entries()), "ok"),
+    Case("atom-malformed", "bad.xml", _atom("<entry><title>T</title>"), "refuse"),
+    Case("atom-billion-laughs", "lol.xml", _billion_laughs, "refuse"),
+    Case("atom-external-entity", "xxe.xml", _external_entity, "refuse"),
+    Case("atom-deep-nesting", "deep.xml", _deep_xml, "refuse"),
+    Case("xml-not-atom", "rss.xml", lambda: b'<rss version="2.0"><channel><title>T</title></channel></rss>', "refuse"),
+    Case("openalex-page", "openalex.json", _openalex_good, "ok"),
+    Case("openalex-absurd-position", "absurd.json", _openalex({"We": [0], "far": [10**12]}), "refuse"),
+    Case("openalex-negative-position", "negative.json", _openalex({"We": [-5]}), "refuse"),
+    Case("openalex-position-types", "postypes.json", _openalex({"We": [0.5, "1", None, True]}), "refuse"),
+    Case("openalex-million-positions", "many.jsonl", _openalex_many_positions, "refuse"),
+    Case("semantic-scholar-page", "s2.json", _semantic_scholar_good, "ok"),
+    Case("semantic-scholar-wrong-types", "s2bad.json", _semantic_scholar_wrong_types, "refuse"),
+    Case("json-two-record-lists", "two.json", _two_record_lists, "refuse"),
     Case("long-abstract-10mb", "long.jsonl", _long_abstract, "ok", heavy=True),
+    Case("atom-entry-20mb", "huge.atom", _huge_atom_entry, "refuse", heavy=True),
     Case("long-listing-line-10mb", "longline.txt", _long_listing_line, "ok", heavy=True),
     Case("million-lines", "million.txt", _million_lines, "ok", heavy=True),
     Case("million-line-csv-field", "million.csv", _million_line_field, "ok", heavy=True),
