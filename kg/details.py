@@ -23,6 +23,7 @@ of a paper (`paper`) and of a link (`link`): the same dicts, in the same key ord
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -110,8 +111,9 @@ class DetailTable:
         return out
 
     def close(self) -> None:
-        """Close the table and remove its file."""
-        self._fh.close()
+        """Close the table and remove its file (rows it could not write, on a full disk, are dropped)."""
+        with contextlib.suppress(OSError):
+            self._fh.close()
         self._index.clear()
         self._last = None
         self.path.unlink(missing_ok=True)

@@ -370,9 +370,10 @@ def build(
     except OSError as exc:
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
     xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
-    # paper attributes and link evidence wait on disk until the outputs are written
-    details = DetailTable(stage / ".papers.jsonl") if details_on_disk else None
+    details: DetailTable | None = None
     try:
+        # paper attributes and link evidence wait on disk until the outputs are written
+        details = DetailTable(stage / ".papers.jsonl") if details_on_disk else None
         dedup = Deduplicator()
         counts: Counter[str] = Counter()
         log = LimitLog(limits)
