@@ -721,3 +721,13 @@ def test_the_kind_noun_after_a_proposed_name_types_it(tiny_nlp):
 
     assert _proposed_label(" a dataset Diversity-Aware prompting strategy", "") == "Method"
     assert _proposed_label(" a new dataset", " of 10k images") == "Dataset"
+
+
+def test_accelerators_name_nothing():
+    import spacy
+
+    from kg.nlp.merge import _names_nothing
+
+    doc = spacy.blank("en")("on two GPUs, P100 and NVIDIA A100, not K400 or T5")
+    spans = {doc[i : i + n].text: _names_nothing(doc[i : i + n]) for i, n in ((4, 1), (6, 2), (10, 1), (12, 1))}
+    assert spans == {"P100": True, "NVIDIA A100": True, "K400": False, "T5": False}

@@ -16,6 +16,7 @@ records but out of the graph (`kg.records.MIN_SCORE`). The result is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -84,6 +85,10 @@ _NO_ENTITY = frozenset(tuple(name.split()) for name in (
     "sota", "state of the art", "state of the art method", "state of the art methods",
 ))
 _NO_ENTITY_FIRST = frozenset(words[0] for words in _NO_ENTITY)  # a cheap test before the whole one
+# accelerators by model name: "P100", "A100 GPUs", "RTX 3090", "TPU v3" (not "K400", Kinetics-400)
+_HARDWARE = re.compile(
+    r"(?:(?:nvidia|tesla|geforce|quadro)\s+)?(?:[PVAH]\d{2,3}|[PA]\d{4}|[RG]TX\s?\d{3,4}(?:\s?ti)?|"
+    r"titan\s?(?:xp?|v|rtx)|tpus?\s?v\d)(?:\s?gpus?)?", re.I)
 NER_UNHEADED_TASK = 0.45  # below kg.records.MIN_SCORE
 _PRIORITY = {"rules-proposed": 0, "gazetteer": 1, "abbrev": 1, "rules": 3, "ner": 4}
 _LEADING = {
@@ -343,8 +348,10 @@ def _ner_score(span: Span, label: str, share: float = 1.0) -> float:
 
 
 def _names_nothing(span: Span) -> bool:
-    """True for hardware, software and boasts (`_NO_ENTITY`)."""
-    return span[0].lower_ in _NO_ENTITY_FIRST and tuple(t.lower_ for t in span if not t.is_punct) in _NO_ENTITY
+    """True for hardware, software and boasts (`_NO_ENTITY`, `_HARDWARE`)."""
+    if span[0].lower_ in _NO_ENTITY_FIRST and tuple(t.lower_ for t in span if not t.is_punct) in _NO_ENTITY:
+        return True
+    return len(span) <= 4 and _HARDWARE.fullmatch(span.text) is not None
 
 
 def _established_names(doc: Doc, known: list[Span]) -> set[tuple[int, int]]:
