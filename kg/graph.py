@@ -22,7 +22,10 @@ Edges, keyed by their type, from a paper: ``proposes``/``uses`` (Method),
 (Repository), ``reports`` (Result); and from a result: ``resultMethod``,
 ``resultDataset``, ``resultMetric``. Each paper edge carries its evidence: ``field``,
 ``start``, ``end``, ``text`` (the mention), ``sentence``, ``component`` (what found it),
-``score`` and ``mentions`` (how often the paper mentions it).
+``score`` and ``mentions`` (how often the paper mentions it). Built with a
+`kg.details.DetailTable` (as `kg build` does), paper nodes keep only ``type`` and ``label``
+and paper edges ``type``, ``mentions``, ``score`` and ``evidence`` (an index into the
+table), which gives back the rest.
 
 >>> from kg.records import Paper, Extraction
 >>> G = build_graph([Extraction(paper=Paper(id="p1", title="A title"))])

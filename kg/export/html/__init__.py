@@ -494,8 +494,8 @@ def graph_payload(
     `min_score` is the confidence below which links are hidden when the page opens;
     `show_singletons` whether entities of a single paper (and papers that share no
     entity) are shown at first (None: only in a focus view or a view of at most
-    `SMALL_VIEW` nodes). Both can be changed in the page. Paper attributes and evidence
-    sentences come from `details` when given (`kg.details`).
+    `SMALL_VIEW` nodes). Both can be changed in the page. Paper attributes and link
+    evidence come from `details` when given (`kg.details`).
     """
     from pyvis.edge import Edge
     from pyvis.network import Network
