@@ -138,6 +138,14 @@ def build(
     ] = False,
     limits: LimitsOption = None,
     columns: ColumnsOption = None,
+    formats: Annotated[
+        str | None,
+        typer.Option(
+            "--formats",
+            help="Outputs to write, some of ttl,store,graphml,json,html (default: all; past 250,000 papers, "
+            "graphml and json only when named)",
+        ),
+    ] = None,
 ) -> None:
     """Build the graph: kg.ttl, kg.html, kg.graphml, graph.json, extractions.jsonl, build.json.
 
@@ -156,7 +164,7 @@ def build(
     report = run_build(
         inputs, output, use_model=not no_model, show_progress=progress, base_iri=base_iri,
         jobs=jobs or (os.cpu_count() or 1), scheduler=scheduler, force=force,
-        cache=False if no_cache else (cache or True), limits=bounds, columns=mapping,
+        cache=False if no_cache else (cache or True), limits=bounds, columns=mapping, formats=formats,
     )
     if report["up_to_date"]:
         typer.echo(f"up to date: {report['papers']} papers, nothing changed -> {output}/")
@@ -175,6 +183,8 @@ def build(
         )
     for kind, n in report["nodes_by_type"].items():
         typer.echo(f"  {kind:<11} {n}")
+    for fmt, why in report["formats_skipped"].items():
+        typer.echo(f"  not written: {fmt} ({why})")
 
 
 @_command()

@@ -211,3 +211,14 @@ def test_every_command_help_is_free_of_python_placeholders(monkeypatch, capsys):
         code, out, _ = run(monkeypatch, capsys, name, "--help")
         assert code == 0, name
         assert not re.search(r"<(str|int|float|path|bool)>|list\[|\{[A-Z]+\}", out), (name, out)
+
+
+def test_build_formats_option(monkeypatch, capsys, tmp_path):
+    papers = ROOT / "tests" / "fixtures" / "analytics" / "papers.jsonl"
+    code, _, err = run(monkeypatch, capsys, "build", papers, "-o", tmp_path / "o", "--no-model", "--formats", "ttl,pdf")
+    assert code == 1
+    assert err.strip() == "kg: error: --formats: unknown format pdf; choose some of ttl,store,graphml,json,html"
+    code, _, err = run(monkeypatch, capsys, "build", papers, "-o", tmp_path / "o", "--no-model", "--formats", "html")
+    assert code == 0, err
+    written = sorted(p.name for p in (tmp_path / "o").iterdir())
+    assert written == [".kg-cache", "build.json", "extractions.jsonl", "kg.html"]

@@ -33,6 +33,7 @@ from kg import __version__
 from kg.atomic import atomic_write, replace_path
 from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key, diff_index, graph_index
 from kg.build.executors import PipelineSpec, extract_chunk, open_executor, ordered_map
+from kg.build.formats import FILES, choose_formats, parse_formats
 from kg.build.report import BuildReport
 from kg.codec import from_parts, paper_json
 from kg.details import DetailTable
@@ -51,12 +52,7 @@ __all__ = ["OUTPUTS", "BuildReport", "build", "build_date", "graph_summary", "pr
 # 0.3 GB instead of growing to ~4 GB on a large graph, at the same speed (measured at 10k papers)
 STORE_PART_BYTES = 16 << 20
 
-OUTPUTS = {
-    "kg.ttl": "ttl",
-    "kg.graphml": "graphml",
-    "graph.json": "json",
-    "kg.html": "html",
-}
+OUTPUTS = {name: fmt for fmt, name in FILES.items() if fmt != "store"}  # the files the exporters write
 
 
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
@@ -183,13 +179,13 @@ def _fingerprint(
 def _output_stats(out: Path) -> dict[str, list[int]] | None:
     """Size and mtime of each output (build.json aside); None when a file output is missing."""
     stats = {}
-    for name in (*OUTPUTS, "extractions.jsonl", "store"):
+    for name in (*FILES.values(), "extractions.jsonl"):
         try:
             st = (out / name).stat()
         except OSError:
-            if name in OUTPUTS or name == "extractions.jsonl":
+            if name == "extractions.jsonl":
                 return None
-            continue
+            continue  # a format the build did not write
         stats[name] = [st.st_size, st.st_mtime_ns]
     return stats
 
@@ -266,16 +262,18 @@ def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> 
 
 
 def _write_outputs(
-    G: Any, details: DetailTable | None, stage: Path, base_iri: str | None, html_options: dict[str, Any] | None,
-    timings: dict[str, float],
+    G: Any, details: DetailTable | None, stage: Path, formats: tuple[str, ...], base_iri: str | None,
+    html_options: dict[str, Any] | None, timings: dict[str, float],
 ) -> None:
-    """Write every format of `G` (its paper details in `details`) into `stage`; the Oxigraph
+    """Write `formats` of `G` (its paper details in `details`) into `stage`; the Oxigraph
     store loads ``kg.ttl`` in a separate process while this one writes the other formats
-    (it is the slowest step)."""
+    (it is the slowest step). A store without Turtle still loads from one, removed after."""
     spawn = multiprocessing.get_context("spawn")  # a fork would copy the graph's pages
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         store_job = None
         for name, fmt in OUTPUTS.items():
+            if fmt not in formats and not (fmt == "ttl" and "store" in formats):
+                continue
             t0 = time.perf_counter()
             options_: dict[str, Any] = {"details": details}
             if fmt == "ttl" and base_iri:
@@ -284,14 +282,29 @@ def _write_outputs(
                 options_.update(html_options)
             export(G, fmt, stage / name, **options_)
             timings[f"write_{name}_s"] = time.perf_counter() - t0
-            if fmt == "ttl":
+            if fmt == "ttl" and "store" in formats:
                 store_started = time.perf_counter()
                 store_job = pool.submit(write_store, stage / name, stage / "store", part_bytes=STORE_PART_BYTES)
-        assert store_job is not None
-        t0 = time.perf_counter()
-        store_job.result()
-        timings["wait_store_s"] = time.perf_counter() - t0
-        timings["write_store_s"] = time.perf_counter() - store_started
+        if store_job is not None:
+            t0 = time.perf_counter()
+            store_job.result()
+            timings["wait_store_s"] = time.perf_counter() - t0
+            timings["write_store_s"] = time.perf_counter() - store_started
+    if "ttl" not in formats:
+        (stage / FILES["ttl"]).unlink(missing_ok=True)
+
+
+def _remove_unwritten(out: Path, formats: tuple[str, ...]) -> None:
+    """Remove the outputs of formats this build did not write: a file left from an earlier
+    build would not match this one's graph."""
+    for fmt, name in FILES.items():
+        path = out / name
+        if fmt in formats or not path.exists():
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def build(
@@ -310,6 +323,7 @@ def build(
     chunk_size: int = 256,
     limits: Limits = DEFAULT_LIMITS,
     columns: Mapping[str, str] | str | None = None,
+    formats: str | Sequence[str] | None = None,
     details_on_disk: bool = True,
 ) -> BuildReport:
     """Build the graph of `inputs` into `out_dir`; return the build report (build.json).
@@ -322,7 +336,9 @@ def build(
     unchanged, a build with nothing changed is skipped (unless
     `force`), and the report includes the diff against the previous build.
     `pipeline` overrides `use_model` (e.g. to use another gazetteer). Records past
-    `limits` are skipped or cut with a warning and counted in the report. `columns`
+    `limits` are skipped or cut with a warning and counted in the report. `formats` (e.g.
+    "ttl,store") chooses the outputs (`kg.build.formats`; default: all, less GraphML and
+    graph.json past `LARGE_BUILD` papers); outputs of other formats are removed. `columns`
     ({field: column} or ``"field=column,..."``) names the input columns that hold each field.
     Paper attributes and link evidence wait in a file on disk (`kg.details`) until the
     outputs are written; `details_on_disk=False` keeps them in the graph (more memory, same
@@ -347,10 +363,13 @@ def build(
     cache_dir = out / CACHE_DIRNAME if cache is True else Path(cache) if cache else None
     new_cache = cache_dir is not None and not cache_dir.exists()
     state = BuildState(cache_dir, out) if cache_dir is not None else None
-    options = {"base_iri": base_iri, "html": html_options or {}, "limits": limits.as_dict()}
+    requested = parse_formats(formats)
+    options: dict[str, Any] = {"base_iri": base_iri, "html": html_options or {}, "limits": limits.as_dict()}
     columns = parse_columns(columns)
     if columns:
         options["columns"] = columns
+    if requested is not None:
+        options["formats"] = list(requested)
     fingerprint = _fingerprint(inputs, version, options) if state is not None else None
     if state is not None and fingerprint is not None and not force:
         previous = state.load_state()
@@ -398,7 +417,9 @@ def build(
             build_date=build_date(), sources=sorted({str(i) for i in inputs}),
         )
         _finish_records(stage / "records.tmp", stage / "extractions.jsonl", dedup)
-        _write_outputs(G, details, stage, base_iri, html_options, timings)
+        papers_built = counts["records"] - sum(len(v) for v in dedup.extra_sources.values())
+        written, skipped = choose_formats(requested, papers_built)
+        _write_outputs(G, details, stage, written, base_iri, html_options, timings)
         if details is not None:
             details.close()
         index = diff = None
@@ -429,6 +450,8 @@ def build(
                 "executor": executor_name,
             },
             "diff": diff,
+            "formats": list(written),
+            "formats_skipped": skipped,
             "timings": {k: round(v, 3) for k, v in timings.items()},
         })
         with atomic_write(stage / "build.json") as fh:
@@ -437,6 +460,7 @@ def build(
         del G
         for item in sorted(stage.iterdir()):
             replace_path(item, out / item.name)
+        _remove_unwritten(out, written)
         if state is not None:
             state.save(
                 {"fingerprint": fingerprint, "outputs": _output_stats(out), "kg_version": __version__},

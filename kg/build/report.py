@@ -35,7 +35,8 @@ class BuildDiff(TypedDict, total=False):
 
 
 class BuildReport(TypedDict):
-    """One build: inputs, counts, limits hit, graph size per type, extraction, diff, timings.
+    """One build: inputs, counts, limits hit, graph size per type, extraction, diff, the
+    formats written (and those a large build skipped, with why), timings.
 
     ``up_to_date`` is true when nothing changed and the previous outputs were kept.
     """
@@ -58,4 +59,6 @@ class BuildReport(TypedDict):
     up_to_date: bool
     extraction: ExtractionReport
     diff: BuildDiff | None
+    formats: list[str]
+    formats_skipped: dict[str, str]
     timings: dict[str, float]
