@@ -45,6 +45,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 # bench/ holds scripts named like stdlib modules (html.py): never import from it
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT / "tests" / "adversarial"))
+from measure import children_by_parent  # noqa: E402 - the process-tree walk of the hostile-input suite
+
 PY = sys.executable
 
 
@@ -175,21 +178,9 @@ def _tree_memory_kb(root: int) -> tuple[int, int, int]:
     RSS counts a page shared by several processes (forked workers) once per process;
     PSS divides it among them, so the PSS sum is the memory the tree really holds.
     """
-    parents: dict[int, int] = {}
-    for proc in Path("/proc").iterdir():
-        entry = proc.name
-        if not entry.isdigit():
-            continue
-        try:
-            stat = (proc / "stat").read_text()
-            parents[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
+    children = children_by_parent()
     rss = pss = own = 0
     todo, seen = [root], set()
-    children: dict[int, list[int]] = {}
-    for pid, ppid in parents.items():
-        children.setdefault(ppid, []).append(pid)
     while todo:
         pid = todo.pop()
         if pid in seen:

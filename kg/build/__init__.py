@@ -137,10 +137,15 @@ def _remove_stale(out: Path) -> None:
             pass
         except OSError:
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+        _remove(entry)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, a link or a whole directory, whatever is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
@@ -298,13 +303,8 @@ def _remove_unwritten(out: Path, formats: tuple[str, ...]) -> None:
     """Remove the outputs of formats this build did not write: a file left from an earlier
     build would not match this one's graph."""
     for fmt, name in FILES.items():
-        path = out / name
-        if fmt in formats or not path.exists():
-            continue
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+        if fmt not in formats:
+            _remove(out / name)
 
 
 def build(
@@ -417,8 +417,8 @@ def build(
             build_date=build_date(), sources=sorted({str(i) for i in inputs}),
         )
         _finish_records(stage / "records.tmp", stage / "extractions.jsonl", dedup)
-        papers_built = counts["records"] - sum(len(v) for v in dedup.extra_sources.values())
-        written, skipped = choose_formats(requested, papers_built)
+        duplicates = sum(len(v) for v in dedup.extra_sources.values())
+        written, skipped = choose_formats(requested, counts["records"] - duplicates)
         _write_outputs(G, details, stage, written, base_iri, html_options, timings)
         if details is not None:
             details.close()
@@ -428,7 +428,6 @@ def build(
             index = graph_index(G)
             diff = diff_index(state.load_index(), index)
             timings["diff_s"] = time.perf_counter() - t0
-        duplicates = sum(len(v) for v in dedup.extra_sources.values())
         timings["total_s"] = time.perf_counter() - started
         report = cast(BuildReport, {
             "kg_version": __version__,

@@ -127,9 +127,9 @@ _METRIC_WORD = re.compile(r"\b(?:metrics?|measures?|criterion|criteria)\b", re.I
 _METHOD_NOUN = (r"(?:strateg(?:y|ies)|methods?|frameworks?|approach(?:es)?|models?|algorithms?|architectures?|"
                 r"networks?|techniques?|mechanisms?|modules?|schemes?|procedures?)")
 _METHOD_HEAD_BEFORE = re.compile(r"\b" + _METHOD_NOUN + r"\W*$", re.I)
-_HEAD_AFTER = r"\s*(?:\([^()]{1,20}\)\s*)?(?:[\w\-]+\s+){0,2}"  # "(ISTD) metric", "prompting strategy"
-_METHOD_HEAD_AFTER = re.compile(_HEAD_AFTER + _METHOD_NOUN + r"\b", re.I)
-_METRIC_HEAD_AFTER = re.compile(r"\s*(?:\([^()]{1,20}\)\s*)?(?:metrics?|measures?|scores?)\b", re.I)
+_ACRONYM_AFTER = r"\s*(?:\([^()]{1,20}\)\s*)?"  # the name's acronym may come first: "(ISTD) metric"
+_METHOD_HEAD_AFTER = re.compile(_ACRONYM_AFTER + r"(?:[\w\-]+\s+){0,2}" + _METHOD_NOUN + r"\b", re.I)
+_METRIC_HEAD_AFTER = re.compile(_ACRONYM_AFTER + r"(?:metrics?|measures?|scores?)\b", re.I)
 
 
 def _proposed_label(before: str, after: str, next_words: str | None = None) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["Measured", "run_measured", "tree_rss"]
+__all__ = ["Measured", "children_by_parent", "run_measured", "tree_rss"]
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -33,18 +33,18 @@ class Measured:
     timed_out: bool
 
 
-def _children() -> dict[int, list[int]]:
+def children_by_parent() -> dict[int, list[int]]:
+    """Process IDs by parent ID, read from /proc (a process that ends meanwhile is left out)."""
     kids: dict[int, list[int]] = {}
     for proc in Path("/proc").iterdir():
-        entry = proc.name
-        if not entry.isdigit():
+        if not proc.name.isdigit():
             continue
         try:
             stat = (proc / "stat").read_text()
-        except OSError:
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-        kids.setdefault(ppid, []).append(int(entry))
+        kids.setdefault(ppid, []).append(int(proc.name))
     return kids
 
 
@@ -65,7 +65,7 @@ def tree_rss(pid: int) -> int:
         return total
     except ImportError:
         pass
-    kids = _children()
+    kids = children_by_parent()
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
