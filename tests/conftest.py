@@ -1,7 +1,9 @@
-"""Shared fixtures: a pipeline over a tiny gazetteer (fast, no model) and paths."""
+"""Shared fixtures and helpers: a pipeline over a tiny gazetteer (fast, no model), paths,
+running the `kg` command in-process, writing an input file."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,3 +29,24 @@ def seeds_outputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds-outputs")
     build([ROOT / "seeds"], out, show_progress=False)
     return out
+
+
+def run_kg(monkeypatch, capsys, *args):
+    """Run ``kg ARGS...`` in this process: (exit code, stdout, stderr)."""
+    from kg.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    return info.value.code, out, err
+
+
+def write_file(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    """`content` written to ``tmp_path/name`` (bytes as they are, text as UTF-8)."""
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path

@@ -1,20 +1,11 @@
 import json
 import re
 import shutil
-import sys
 
 import pytest
 
-from kg.cli import main
 from tests.conftest import ROOT
-
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
+from tests.conftest import run_kg as run
 
 
 def test_help_shows_examples(monkeypatch, capsys):

@@ -1,6 +1,5 @@
 import io
 import json
-from pathlib import Path
 
 import pytest
 
@@ -9,6 +8,7 @@ from kg.ingest import Deduplicator, read_papers
 from kg.ingest.ids import paper_id
 from kg.nlp.urls import find_links
 from tests.conftest import ROOT
+from tests.conftest import write_file as write
 
 LISTING = """new
 
@@ -30,15 +30,6 @@ Second Title
 
 Second abstract.
 """
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def test_listing(tmp_path):

@@ -2,17 +2,16 @@
 arXiv Atom feeds, CSV/TSV synonyms and --columns, and folders holding files kg does not read."""
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
 from kg.build import build
-from kg.cli import main
 from kg.errors import InputError
 from kg.ingest import read_papers
 from kg.ingest.columns import parse_columns
 from tests.conftest import FIXTURES
+from tests.conftest import run_kg as run
+from tests.conftest import write_file as write
 
 INPUTS = FIXTURES / "inputs"
 GOOD = {"title": "LoRA", "abstract": "We use LoRA on GLUE."}
@@ -20,23 +19,6 @@ GOOD = {"title": "LoRA", "abstract": "We use LoRA on GLUE."}
 
 def papers(*paths, **options):
     return list(read_papers([INPUTS / p if isinstance(p, str) else p for p in paths], **options))
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
-
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def test_openalex_api_page():

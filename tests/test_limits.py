@@ -14,6 +14,7 @@ from kg.ingest import bounded as bounded_module
 from kg.ingest.bounded import CHUNK, Source
 from kg.ingest.jsonarray import SKIPPED, iter_array
 from kg.ingest.limits import WARNINGS_PER_LIMIT
+from tests.conftest import run_kg as _kg
 
 GOOD = {"id": "g1", "title": "LoRA", "abstract": "We use LoRA on GLUE."}
 
@@ -266,18 +267,6 @@ def test_page_cuts_long_abstracts_with_a_note_and_marks_only_what_it_shows():
 
 
 # --------------------------------------------------------------------------- the command line
-
-
-def _kg(monkeypatch, capsys, *args):
-    import sys
-
-    from kg.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["kg", *map(str, args)])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def test_cli_limits_option(monkeypatch, capsys, tmp_path):
