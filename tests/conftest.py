@@ -1,8 +1,10 @@
 """Shared fixtures and helpers: a pipeline over a tiny gazetteer (fast, no model), paths,
-running the `kg` command in-process, writing an input file."""
+running the `kg` command in-process, writing an input file, serving a graph on a free port."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -50,3 +52,22 @@ def write_file(tmp_path: Path, name: str, content: str | bytes) -> Path:
     else:
         path.write_text(content, encoding="utf-8")
     return path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_kg(graph: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
+    """`kg serve GRAPH --quiet OPTIONS` on a free port, once it listens: (process, base URL)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", str(graph), "--port", str(port), "--quiet", *options],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    line = proc.stdout.readline() if proc.stdout else ""
+    assert "SPARQL endpoint" in line, proc.stderr.read() if proc.stderr else ""
+    return proc, f"http://127.0.0.1:{port}"

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -20,30 +18,19 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.export.rdf import write_turtle
 from kg.sparql.serve import GRAPH_TYPES, SELECT_TYPES, negotiate
+from tests.conftest import serve_kg
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(directory: Path, *options: str) -> tuple[subprocess.Popen, str]:
     """`kg serve` of the fixture graph with `options`, once it listens; (process, endpoint URL)."""
     path = directory / "kg.ttl"
     write_turtle(fixture_graph(), path)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", str(path), "--port", str(port), "--quiet", *options],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    line = proc.stdout.readline()
-    assert "SPARQL endpoint" in line, proc.stderr.read()
-    return proc, f"http://127.0.0.1:{port}/sparql"
+    proc, base = serve_kg(path, *options)
+    return proc, f"{base}/sparql"
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -23,6 +20,7 @@ from rdf_fixture import fixture_graph
 
 from kg.export.rdf import write_turtle
 from kg.sparql.page import example_queries, render_page
+from tests.conftest import serve_kg
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,24 +61,12 @@ def test_the_page_is_one_offline_document_with_a_strict_csp():
     assert not re.search(r"\.(inner|outer)HTML|insertAdjacentHTML|document\.write|eval\(", script)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("page") / "kg.ttl"
     write_turtle(fixture_graph(), path)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", str(path), "--port", str(port), "--quiet", "--workers", "1"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    line = proc.stdout.readline()
-    assert "SPARQL endpoint" in line, proc.stderr.read()
-    yield f"http://127.0.0.1:{port}/"
+    proc, base = serve_kg(path, "--workers", "1")
+    yield f"{base}/"
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=10)
 

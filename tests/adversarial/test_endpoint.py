@@ -26,15 +26,11 @@ import pytest
 from conftest import ROOT, kg_env, run_kg
 from make_inputs import make_corpus
 
+from tests.conftest import free_port
+
 pytestmark = pytest.mark.slow
 
 TIMEOUT = 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +45,7 @@ def graph_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(graph_dir, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("serve-log") / "stderr.log"
     log = Path(log_path).open("w")  # noqa: SIM115 - the server's request log (a pipe would fill up)
     proc = subprocess.Popen(
@@ -281,7 +277,7 @@ def test_trickling_and_abandoned_connections_do_not_block_others(server):
 
 
 def test_default_bind_is_loopback_only(graph_dir):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", str(graph_dir), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=kg_env())
     try:
