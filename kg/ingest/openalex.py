@@ -18,7 +18,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.ingest.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["inverted_abstract", "is_openalex", "openalex_record"]
+__all__ = ["inverted_abstract", "is_openalex", "openalex_record", "strings_at"]
 
 _PREFIXES = ("https://openalex.org/", "http://openalex.org/")
 _MAX_WORDS = 10_000_000  # word positions allowed when the abstract limit is off
@@ -59,8 +59,9 @@ def inverted_abstract(index: Any, where: str, limits: Limits = DEFAULT_LIMITS) -
     return " ".join(word for _, word in pairs)
 
 
-def _names(items: Any, *path: str) -> list[Any]:
-    """The value at `path` in each dict of the list `items` (other shapes are passed over)."""
+def strings_at(items: Any, *path: str) -> list[str]:
+    """The string at `path` in each item of the list `items` (the item itself for no path);
+    other shapes are passed over. Also reads Semantic Scholar's lists."""
     found = []
     for item in items if isinstance(items, list) else ():
         for key in path:
@@ -79,7 +80,7 @@ def openalex_record(work: dict[str, Any], where: str, limits: Limits = DEFAULT_L
     location = work.get("primary_location")
     landing = location.get("landing_page_url") if isinstance(location, dict) else None
     doi = work.get("doi")
-    categories = [*_names(work.get("topics"), "display_name"), *_names(work.get("concepts"), "display_name")]
+    categories = [*strings_at(work.get("topics"), "display_name"), *strings_at(work.get("concepts"), "display_name")]
     return {
         "id": ident,
         "title": work.get("title") or work.get("display_name"),
@@ -88,6 +89,6 @@ def openalex_record(work: dict[str, Any], where: str, limits: Limits = DEFAULT_L
         "url": landing if isinstance(landing, str) and landing else doi,
         "date": work.get("publication_date"),
         "year": work.get("publication_year"),
-        "authors": _names(work.get("authorships"), "author", "display_name"),
+        "authors": strings_at(work.get("authorships"), "author", "display_name"),
         "categories": list(dict.fromkeys(categories)),
     }

@@ -14,22 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from kg.ingest.openalex import strings_at
+
 __all__ = ["is_semantic_scholar", "semantic_scholar_record"]
 
 
 def is_semantic_scholar(record: dict[str, Any]) -> bool:
     """True for a Semantic Scholar paper (keys normalized to lower case)."""
     return "paperid" in record or "externalids" in record or "corpusid" in record
-
-
-def _strings(items: Any, key: str | None = None) -> list[str]:
-    """The strings of list `items`, or the `key` of each dict in it."""
-    found = []
-    for item in items if isinstance(items, list) else ():
-        value = item.get(key) if key and isinstance(item, dict) else item
-        if isinstance(value, str):
-            found.append(value)
-    return found
 
 
 def semantic_scholar_record(paper: dict[str, Any]) -> dict[str, Any]:
@@ -39,7 +31,7 @@ def semantic_scholar_record(paper: dict[str, Any]) -> dict[str, Any]:
     ids = {str(k).lower(): v for k, v in external.items()} if isinstance(external, dict) else {}
     corpus = paper.get("corpusid") or ids.get("corpusid")
     ident = ids.get("arxiv") or paper.get("paperid") or (f"CorpusId:{corpus}" if corpus else None)
-    fields = [*_strings(paper.get("fieldsofstudy")), *_strings(paper.get("s2fieldsofstudy"), "category")]
+    fields = [*strings_at(paper.get("fieldsofstudy")), *strings_at(paper.get("s2fieldsofstudy"), "category")]
     return {
         "id": ident,
         "title": paper.get("title"),
@@ -48,6 +40,6 @@ def semantic_scholar_record(paper: dict[str, Any]) -> dict[str, Any]:
         "url": paper.get("url"),
         "date": paper.get("publicationdate"),
         "year": paper.get("year"),
-        "authors": _strings(paper.get("authors"), "name"),
+        "authors": strings_at(paper.get("authors"), "name"),
         "categories": list(dict.fromkeys(fields)),
     }
