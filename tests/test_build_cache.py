@@ -305,6 +305,20 @@ def test_sorted_lines_spills_full_chunks_and_merges_them(lines):
         assert not list(Path(tmp).iterdir())
 
 
+def test_sorting_holds_one_chunk_in_memory(tmp_path):
+    import tracemalloc
+
+    lines = (f"E\tpaper:{i * 7919 % 20000:08}\x1fuses\x1fmethod:{'x' * 80}\n" for i in range(20000))
+    tracemalloc.start()
+    try:
+        with sorted_lines(lines, tmp_path, chunk_lines=1000) as merged:
+            assert sum(1 for _ in merged) == 20000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 600_000  # 1,000 lines of 150 bytes and buffers; all 20,000 lines would take 3 MB
+
+
 def test_examples_are_the_first_ten_labels_in_order():
     old = ["N\tm:0\tMethod\tkept\n"]
     new = sorted(["N\tm:0\tDataset\tchanged\n"] + [f"N\tm:{i}\tMethod\tx{i % 12:02}\n" for i in range(1, 40)]

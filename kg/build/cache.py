@@ -191,20 +191,19 @@ def sorted_lines(
         for line in lines:
             chunk.append(line)
             if len(chunk) >= chunk_lines:
-                runs.append(stack.enter_context(_spill(chunk, Path(tmp) / f"{len(runs)}.txt")))
+                path = Path(tmp) / f"{len(runs)}.txt"
+                _spill(chunk, path)
+                runs.append(stack.enter_context(path.open(encoding="utf-8", newline="\n")))
                 chunk = []
         chunk.sort()
         yield heapq.merge(*runs, chunk)
 
 
-@contextmanager
-def _spill(chunk: list[str], path: Path) -> Iterator[Iterator[str]]:
-    """Sort `chunk` into the file `path`, then read it back line by line."""
+def _spill(chunk: list[str], path: Path) -> None:
+    """Write `chunk`, sorted, to the file `path`."""
     chunk.sort()
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.writelines(chunk)
-    with path.open(encoding="utf-8", newline="\n") as fh:
-        yield fh
 
 
 def write_index(G: IndexedGraph, path: Path, chunk_lines: int = INDEX_CHUNK_LINES, prefix: str = ".sort-") -> None:
