@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # run as a script: put the repo (not bench/, whose html.py would shadow the stdlib) first
 sys.path[0] = str(ROOT)
 
-from kg.build.cache import INDEX_CHUNK_LINES, BuildState  # noqa: E402
+from kg.build.cache import INDEX_CHUNK_LINES, BuildState, index_lines  # noqa: E402
 from tests.index_reference import diff_index, graph_index, load_index, save_index  # noqa: E402
 
 ENTITIES = {"method": 40_000, "dataset": 12_000, "metric": 3_000, "task": 15_000}
@@ -134,9 +134,11 @@ def _child(step: str, work: Path, papers: int, chunk_lines: int, trace: bool) ->
         diff = state.diff(path)
         state.save({}, path)
     seconds = time.perf_counter() - t0
+    written = {"in-memory": legacy.with_name("index.new.gz"), "previous": legacy}.get(step, state.index_path)
     traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"step": step, "seconds": seconds, "peak_rss_mb": peak - before, "tracemalloc_mb": traced, "diff": diff}
+    return {"step": step, "seconds": seconds, "peak_rss_mb": peak - before, "tracemalloc_mb": traced,
+            "index_mb": written.stat().st_size / 1e6, "diff": diff}
 
 
 def _run(step: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -158,15 +160,17 @@ def main() -> int:
         return 0
     new = _graphs(args.papers)[1]
     nodes, edges = sum(1 for _ in new.nodes(data=True)), sum(1 for _ in new.edges(keys=True))
-    print(f"{args.papers:,} papers: {nodes:,} nodes, {edges:,} edges; chunks of {args.chunk_lines:,} lines")
+    spilled = sum(len(line.encode()) for line in index_lines(new)) / 1e6
+    print(f"{args.papers:,} papers: {nodes:,} nodes, {edges:,} edges; index lines {spilled:.0f} MB "
+          f"(spilled while sorting); chunks of {args.chunk_lines:,} lines")
     with tempfile.TemporaryDirectory(prefix="kg-bench-index-") as tmp:
         work = Path(tmp)
         rows = [_run(step, args, work) for step in ("previous", "in-memory", "sorted", "sorted-older")]
     traced = " (tracemalloc peak)" if args.tracemalloc else ""
-    print(f"{'step':<16}{'time s':>9}{'peak RSS MB':>14}{traced}")
+    print(f"{'step':<16}{'time s':>9}{'index file MB':>15}{'peak RSS MB':>14}{traced}")
     for r in rows:
         extra = f"  ({r['tracemalloc_mb']:.1f})" if r["tracemalloc_mb"] is not None else ""
-        print(f"{r['step']:<16}{r['seconds']:>9.2f}{r['peak_rss_mb']:>14.1f}{extra}")
+        print(f"{r['step']:<16}{r['seconds']:>9.2f}{r['index_mb']:>15.1f}{r['peak_rss_mb']:>14.1f}{extra}")
     memory, streamed, older = rows[1], rows[2], rows[3]
     assert streamed["diff"] == memory["diff"] == older["diff"], "the two ways disagree"
     d = memory["diff"]

@@ -9,7 +9,8 @@ misses and re-extracts. Values are the extraction parts of `Extraction.to_dict()
 
 Beside it, per output directory, the cache keeps the state of the last build: a
 fingerprint of its inputs and outputs (to skip a build that has nothing to do) and
-an index of its node and edge IDs (to report what the next build added and removed).
+an index of its node and edge IDs, sorted on disk (to report what the next build added
+and removed, in one merge-join of the two files: `BuildState`).
 
 >>> import tempfile
 >>> from kg.records import Paper
@@ -341,12 +342,10 @@ class BuildState:
             return None
 
     def write_index(self, G: IndexedGraph) -> Path:
-        """Write `G`'s index to a new temporary file in the cache and return it; `save` moves it into place."""
+        """Write `G`'s index to a temporary file in the cache and return it; `save` moves it into place."""
         self.dir.mkdir(parents=True, exist_ok=True)
         self._remove_leftovers()
-        fd, name = tempfile.mkstemp(prefix=self._temp, suffix=".index.gz", dir=self.dir)
-        os.close(fd)
-        path = Path(name)
+        path = self.dir / f"{self._temp}index.gz"
         try:
             write_index(G, path, self.chunk_lines, self._temp)
         except BaseException:
@@ -382,7 +381,8 @@ class BuildState:
         tmp.replace(self.state_path)
 
     def _remove_leftovers(self) -> None:
-        """Remove the temporary files of earlier builds into the same directory that no longer run."""
+        """Remove what builds into the same directory left: earlier ones of this process, and
+        those of processes that no longer run."""
         for path in self.dir.glob(f"{self.tag}.tmp-*"):
             pid = path.name[len(f"{self.tag}.tmp-") :].split("-", 1)[0]
             if not pid.isdigit() or (int(pid) != os.getpid() and _running(int(pid))):
