@@ -292,59 +292,70 @@ def _node_types(types: str | Iterable[str] | None) -> frozenset[str] | None:
 
 def _kept_nodes(items: Items, types: frozenset[str] | None, min_support: int | None) -> set[Any]:
     """IDs of the nodes a projection keeps: those of `types` (all when None) less the entities
-    fewer than `min_support` distinct papers link to. Holds only these IDs and the papers'."""
+    fewer than `min_support` distinct papers link to. Holds only these IDs and the papers'.
+
+    The papers per entity are counted in the same pass when every node comes before the
+    edges (GraphML as networkx writes it), else in a second pass (node-link JSON, whose
+    edges come first)."""
     kept: set[Any] = set()
     entities: set[Any] = set()
     papers: set[Any] = set()
+    support = _Support(papers, entities)
+    counting = bool(min_support)
     for kind, ends, data in items():
-        if kind != "node":
-            continue
-        node_type = data.get("type")
-        if min_support and node_type == "Paper":
-            papers.add(ends[0])
-        if types is None or node_type in types:
-            (entities if min_support and node_type in NAMED_TYPES else kept).add(ends[0])
+        if kind == "edge" and counting:
+            counting = support.add(ends[0], ends[1])
+        elif kind == "node":
+            counting = counting and not support.started
+            node_type = data.get("type")
+            if min_support and node_type == "Paper":
+                papers.add(ends[0])
+            if types is None or node_type in types:
+                (entities if min_support and node_type in NAMED_TYPES else kept).add(ends[0])
     if min_support:
-        support = _support(items, papers, entities)
-        kept.update(e for e in entities if support[e] >= min_support)
+        counts = support.counts if counting else _count_support(items, papers, entities)
+        kept.update(e for e in entities if counts[e] >= min_support)
     return kept
 
 
-class _Scattered(Exception):
-    """A paper's edges do not come together in the file."""
-
-
-def _support(items: Items, papers: set[Any], entities: set[Any]) -> Counter[Any]:
-    """The number of distinct papers with an edge to each entity, in one pass over the edges.
+class _Support:
+    """The number of distinct papers with an edge to each entity, counted as the edges go by.
 
     Every networkx writer (so `kg build`) writes a node's edges together: then a paper's
-    entities are told apart within its run and only the counts stay in memory. A file
-    whose paper runs are split is counted again over its (paper, entity) pairs."""
-    try:
-        return _support_by_runs(items(), papers, entities)
-    except _Scattered:
-        pairs = {ends[:2] for kind, ends, _ in items() if kind == "edge" and ends[0] in papers and ends[1] in entities}
-        return Counter(v for _, v in pairs)
+    entities are told apart within its run, and only the counts stay in memory."""
+
+    def __init__(self, papers: set[Any], entities: set[Any]) -> None:
+        self.papers, self.entities = papers, entities
+        self.counts: Counter[Any] = Counter()
+        self.started = False  # an edge went by
+        self._finished: set[Any] = set()
+        self._paper: Any = None
+        self._linked: set[Any] = set()
+
+    def add(self, u: Any, v: Any) -> bool:
+        """Count edge u → v; False when u's edges do not come together (the counts are then wrong)."""
+        self.started = True
+        if u not in self.papers or v not in self.entities:
+            return True
+        if u != self._paper:
+            if u in self._finished:
+                return False
+            self._finished.add(self._paper)
+            self._paper, self._linked = u, set()
+        if v not in self._linked:
+            self._linked.add(v)
+            self.counts[v] += 1
+        return True
 
 
-def _support_by_runs(items: Iterator[Item], papers: set[Any], entities: set[Any]) -> Counter[Any]:
-    """`_support` of a file where each paper's edges come together; `_Scattered` when they do not."""
-    counts: Counter[Any] = Counter()
-    finished: set[Any] = set()
-    paper, linked = None, set()
-    for kind, ends, _ in items:
-        if kind != "edge" or ends[0] not in papers or ends[1] not in entities:
-            continue
-        if ends[0] != paper:
-            if ends[0] in finished:
-                raise _Scattered
-            if paper is not None:
-                finished.add(paper)
-            paper, linked = ends[0], set()
-        if ends[1] not in linked:
-            linked.add(ends[1])
-            counts[ends[1]] += 1
-    return counts
+def _count_support(items: Items, papers: set[Any], entities: set[Any]) -> Counter[Any]:
+    """`_Support` counts in a pass over the edges; counted over the (paper, entity) pairs
+    when a paper's edges do not come together."""
+    support = _Support(papers, entities)
+    if all(support.add(ends[0], ends[1]) for kind, ends, _ in items() if kind == "edge"):
+        return support.counts
+    pairs = {ends[:2] for kind, ends, _ in items() if kind == "edge" and ends[0] in papers and ends[1] in entities}
+    return Counter(v for _, v in pairs)
 
 
 def _graph_file(p: Path) -> Path:

@@ -4,6 +4,7 @@ import json
 
 import networkx as nx
 import pytest
+from lxml import etree
 
 import kg
 import kg.build
@@ -253,12 +254,33 @@ def test_projection_keeps_the_nodes_of_its_types_and_supported_entities(tmp_path
     assert H.number_of_nodes() > 0
 
 
-def test_projection_of_example_graph_by_support():
-    H = projection(example_graph(), {"Dataset", "Paper"}, 3)
-    assert sorted(n for n in H if not n.startswith("paper:")) == ["dataset:cifar10"]
+def test_projection_of_example_graph_by_support(tmp_path):
+    export(example_graph(), "json", tmp_path / "graph.json")
+    H = load_graph(tmp_path, types="Dataset,Paper,Method", min_support=3)  # CIFAR-10 4 papers, Transformer 3
+    assert sorted(n for n in H if not n.startswith("paper:")) == ["dataset:cifar10", "method:transformer"]
+    assert H.number_of_nodes() == 8 and H.number_of_edges() == 7
 
 
-def test_support_counts_distinct_papers_whatever_the_edge_order(tmp_path):
+def scatter_edges(path):
+    """Rewrite a graph file so that its edges come in reverse order, the last one first."""
+    if path.suffix == ".json":
+        doc = json.loads(path.read_text())
+        doc["edges"].reverse()
+        doc["edges"].insert(0, doc["edges"].pop())
+        path.write_text(json.dumps(doc))
+        return
+    tree = etree.parse(str(path))
+    graph = tree.getroot()[-1]
+    edges = [e for e in graph if e.tag.endswith("edge")]
+    for e in edges:
+        graph.remove(e)
+    graph.extend([edges[0], *reversed(edges[1:])])
+    tree.write(str(path))
+
+
+@pytest.mark.parametrize("name", ["kg.graphml", "graph.json"])
+@pytest.mark.parametrize("order", ["grouped", "scattered"])
+def test_support_counts_distinct_papers_whatever_the_edge_order(tmp_path, name, order):
     G = nx.MultiDiGraph()
     G.add_nodes_from([("paper:a", {"type": "Paper"}), ("paper:b", {"type": "Paper"}),
                       ("result:a:0", {"type": "Result"}), ("method:m", {"type": "Method"}),
@@ -270,16 +292,13 @@ def test_support_counts_distinct_papers_whatever_the_edge_order(tmp_path):
     G.add_edge("paper:b", "method:m", "uses")
     G.add_edge("paper:a", "dataset:d", "evaluatedOn")
     G.add_edge("result:a:0", "dataset:d", "resultDataset")  # a result is not a paper: support 1
-    for order in ("grouped", "scattered"):
-        export(G, "json", tmp_path / "graph.json")
-        if order == "scattered":
-            doc = json.loads((tmp_path / "graph.json").read_text())
-            doc["edges"].reverse()
-            doc["edges"].insert(0, doc["edges"].pop())  # paper:a's edges now come apart
-            (tmp_path / "graph.json").write_text(json.dumps(doc))
-        H = load_graph(tmp_path / "graph.json", min_support=2)
-        assert sorted(H) == ["method:m", "paper:a", "paper:b", "result:a:0"], order
-        assert H.number_of_edges() == 3
+    export(G, "graphml" if name.endswith("graphml") else "json", tmp_path / name)
+    if order == "scattered":
+        scatter_edges(tmp_path / name)  # paper:a's edges now come apart
+        assert graphs_equal(G, load_graph(tmp_path / name))
+    H = load_graph(tmp_path / name, min_support=2)
+    assert sorted(H) == ["method:m", "paper:a", "paper:b", "result:a:0"]
+    assert H.number_of_edges() == 3
 
 
 @pytest.mark.parametrize(
@@ -296,6 +315,6 @@ def test_bad_projection_arguments_are_one_line_errors(types, min_support, messag
 
 
 def test_projection_of_extraction_records(built):
-    out, G = built
+    out, _ = built
     H = load_graph(out / "extractions.jsonl", types="Paper,Method", min_support=2)
     assert graphs_equal(projection(load_graph(out / "extractions.jsonl"), {"Paper", "Method"}, 2), H)
