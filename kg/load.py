@@ -64,7 +64,8 @@ _BOOLEANS = {"true": True, "false": False, "0": False, "1": True}
 #: What the streaming readers yield, in file order: ("graph", (), attributes),
 #: ("node", (id,), attributes) and ("edge", (source, target, key), attributes).
 Item = tuple[str, tuple[Any, ...], dict[str, Any]]
-Items = Callable[[], Iterator[Item]]
+#: A reader of a file's items; called with False, it may leave out edge keys and attributes.
+Items = Callable[[bool], Iterator[Item]]
 
 def normalize_value(value: Any) -> Any:
     """The form an attribute value takes after an export round trip: sets → sorted lists, tuples → lists.
@@ -163,9 +164,10 @@ def _drop(elem: Any) -> None:
         parent.remove(before)
 
 
-def _graphml_items(path: Path) -> Iterator[Item]:
+def _graphml_items(path: Path, edge_data: bool = True) -> Iterator[Item]:
     """The graph attributes, nodes and edges of a GraphML file as `nx.read_graphml` decodes
-    them (an undirected file's edges in both directions), element by element."""
+    them (an undirected file's edges in both directions), element by element; only the
+    ends of each edge without `edge_data`."""
     from lxml import etree
 
     keys: dict[str, tuple[str, Callable[[str], Any]]] = {}
@@ -182,7 +184,7 @@ def _graphml_items(path: Path) -> Iterator[Item]:
                 yield "node", (elem.get("id"),), _decode_lists(_graphml_data(elem, keys))
                 _drop(elem)
             elif elem.tag == _EDGE:
-                yield from _graphml_edge(elem, keys)
+                yield from _graphml_edge(elem, keys if edge_data else None)
                 _drop(elem)
             elif elem.getparent() is None or elem.getparent().tag != _NODE:  # not a yFiles group
                 yield "graph", (), _graph_attributes(defaults, _graphml_data(elem, keys))
@@ -192,10 +194,10 @@ def _graphml_items(path: Path) -> Iterator[Item]:
     raise KGError(f"{path}: not a readable GraphML file (no <graph> element); rebuild it with kg build")
 
 
-def _graphml_edge(elem: Any, keys: dict[str, tuple[str, Callable[[str], Any]]]) -> Iterator[Item]:
-    """The edge of an ``<edge>`` element, keyed by its id (else its ``key`` attribute); twice,
-    one per direction, in an undirected graph."""
-    u, v, data = elem.get("source"), elem.get("target"), _graphml_data(elem, keys)
+def _graphml_edge(elem: Any, keys: dict[str, tuple[str, Callable[[str], Any]]] | None) -> Iterator[Item]:
+    """The edge of an ``<edge>`` element, keyed by its id (else its ``key`` attribute), its
+    attributes decoded with `keys` (none without); twice, one per direction, in an undirected graph."""
+    u, v, data = elem.get("source"), elem.get("target"), {} if keys is None else _graphml_data(elem, keys)
     key = elem.get("id") or data.get("key")
     yield "edge", (u, v, key), data
     if elem.getparent().get("edgedefault") != "directed":
@@ -216,9 +218,16 @@ def _tupled(value: Any) -> Any:
     return tuple(map(_tupled, value)) if isinstance(value, list) else value
 
 
-def _node_link_items(path: Path) -> Iterator[Item]:
+def _attributes(item: dict[str, Any], names: dict[str, str], ends: tuple[str, ...]) -> dict[str, Any]:
+    """The members of a node-link item but `ends`, each name one string for the whole file
+    (as `json.load` shares them; a string per edge and name took 30% more memory)."""
+    return {names.setdefault(k, k): v for k, v in item.items() if k not in ends}
+
+
+def _node_link_items(path: Path, edge_data: bool = True) -> Iterator[Item]:
     """The graph attributes, nodes and edges of a node-link JSON file, one item at a time
-    (an ``edges`` list wins over a ``links`` list after it, as for `nx.node_link_graph`)."""
+    (an ``edges`` list wins over a ``links`` list after it, as for `nx.node_link_graph`);
+    only the ends of each edge without `edge_data`."""
     from kg.ingest.bounded import CHUNK, Source
     from kg.ingest.jsonarray import iter_object
 
@@ -230,17 +239,17 @@ def _node_link_items(path: Path) -> Iterator[Item]:
                 raise KGError(f"{path}: not node-link JSON (not an object); pass graph.json from kg build")
             src.unread(head)
             seen: set[str] = set()
-            names: dict[str, str] = {}  # one string per attribute name, as json.load shares them
+            names: dict[str, str] = {}
             for member, index, _, item, _ in iter_object(src, 0):
                 seen.add(member)
-                value = {names.setdefault(k, k): v for k, v in item.items()} if isinstance(item, dict) else item
-                if member == "graph" and isinstance(value, dict):
-                    yield "graph", (), _decode_lists(value)
+                if member == "graph" and isinstance(item, dict):
+                    yield "graph", (), _decode_lists(item)
                 elif member == "nodes" and index:
-                    yield "node", (_tupled(value.pop("id", index - 1)),), _decode_lists(value)
+                    node = _tupled(item.get("id", index - 1))
+                    yield "node", (node,), _decode_lists(_attributes(item, names, ("id",)))
                 elif (member == "edges" or (member == "links" and "edges" not in seen)) and index:
-                    ends = _tupled(value.pop("source")), _tupled(value.pop("target")), value.pop("key", None)
-                    yield "edge", ends, value
+                    ends = _tupled(item["source"]), _tupled(item["target"]), item.get("key")
+                    yield "edge", ends, _attributes(item, names, ("source", "target", "key")) if edge_data else {}
     except (InputError, OSError, AttributeError, KeyError, TypeError) as exc:
         raise KGError(f"{path}: not a readable node-link JSON file ({exc}); rebuild it with kg build") from None
     if "nodes" not in seen:
@@ -302,7 +311,7 @@ def _kept_nodes(items: Items, types: frozenset[str] | None, min_support: int | N
     papers: set[Any] = set()
     support = _Support(papers, entities)
     counting = bool(min_support)
-    for kind, ends, data in items():
+    for kind, ends, data in items(False):
         if kind == "edge" and counting:
             counting = support.add(ends[0], ends[1])
         elif kind == "node":
@@ -352,9 +361,10 @@ def _count_support(items: Items, papers: set[Any], entities: set[Any]) -> Counte
     """`_Support` counts in a pass over the edges; counted over the (paper, entity) pairs
     when a paper's edges do not come together."""
     support = _Support(papers, entities)
-    if all(support.add(ends[0], ends[1]) for kind, ends, _ in items() if kind == "edge"):
+    if all(support.add(ends[0], ends[1]) for kind, ends, _ in items(False) if kind == "edge"):
         return support.counts
-    pairs = {ends[:2] for kind, ends, _ in items() if kind == "edge" and ends[0] in papers and ends[1] in entities}
+    edges = (ends for kind, ends, _ in items(False) if kind == "edge")
+    pairs = {(u, v) for u, v, _ in edges if u in papers and v in entities}
     return Counter(v for _, v in pairs)
 
 
@@ -377,12 +387,12 @@ def _reader(p: Path) -> Items:
     """What reads the items of graph file `p` (again at each call)."""
     suffix = p.suffix.lower()
     if suffix in (".graphml", ".xml"):
-        return lambda: _graphml_items(p)
+        return lambda edge_data: _graphml_items(p, edge_data)
     if suffix == ".json":
-        return lambda: _node_link_items(p)
+        return lambda edge_data: _node_link_items(p, edge_data)
     if suffix == ".jsonl":
         G = _rebuild_from_records(p)
-        return lambda: _graph_items(G)
+        return lambda edge_data: _graph_items(G)
     raise KGError(
         f"{p}: unknown graph format {suffix or '(none)'}; pass a build directory, .graphml, .json "
         "or extractions.jsonl"
@@ -407,8 +417,8 @@ def load_graph(
         raise KGError(f"min_support {min_support!r}: give a whole number of papers, 1 or more")
     items = _reader(_graph_file(Path(path)))
     if wanted is None and min_support is None:
-        return _build(items())
-    return _build(items(), _kept_nodes(items, wanted, min_support))
+        return _build(items(True))
+    return _build(items(True), _kept_nodes(items, wanted, min_support))
 
 
 def _rebuild_from_records(path: Path) -> nx.MultiDiGraph:
