@@ -185,11 +185,12 @@ def model_only(component: str) -> bool:
 
 
 def admit(
-    G: nx.MultiDiGraph, model: AdmissionModel | None = None, details: DetailTable | None = None
+    G: nx.MultiDiGraph, model: AdmissionModel | None = None, details: DetailTable | None = None,
+    drop_unlinked: bool = True,
 ) -> nx.MultiDiGraph:
-    """Drop the model-only links `model` does not admit (and entities left unlinked), and set
-    each kept link's calibrated ``score``; link evidence from `details` when given. In place;
-    returns `G`."""
+    """Drop the model-only links `model` does not admit (and, with `drop_unlinked`, entities
+    left unlinked), and set each kept link's calibrated ``score``; link evidence from `details`
+    when given. In place; returns `G`."""
     model = model if model is not None else load_model()
     if model is None:
         return G
@@ -214,7 +215,8 @@ def admit(
             if measured is not None:
                 data["score"] = measured
     G.remove_edges_from(drop)
-    _drop_unlinked(G)
+    if drop_unlinked:
+        _drop_unlinked(G)
     return G
 
 
@@ -233,11 +235,14 @@ def _quantities() -> frozenset[str]:
     return frozenset(entity_key(line) for line in lines if line.strip() and not line.startswith("#"))
 
 
-def drop_non_evaluation(G: nx.MultiDiGraph, details: DetailTable | None = None) -> nx.MultiDiGraph:
+def drop_non_evaluation(
+    G: nx.MultiDiGraph, details: DetailTable | None = None, drop_unlinked: bool = True
+) -> nx.MultiDiGraph:
     """Drop `measuredBy` links to a quantity the paper does not evaluate with: "the number of
     parameters in large language models", "binary cross-entropy as a regularization". A link
     stays when the paper reports a value of it, or its sentence (link evidence from `details`
-    when given) evaluates and does not train with it. In place; returns `G`."""
+    when given) evaluates and does not train with it; with `drop_unlinked`, entities left
+    unlinked go too. In place; returns `G`."""
     quantities = _quantities()
     drop = []
     for u, v, key, data in G.edges(keys=True, data=True):
@@ -252,7 +257,8 @@ def drop_non_evaluation(G: nx.MultiDiGraph, details: DetailTable | None = None) 
         if not valued and (not _EVALUATES.search(rest) or _TRAINS_WITH.search(rest)):
             drop.append((u, v, key))
     G.remove_edges_from(drop)
-    _drop_unlinked(G)
+    if drop_unlinked:
+        _drop_unlinked(G)
     return G
 
 

@@ -22,10 +22,14 @@ Edges, keyed by their type, from a paper: ``proposes``/``uses`` (Method),
 (Repository), ``reports`` (Result); and from a result: ``resultMethod``,
 ``resultDataset``, ``resultMetric``. Each paper edge carries its evidence: ``field``,
 ``start``, ``end``, ``text`` (the mention), ``sentence``, ``component`` (what found it),
-``score`` and ``mentions`` (how often the paper mentions it). Built with a
-`kg.details.DetailTable` (as `kg build` does), paper nodes keep only ``type`` and ``label``
-and paper edges ``type``, ``mentions``, ``score`` and ``evidence`` (an index into the
-table), which gives back the rest.
+``score`` and ``mentions`` (how often the paper mentions it).
+
+While it is built the graph is kept as tables (`GraphTables`): each paper's *star* (its
+links, its results and their links) is a row of a `kg.details.DetailTable`, on disk in
+`kg build`, and only the entities and repositories are in memory. The corpus-wide steps
+(acronym merges, canonical names, admission, dropping unlinked entities) work on those
+tables; `kg.tablegraph.TableGraph` reads them as networkx does a graph, and
+`build_graph` gives the `networkx.MultiDiGraph` itself.
 
 >>> from kg.records import Paper, Extraction
 >>> G = build_graph([Extraction(paper=Paper(id="p1", title="A title"))])
@@ -39,29 +43,28 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 
-from kg.admission import admit, drop_non_evaluation, load_model, model_only
+from kg.admission import AdmissionModel, admit, drop_non_evaluation, load_model, model_only
+from kg.details import DetailTable
 from kg.directions import metric_direction
-from kg.model import paper_node, predicate
-from kg.records import MIN_SCORE, Extraction, Mention, Paper
+from kg.model import LABELS, LINK_PREDICATES, paper_node, predicate
+from kg.records import MIN_SCORE, Extraction, Mention
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
-
-if TYPE_CHECKING:
-    from kg.details import DetailTable
+from kg.tablegraph import TableGraph
 
 __all__ = [
     "MIN_SCORE",
+    "GraphTables",
     "assemble_graph",
     "build_graph",
     "evidence_sentence",
+    "graph_tables",
     "paper_node",
 ]
 
-# what a paper node keeps in the graph when its details are in a `DetailTable`
-_LEAN_PAPER = ("type", "label")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 
 
@@ -85,33 +88,7 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return begin, len(text)
 
 
-class _Shared:
-    """One object per distinct attribute value, so that a million edges do not hold a
-    million copies of "abstract", "gazetteer", 0.9 or the same evidence sentence."""
-
-    def __init__(self) -> None:
-        self._values: dict[Any, Any] = {}
-        self._sentences: dict[tuple[str, int, int], str] = {}
-
-    def value(self, x: Any) -> Any:
-        return sys.intern(x) if isinstance(x, str) else self._values.setdefault(x, x)
-
-    def new_paper(self) -> None:
-        """Evidence sentences are shared within one paper only."""
-        self._sentences.clear()
-
-    def sentence(self, text: str, field: str, start: int, end: int) -> str:
-        begin, stop = _sentence_bounds(text, start, end)
-        found = self._sentences.get((field, begin, stop))
-        if found is None:
-            found = self._sentences[field, begin, stop] = text[begin:stop].strip()
-        return found
-
-
-def build_graph(
-    records: Iterable[Extraction], min_score: float = MIN_SCORE, admission: bool = True,
-    details: DetailTable | None = None,
-) -> nx.MultiDiGraph:
+def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE, admission: bool = True) -> nx.MultiDiGraph:
     """Build the knowledge graph from extraction records (one per paper).
 
     Mentions scored below `min_score` stay in the records but make no node or edge:
@@ -119,57 +96,324 @@ def build_graph(
     (and a shipped admission model), mentions only the statistical model found are
     candidates from the model's own floor on, and become links only when
     `kg.admission.admit` admits them; every link's score becomes a calibrated confidence.
-    With `details`, paper attributes and link evidence go to that table, not the graph.
     """
-    model = load_model() if admission else None
-    G = assemble_graph(records, min_score, model.floor if model else None, details)
-    if not admission:
-        return G
-    drop_non_evaluation(G, details)
-    return admit(G, model, details) if model else G
+    details = DetailTable(None)
+    try:
+        return graph_tables(records, details, min_score, admission).to_networkx()
+    finally:
+        details.close()
 
 
 def assemble_graph(
-    records: Iterable[Extraction], min_score: float = MIN_SCORE, candidate_floor: float | None = None,
-    details: DetailTable | None = None,
+    records: Iterable[Extraction], min_score: float = MIN_SCORE, candidate_floor: float | None = None
 ) -> nx.MultiDiGraph:
     """The graph of `records` before admission: mentions from `min_score` on, and those only
-    the statistical model found from `candidate_floor` on (default: `min_score`); paper
-    attributes and link evidence in `details` when given (`kg.details`)."""
-    floors = (min_score, min_score if candidate_floor is None else candidate_floor)
-    G = nx.MultiDiGraph()
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    definitions: dict[str, Counter[str]] = defaultdict(Counter)
-    shared = _Shared()
+    the statistical model found from `candidate_floor` on (default: `min_score`)."""
+    details = DetailTable(None)
+    try:
+        tables = GraphTables(details, min_score, candidate_floor)
+        for rec in records:
+            tables.add(rec)
+        tables.finish()
+        tables.settle()
+        return TableGraph(tables).to_networkx()
+    finally:
+        details.close()
+
+
+def graph_tables(
+    records: Iterable[Extraction], details: DetailTable, min_score: float = MIN_SCORE, admission: bool = True
+) -> TableGraph:
+    """`build_graph`'s graph as tables: paper stars in `details`, read through the returned
+    `TableGraph` (the graph `kg build` writes, its memory that of the entities only)."""
+    model = load_model() if admission else None
+    tables = GraphTables(details, min_score, model.floor if model else None)
     for rec in records:
-        _add_record(G, rec, spellings, floors, shared, details)
+        tables.add(rec)
+    tables.finish()
+    tables.settle(model, evaluate=admission)
+    return TableGraph(tables)
+
+
+class GraphTables:
+    """The graph while it is built: paper stars in `details`, entities in memory.
+
+    A paper's star is ``[new, results, edges]``: the nodes this paper added to the graph, in
+    order (entities, repositories, results), its results as ``[id, attributes]`` and the
+    edges from the paper and its results as ``[source, target, key, attributes]``, in the
+    order networkx iterates them. `entities` maps each entity and repository to its node
+    attributes; `gone` holds the entities no admitted link names (left out when read).
+    """
+
+    def __init__(
+        self, details: DetailTable, min_score: float = MIN_SCORE, candidate_floor: float | None = None
+    ) -> None:
+        self.details = details
+        self.floors = (min_score, min_score if candidate_floor is None else candidate_floor)
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.gone: set[str] = set()
+        self.graph: dict[str, Any] = {}
+        self._spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        self._definitions: dict[str, Counter[str]] = defaultdict(Counter)
+        self._merged: dict[str, tuple[int, str]] = {}  # old node -> (order of the merge, new node)
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
+
+    # ---------------------------------------------------------------- papers, one by one
+
+    def add(self, rec: Extraction) -> None:
+        """Add one paper's record: its star to `details`, its entities and their spellings here."""
+        p = rec.paper
+        pid = sys.intern(paper_node(p.id))
+        attrs = {
+            "type": "Paper", "label": p.title or p.abstract[:80], "title": p.title, "abstract": p.abstract,
+            "url": p.url or "", "doi": p.doi or "", "date": p.date or "", "authors": list(p.authors),
+            "categories": list(p.categories), "sources": list(p.sources),
+        }
+        # a paper given twice keeps its first links, with the evidence their indexes point to
+        star = self.details.star(pid) if pid in self.details else None
+        S, new = star_graph(pid, star) if star is not None else (nx.MultiDiGraph(), [])
+        kept = self.details.evidence(pid) if star is not None else []
+        S.add_node(pid)
+        best: dict[tuple[str, str], tuple[Mention, int]] = {}
+        floors = self.floors
+        inner = _inside_same_label(rec.entities, floors)
+        for i, m in enumerate(rec.entities):
+            if not m.id or m.score < floors[model_only(m.source)] or i in inner:
+                continue
+            data = self.entities.get(m.id)
+            if data is None:
+                eid = sys.intern(m.id)
+                data = self.entities[eid] = {"type": m.label, "label": m.name or m.text, "sources": frozenset()}
+                new.append(eid)
+            if m.source not in data["sources"]:
+                data["sources"] = self._frozen(data["sources"] | {m.source})
+            if m.role == "proposed" and _coined(m.text):
+                data.setdefault("coined", Counter())[m.text] += 1
+            spellings = self._spellings[m.id]
+            if m.name and m.name != m.text:
+                spellings[m.name] += 1
+                # "BioInfer corpus", "forward-forward algorithm (FF)": a text that is its name plus a
+                # head noun or a defined acronym is kept as an alias but does not vote for the name;
+                # "top-1" of "25.1% top-1 (7.8% top-5) error" names top-1 error in short: no spelling of it
+                if not (m.label == "Metric" and m.name.startswith(m.text + " error")):
+                    spellings[m.text] += 0 if m.name in m.text else 1
+            else:
+                spellings[m.text] += 1
+            key = (predicate(m.label, m.role), m.id)
+            prev = best.get(key)
+            if prev is None or m.score > prev[0].score:
+                best[key] = (m, (prev[1] if prev else 0) + 1)
+            else:
+                best[key] = (prev[0], prev[1] + 1)
+        for entity_id, alias in rec.aliases:
+            if entity_id in self.entities:
+                self._spellings[entity_id][alias] += 1
         for short_id, long_id in sorted({(f"{long_id.split(':', 1)[0]}:{entity_key(alias)}", long_id)
                                          for long_id, alias in rec.aliases}):
-            definitions[short_id][long_id] += 1  # papers that define it so
-    _merge_acronyms(G, definitions, spellings)
-    for node, names in spellings.items():
-        data = G.nodes[node]
-        coined = data.pop("coined", None)
-        # a paper's coined name for what it proposes ("UniFormer") is how readers know it, even
-        # where the paper spells it out ("Unified transFormer (UniFormer)"); a known entity
-        # keeps its name whatever one paper calls it
-        if coined and any("gazetteer" in s for s in data["sources"]):
-            coined = None
-        name = canonical_name((coined or names).elements())
-        data["name"] = data["label"] = name
-        # (lower case, text): a total order, so the output does not depend on set order
-        # a bare number or version ("100" of "CIFAR-10/100", "V2") names nothing alone
-        data["aliases"] = sorted({n for n in names if n != name and is_alias(n)}, key=lambda n: (n.lower(), n))
-        data["sources"] = sorted(data["sources"])
-    for _, data in G.nodes(data=True):
-        if data["type"] == "Metric":
-            direction = metric_direction(data.get("name", data["label"]), *data.get("aliases", ()))
-            if direction is not None:
-                data["direction"] = direction
-        elif data["type"] == "Result" and data["metric"] in G:
-            metric = G.nodes[data["metric"]]["label"]
-            data["label"] = f"{metric} = {_value_text(data)}"
-    return G
+            self._definitions[short_id][long_id] += 1  # papers that define it so
+        for (pred, eid), (m, count) in sorted(best.items()):
+            if pred == "uses" and ("proposes", eid) in best:
+                continue
+            evidence = {"field": m.field, "start": m.start, "end": m.end, "text": m.text, "component": m.source}
+            _link(S, pid, eid, pred, count, evidence, round(m.score, 4), p.text(m.field), kept)
+        for r in rec.repos:
+            rid = f"repo:{r.url}"
+            if rid not in self.entities:
+                rid = sys.intern(rid)
+                self.entities[rid] = {
+                    "type": "Repository", "label": r.url, "url": r.url, "kind": r.kind, "host": r.host,
+                }
+                new.append(rid)
+            if not S.has_edge(pid, rid, key="hasCode"):
+                evidence = {"field": r.field, "start": r.start, "end": r.end, "text": r.raw, "component": "url"}
+                _link(S, pid, rid, "hasCode", 1, evidence, 1.0, p.text(r.field), kept)
+        for n, res in enumerate(rec.results):
+            rid = f"result:{p.id}:{n}"
+            if rid not in S:
+                new.append(rid)
+            S.add_node(
+                rid, type="Result", metric=res.metric, value=res.value, unit=res.unit,
+                method=res.method, dataset=res.dataset,
+            )
+            if res.value_max is not None:
+                S.nodes[rid]["value_max"] = res.value_max
+            S.nodes[rid]["label"] = _value_text(S.nodes[rid])
+            evidence = {"field": res.field, "start": res.start, "end": res.end, "text": res.text,
+                        "component": "results"}
+            _link(S, pid, rid, "reports", 1, evidence, 1.0, p.text(res.field), kept)
+            for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
+                               ("metric", "resultMetric")):
+                target = getattr(res, attr)
+                if target and target in self.entities:
+                    S.add_edge(rid, target, key=pred, type=pred)
+        self.details.put(pid, attrs, kept, star_row(S, pid, new))
+
+    def _frozen(self, values: frozenset[str]) -> frozenset[str]:
+        """One object per distinct set of components, shared by the entities found so."""
+        return self._sets.setdefault(values, values)
+
+    # ---------------------------------------------------------------- the corpus at once
+
+    def finish(self) -> None:
+        """Merge acronyms into their long forms and name every entity (after the last `add`)."""
+        self._merge_acronyms()
+        for node, names in self._spellings.items():
+            data = self.entities[node]
+            coined = data.pop("coined", None)
+            # a paper's coined name for what it proposes ("UniFormer") is how readers know it, even
+            # where the paper spells it out ("Unified transFormer (UniFormer)"); a known entity
+            # keeps its name whatever one paper calls it
+            if coined and any("gazetteer" in s for s in data["sources"]):
+                coined = None
+            name = canonical_name((coined or names).elements())
+            data["name"] = data["label"] = name
+            # (lower case, text): a total order, so the output does not depend on set order
+            # a bare number or version ("100" of "CIFAR-10/100", "V2") names nothing alone
+            data["aliases"] = sorted({n for n in names if n != name and is_alias(n)}, key=lambda n: (n.lower(), n))
+            data["sources"] = sorted(data["sources"])
+            if data["type"] == "Metric":
+                direction = metric_direction(name, *data["aliases"])
+                if direction is not None:
+                    data["direction"] = direction
+        self._spellings.clear()
+        self._definitions.clear()
+        self._sets.clear()
+
+    def _merge_acronyms(self) -> None:
+        """Fold the long forms papers give one acronym when they are spellings of one name, then
+        merge the node of the acronym written undefined into its long form's when the build's
+        definitions are unambiguous and well supported.
+
+        The build's definitions map an acronym's node ID to the long forms' node IDs and how
+        many papers define it so. "graph convolutional (GCN)" and "graph convolution network
+        (GCN)" become the node more papers link to (`kg.resolve.same_long_form`). A paper that
+        writes "GNN" without defining it links to ``method:gnn``; that node joins
+        ``method:graphneuralnetwork`` when at least two papers define GNN so and none defines
+        it otherwise, or when the gazetteer lists that expansion for GNN. Else it stays as written.
+        """
+        entities, definitions = self.entities, self._definitions
+        moved: dict[str, str] = {}
+        groups = [[t for t in long_ids if t in entities] for _, long_ids in sorted(definitions.items())]
+        papers = self._linking_papers({t for g in groups if len(g) >= 2 for t in g})
+        for group in groups:
+            for old, new in _variant_long_forms(papers, self._spellings, [t for t in group if t in entities]).items():
+                self._merge(old, new)
+                papers[new] |= papers.pop(old, set())
+                moved[old] = new
+        from kg.nlp.gazetteer import known_acronyms  # spaCy loads only when a graph is built
+
+        known = known_acronyms()
+        for short_id, targets in sorted(definitions.items()):
+            counts: Counter[str] = Counter()
+            for long_id, count in targets.items():
+                while long_id in moved:
+                    long_id = moved[long_id]
+                counts[long_id] += count
+            counts.pop(short_id, None)
+            if short_id not in entities:
+                continue
+            listed = [t for t in counts if t in known.get(short_id, ())]
+            if len(counts) == 1 and next(iter(counts.values())) >= 2:
+                target = next(iter(counts))
+            elif len(listed) == 1:
+                target = listed[0]
+            else:
+                continue
+            if target in entities and entities[short_id]["type"] == entities[target]["type"]:
+                self._merge(short_id, target)
+
+    def _linking_papers(self, nodes: set[str]) -> dict[str, set[str]]:
+        """The papers that link each of `nodes` (one pass over the stars; none when no nodes)."""
+        found: dict[str, set[str]] = {n: set() for n in nodes}
+        if nodes:
+            for pid in self.details.papers():
+                for u, v, _, _ in self.details.star(pid)[2]:
+                    if u == pid and v in found:
+                        found[v].add(pid)
+        return found
+
+    def _merge(self, old: str, new: str) -> None:
+        """Move entity `old`'s sources and spellings to `new`; its links follow when the stars
+        are settled (`settle`)."""
+        gone, kept = self.entities.pop(old), self.entities[new]
+        kept["sources"] = self._frozen(kept["sources"] | gone["sources"])
+        if "coined" in gone:
+            kept.setdefault("coined", Counter()).update(gone["coined"])
+        self._spellings[new].update(self._spellings.pop(old, Counter()))
+        self._merged[old] = (len(self._merged), new)
+
+    def settle(self, model: AdmissionModel | None = None, evaluate: bool = False) -> None:
+        """Rewrite every star as the graph holds it (after `finish`): links of merged entities
+        moved to the node they joined, a result labelled by its metric's name, "uses" gone
+        where the paper proposes the method; with `evaluate`, links to a quantity the paper does
+        not evaluate with dropped (`kg.admission.drop_non_evaluation`); with `model`, only the
+        admitted links kept (`kg.admission.admit`). Entities no link names any more are `gone`."""
+        linked: set[str] = set()
+        for pid in self.details.papers():
+            S, new = star_graph(pid, self.details.star(pid), self.entities)
+            self._move_merged(S)
+            for _, v, key in list(S.out_edges(pid, keys=True)):
+                if key == "uses" and S.has_edge(pid, v, key="proposes"):
+                    S.remove_edge(pid, v, key=key)
+            for _, data in S.nodes(data=True):
+                if data.get("type") == "Result" and data["metric"] in self.entities:
+                    data["label"] = f"{self.entities[data['metric']]['label']} = {_value_text(data)}"
+            if evaluate:
+                drop_non_evaluation(S, self.details, drop_unlinked=False)
+            if model is not None:
+                admit(S, model, self.details, drop_unlinked=False)
+            linked.update(v for _, v, key in S.out_edges(pid, keys=True) if key in LINK_PREDICATES)
+            self.details.set_star(pid, star_row(S, pid, new))
+        if evaluate or model is not None:
+            self.gone = {n for n, d in self.entities.items() if d["type"] in LABELS and n not in linked}
+
+    def _move_merged(self, S: nx.MultiDiGraph) -> None:
+        """Apply the build's merges to one star, in the order they were made, as networkx would
+        to the whole graph: links to the old node join the new one's (mentions added)."""
+        olds = sorted((self._merged[n][0], n) for n in S if n in self._merged)
+        for _, old in olds:
+            new = self._merged[old][1]
+            for u, _, key, data in list(S.in_edges(old, keys=True, data=True)):
+                if S.has_edge(u, new, key=key):
+                    S.edges[u, new, key]["mentions"] += data.get("mentions", 1)
+                else:
+                    S.add_edge(u, new, key=key, **data)
+            for _, data in S.nodes(data=True):
+                for attr in ("method", "dataset", "metric"):
+                    if data.get(attr) == old:
+                        data[attr] = new
+            S.remove_node(old)
+        for node in S:
+            if node in self.entities and not S.nodes[node]:
+                S.nodes[node].update(self.entities[node])
+
+
+def star_graph(
+    pid: str, star: list[Any], entities: dict[str, dict[str, Any]] | None = None
+) -> tuple[nx.MultiDiGraph, list[str]]:
+    """Paper `pid`'s star as a small graph (its targets with their attributes from
+    `entities` when given), and the list of nodes the paper added."""
+    new, results, edges = star
+    S = nx.MultiDiGraph()
+    S.add_node(pid, type="Paper")
+    for rid, attrs in results:
+        S.add_node(rid, **attrs)
+    for u, v, key, attrs in edges:
+        S.add_edge(u, v, key=key, **attrs)
+    if entities is not None:
+        for node in S:
+            data = entities.get(node)
+            if data is not None:
+                S.nodes[node].update(data)
+    return S, new
+
+
+def star_row(S: nx.MultiDiGraph, pid: str, new: list[str]) -> list[Any]:
+    """The row of a star graph: ``[new, results, edges]`` (see `GraphTables`)."""
+    results = [[n, d] for n, d in S.nodes(data=True) if d.get("type") == "Result"]
+    edges = [[u, v, key, d] for source in (pid, *(r for r, _ in results))
+             for u, v, key, d in S.out_edges(source, keys=True, data=True)]
+    return [new, results, edges]
 
 
 def _value_text(data: dict[str, Any]) -> str:
@@ -178,57 +422,11 @@ def _value_text(data: dict[str, Any]) -> str:
     return f"{data['value']:g}{'' if high is None else f'–{high:g}'}{data['unit']}"
 
 
-def _merge_acronyms(
-    G: nx.MultiDiGraph, definitions: dict[str, Counter[str]], spellings: dict[str, Counter[str]]
-) -> None:
-    """Fold the long forms papers give one acronym when they are spellings of one name, then
-    merge the node of the acronym written undefined into its long form's when the build's
-    definitions are unambiguous and well supported.
-
-    `definitions` maps an acronym's node ID to the long forms' node IDs and how many papers
-    define it so. "graph convolutional (GCN)" and "graph convolution network (GCN)" become the
-    node more papers link to (`kg.resolve.same_long_form`). A paper that writes "GNN"
-    without defining it links to ``method:gnn``; that node joins
-    ``method:graphneuralnetwork`` when at least two papers define GNN so and none defines it
-    otherwise, or when the gazetteer lists that expansion for GNN. Else it stays as written.
-    """
-    moved: dict[str, str] = {}
-    for _, targets in sorted(definitions.items()):
-        for old, new in _variant_long_forms(G, spellings, [t for t in targets if t in G]).items():
-            _merge_node(G, spellings, old, new)
-            moved[old] = new
-    from kg.nlp.gazetteer import known_acronyms  # spaCy loads only when a graph is built
-
-    known = known_acronyms()
-    for short_id, targets in sorted(definitions.items()):
-        papers: Counter[str] = Counter()
-        for long_id, count in targets.items():
-            while long_id in moved:
-                long_id = moved[long_id]
-            papers[long_id] += count
-        papers.pop(short_id, None)
-        if short_id not in G:
-            continue
-        listed = [t for t in papers if t in known.get(short_id, ())]
-        if len(papers) == 1 and next(iter(papers.values())) >= 2:
-            target = next(iter(papers))
-        elif len(listed) == 1:
-            target = listed[0]
-        else:
-            continue
-        if target in G and G.nodes[short_id].get("type") == G.nodes[target].get("type"):
-            _merge_node(G, spellings, short_id, target)
-    for node in G:
-        if G.nodes[node]["type"] == "Paper":
-            for pred in ("uses",):
-                for _, v, key in list(G.out_edges(node, keys=True)):
-                    if key == pred and G.has_edge(node, v, key="proposes"):
-                        G.remove_edge(node, v, key=pred)
-
-
-def _variant_long_forms(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], targets: list[str]) -> dict[str, str]:
-    """Long forms of one acronym that name one thing, each mapped to the node the most papers
-    link to (`kg.resolve.same_long_form`)."""
+def _variant_long_forms(
+    papers: dict[str, set[str]], spellings: dict[str, Counter[str]], targets: list[str]
+) -> dict[str, str]:
+    """Long forms of one acronym that name one thing, each mapped to the node the most
+    `papers` link to (`kg.resolve.same_long_form`)."""
     if len(targets) < 2:
         return {}
     group = {t: t for t in targets}
@@ -254,125 +452,20 @@ def _variant_long_forms(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], 
         members[root(t)].append(t)
     moves = {}
     for nodes in members.values():
-        keep = min(nodes, key=lambda n: (-sum(1 for u in G.predecessors(n) if u.startswith("paper:")), n))
+        keep = min(nodes, key=lambda n: (-len(papers.get(n, ())), n))
         moves.update({n: keep for n in nodes if n != keep})
     return moves
 
 
-def _merge_node(G: nx.MultiDiGraph, spellings: dict[str, Counter[str]], old: str, new: str) -> None:
-    """Move node `old`'s edges, sources, spellings and result references to `new`."""
-    for u, _, key, data in list(G.in_edges(old, keys=True, data=True)):
-        if G.has_edge(u, new, key=key):
-            G.edges[u, new, key]["mentions"] += data.get("mentions", 1)
-        else:
-            G.add_edge(u, new, key=key, **data)
-    for _, v, key, data in list(G.out_edges(old, keys=True, data=True)):
-        if not G.has_edge(new, v, key=key):
-            G.add_edge(new, v, key=key, **data)
-    G.nodes[new]["sources"] |= G.nodes[old]["sources"]
-    if "coined" in G.nodes[old]:
-        G.nodes[new].setdefault("coined", Counter()).update(G.nodes[old]["coined"])
-    spellings[new].update(spellings.pop(old, Counter()))
-    for _, data in G.nodes(data=True):
-        for attr in ("method", "dataset", "metric"):
-            if data.get(attr) == old:
-                data[attr] = new
-    G.remove_node(old)
-
-
-def _add_record(
-    G: nx.MultiDiGraph, rec: Extraction, spellings: dict[str, Counter[str]], floors: tuple[float, float],
-    shared: _Shared, details: DetailTable | None,
-) -> None:
-    p = rec.paper
-    shared.new_paper()
-    pid = paper_node(p.id)
-    attrs = {
-        "type": "Paper", "label": p.title or p.abstract[:80], "title": p.title, "abstract": p.abstract,
-        "url": p.url or "", "doi": p.doi or "", "date": p.date or "", "authors": list(p.authors),
-        "categories": list(p.categories), "sources": list(p.sources),
-    }
-    # a paper given twice keeps the evidence of its first links (their indexes stay valid)
-    kept = None if details is None else details.evidence(pid) if pid in G else []
-    G.add_node(pid, **(attrs if details is None else {k: attrs[k] for k in _LEAN_PAPER}))
-    best: dict[tuple[str, str], tuple[Mention, int]] = {}
-    inner = _inside_same_label(rec.entities, floors)
-    for i, m in enumerate(rec.entities):
-        if not m.id or m.score < floors[model_only(m.source)] or i in inner:
-            continue
-        if m.id not in G:
-            G.add_node(m.id, type=m.label, label=m.name or m.text, sources=set())
-        G.nodes[m.id]["sources"].add(m.source)
-        if m.role == "proposed" and _coined(m.text):
-            G.nodes[m.id].setdefault("coined", Counter())[m.text] += 1
-        if m.name and m.name != m.text:
-            spellings[m.id][m.name] += 1
-            # "BioInfer corpus", "forward-forward algorithm (FF)": a text that is its name plus a
-            # head noun or a defined acronym is kept as an alias but does not vote for the name;
-            # "top-1" of "25.1% top-1 (7.8% top-5) error" names top-1 error in short: no spelling of it
-            if not (m.label == "Metric" and m.name.startswith(m.text + " error")):
-                spellings[m.id][m.text] += 0 if m.name in m.text else 1
-        else:
-            spellings[m.id][m.text] += 1
-        key = (predicate(m.label, m.role), m.id)
-        prev = best.get(key)
-        if prev is None or m.score > prev[0].score:
-            best[key] = (m, (prev[1] if prev else 0) + 1)
-        else:
-            best[key] = (prev[0], prev[1] + 1)
-    for entity_id, alias in rec.aliases:
-        if entity_id in G:
-            spellings[entity_id][alias] += 1
-    for (pred, eid), (m, count) in sorted(best.items()):
-        if pred == "uses" and ("proposes", eid) in best:
-            continue
-        evidence = {"field": shared.value(m.field), "start": m.start, "end": m.end, "text": shared.value(m.text),
-                    "component": shared.value(m.source)}
-        _link(G, pid, eid, pred, count, evidence, shared.value(round(m.score, 4)), p, shared, kept)
-    for r in rec.repos:
-        rid = f"repo:{r.url}"
-        if rid not in G:
-            G.add_node(rid, type="Repository", label=r.url, url=r.url, kind=r.kind, host=r.host)
-        if not G.has_edge(pid, rid, key="hasCode"):
-            evidence = {"field": shared.value(r.field), "start": r.start, "end": r.end, "text": r.raw,
-                        "component": "url"}
-            _link(G, pid, rid, "hasCode", 1, evidence, 1.0, p, shared, kept)
-    for n, res in enumerate(rec.results):
-        rid = f"result:{p.id}:{n}"
-        G.add_node(
-            rid, type="Result", metric=res.metric, value=res.value, unit=res.unit,
-            method=res.method, dataset=res.dataset,
-        )
-        if res.value_max is not None:
-            G.nodes[rid]["value_max"] = res.value_max
-        G.nodes[rid]["label"] = _value_text(G.nodes[rid])
-        evidence = {"field": shared.value(res.field), "start": res.start, "end": res.end, "text": res.text,
-                    "component": "results"}
-        _link(G, pid, rid, "reports", 1, evidence, 1.0, p, shared, kept)
-        for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
-                           ("metric", "resultMetric")):
-            target = getattr(res, attr)
-            if target and target in G:
-                G.add_edge(rid, target, key=pred, type=pred)
-    if details is not None:
-        details.put(pid, attrs, kept)
-
-
 def _link(
-    G: nx.MultiDiGraph, pid: str, target: str, pred: str, mentions: int, evidence: dict[str, Any], score: float,
-    paper: Paper, shared: _Shared, kept: list[dict[str, Any]] | None,
+    S: nx.MultiDiGraph, pid: str, target: str, pred: str, mentions: int, evidence: dict[str, Any], score: float,
+    text: str, kept: list[dict[str, Any]],
 ) -> None:
-    """Link paper `pid` to `target` with its `evidence` (field, start, end, text, component) and
-    the sentence around it; with `kept` (for a `DetailTable`), the evidence and where its
-    sentence starts and stops go there and the link holds its index."""
-    field, start, end = evidence["field"], evidence["start"], evidence["end"]
-    if kept is not None:
-        G.add_edge(pid, target, key=pred, type=pred, mentions=mentions, evidence=len(kept), score=score)
-        kept.append({**evidence, "sentence": _sentence_bounds(paper.text(field), start, end)})
-        return
-    sentence = shared.sentence(paper.text(field), field, start, end)
-    G.add_edge(pid, target, key=pred, type=pred, mentions=mentions, field=field, start=start, end=end,
-               text=evidence["text"], sentence=sentence, component=evidence["component"], score=score)
+    """Link paper `pid` to `target`; its `evidence` (field, start, end, text, component) and
+    where its sentence starts and stops in the field's `text` go to `kept`, and the link holds
+    its index there."""
+    S.add_edge(pid, target, key=pred, type=pred, mentions=mentions, evidence=len(kept), score=score)
+    kept.append({**evidence, "sentence": _sentence_bounds(text, evidence["start"], evidence["end"])})
 
 
 def _coined(text: str) -> bool:
@@ -398,4 +491,3 @@ def _inside_same_label(mentions: tuple[Mention, ...], floors: tuple[float, float
             o.label == m.label and o.field == m.field and o.start <= m.start and m.end <= o.end and o.id != m.id
             for o in outer)
     }
-

@@ -9,7 +9,7 @@ from rdf_fixture import records
 from kg.build import build
 from kg.details import DetailTable
 from kg.export import export
-from kg.graph import build_graph
+from kg.graph import build_graph, graph_tables
 from kg.nlp.extract import extract_papers
 from kg.records import Paper
 from tests.test_build_cache import SPEC, _papers, _write
@@ -29,7 +29,7 @@ def _extractions(tiny_nlp):
 
 def _pair(recs, table, **kw):
     full = build_graph(recs, **kw)
-    lean = build_graph(recs, details=table, **kw)
+    lean = graph_tables(recs, table, **kw)
     for G in (full, lean):
         G.graph.update(build_date="2024-05-01", kg_version="0.1.0", pipeline_version="v1")
     return full, lean

@@ -23,16 +23,15 @@ def built(tmp_path_factory):
     """Run kg build on the fixture papers and keep the graph it made in memory (with the
     paper details in it)."""
     made = []
-    real = kg.build.build_graph
+    real = kg.build.graph_summary
 
-    def spy(records, **kw):
-        G = real(records, **kw)
-        made.append(G)
-        return G
+    def spy(G):
+        made.append(G.to_networkx())  # the graph as written, read from its tables
+        return real(G)
 
     out = tmp_path_factory.mktemp("build")
     mp = pytest.MonkeyPatch()
-    mp.setattr(kg.build, "build_graph", spy)
+    mp.setattr(kg.build, "graph_summary", spy)
     try:
         kg.build.build([PAPERS], out, use_model=False, show_progress=False, details_on_disk=False)
     finally:

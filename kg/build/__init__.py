@@ -39,10 +39,11 @@ from kg.codec import from_parts, paper_json
 from kg.details import DetailTable
 from kg.errors import KGError
 from kg.export import export
-from kg.graph import build_graph
+from kg.graph import graph_tables
 from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.ingest.columns import parse_columns
 from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
+from kg.model import paper_node
 from kg.records import Extraction, Paper
 from kg.sparql.store import write_store
 
@@ -57,8 +58,9 @@ OUTPUTS = {name: fmt for fmt, name in FILES.items() if fmt != "store"}  # the fi
 
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
 _BUILD_CODE = (
-    "__init__.py", "build/*.py", "graph.py", "details.py", "admission.py", "model.py", "directions.py", "records.py",
-    "codec.py", "resolve.py", "namespace.py", "atomic.py", "sparql/store.py", "ingest/*.py", "export/**/*",
+    "__init__.py", "build/*.py", "graph.py", "tablegraph.py", "details.py", "admission.py", "model.py",
+    "directions.py", "records.py", "codec.py", "resolve.py", "namespace.py", "atomic.py", "sparql/store.py",
+    "ingest/*.py", "export/**/*",
     "data/admission.json", "data/termhood.json", "data/metric_directions.tsv", "data/ontology/*",
 )
 
@@ -98,15 +100,11 @@ def _finish_records(tmp: Path, target: Path, dedup: Deduplicator) -> None:
     tmp.unlink()
 
 
-def _merge_sources(G: nx.MultiDiGraph, dedup: Deduplicator, details: DetailTable | None) -> None:
+def _merge_sources(dedup: Deduplicator, details: DetailTable) -> None:
     for pid, extra in dedup.extra_sources.items():
-        node = f"paper:{pid}"
-        if node not in G:
-            continue
-        if details is None:
-            G.nodes[node]["sources"] = list(G.nodes[node]["sources"]) + list(extra)
-        else:
-            sources = details.paper(node, G.nodes[node])["sources"]
+        node = paper_node(pid)
+        if node in details:
+            sources = details.paper(node, {"type": "Paper"})["sources"]
             details.update(node, sources=list(sources) + list(extra))
 
 
@@ -340,8 +338,9 @@ def build(
     "ttl,store") chooses the outputs (`kg.build.formats`; default: all, less GraphML and
     graph.json past `LARGE_BUILD` papers); outputs of other formats are removed. `columns`
     ({field: column} or ``"field=column,..."``) names the input columns that hold each field.
-    Paper attributes and link evidence wait in a file on disk (`kg.details`) until the
-    outputs are written; `details_on_disk=False` keeps them in the graph (more memory, same
+    The graph is kept as tables while it is built (`kg.graph.GraphTables`): each paper's
+    attributes, links and evidence a row in a file on disk (`kg.details`), the entities in
+    memory; `details_on_disk=False` keeps the rows in memory instead (more memory, same
     outputs).
     """
     started = time.perf_counter()
@@ -392,7 +391,7 @@ def build(
     details: DetailTable | None = None
     try:
         # paper attributes and link evidence wait on disk until the outputs are written
-        details = DetailTable(stage / ".papers.jsonl") if details_on_disk else None
+        details = DetailTable(stage / ".papers.jsonl" if details_on_disk else None)
         dedup = Deduplicator()
         counts: Counter[str] = Counter()
         log = LimitLog(limits)
@@ -408,9 +407,9 @@ def build(
             t0 = time.perf_counter()
             papers = progress(dedup.unique(counted(read_papers(inputs, limits, log, columns))), "build", show_progress)
             pairs = _extracted(papers, spec, version, xcache, executor, counts, chunk_size)
-            G = build_graph(_records(pairs, stage / "records.tmp"), details=details)
+            G = graph_tables(_records(pairs, stage / "records.tmp"), details)
             executor_name = executor.description
-        _merge_sources(G, dedup, details)
+        _merge_sources(dedup, details)
         timings["extract_and_graph_s"] = time.perf_counter() - t0
         G.graph.update(
             name="kg", kg_version=__version__, pipeline_version=version,
@@ -420,8 +419,6 @@ def build(
         duplicates = sum(len(v) for v in dedup.extra_sources.values())
         written, skipped = choose_formats(requested, counts["records"] - duplicates)
         _write_outputs(G, details, stage, written, base_iri, html_options, timings)
-        if details is not None:
-            details.close()
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()
@@ -457,6 +454,7 @@ def build(
             json.dump(report, fh, indent=2, sort_keys=True)
             fh.write("\n")
         del G
+        details.close()  # its file goes before the outputs move
         for item in sorted(stage.iterdir()):
             replace_path(item, out / item.name)
         _remove_unwritten(out, written)

@@ -202,7 +202,8 @@ def select_view(
     candidates.sort(key=lambda n: (dist.get(n, 0), -degree.get(n, 0), str(n)))
     kept = candidates if max_nodes is None else candidates[:max_nodes]
     # a copy: the page walks the subgraph several times, and a view filters on every walk
-    H = G if len(kept) == G.number_of_nodes() else G.subgraph(kept).copy()
+    whole = len(kept) == G.number_of_nodes() and isinstance(G, nx.MultiDiGraph)
+    H = G if whole else G.subgraph(kept).copy()
     hidden = Counter(str(G.nodes[n].get("type", "Other")) for n in candidates[len(kept) :])
     shown_edges = H.number_of_edges()
     summary = {
