@@ -16,8 +16,8 @@ node-link JSON item by item with `kg.ingest.jsonarray`), so a projection takes m
 for what it keeps, not for the file: ``types`` keeps the nodes of those types,
 ``min_support`` the entities (Method, Dataset, Metric, Task, Repository) that at least
 that many distinct papers link to, and either keeps the edges among the kept nodes. A
-projection reads the file two or three times: the nodes to keep, the papers per entity,
-then the graph.
+projection reads the file twice (the nodes to keep and the papers per entity, then the
+graph); graph.json, whose edges come before its nodes, three times for ``min_support``.
 
 >>> import tempfile, pathlib
 >>> from kg.samples import example_graph
@@ -57,7 +57,8 @@ _NS = "{http://graphml.graphdrawing.org/xmlns}"
 _KEY, _NODE, _EDGE, _GRAPH, _DATA, _DEFAULT = (_NS + t for t in ("key", "node", "edge", "graph", "data", "default"))
 #: GraphML ``attr.type`` values and the Python types networkx reads them as.
 _GRAPHML_TYPES: dict[str, Callable[[str], Any]] = {
-    "integer": int, "int": int, "long": int, "float": float, "double": float, "string": str, "yfiles": str,
+    "integer": int, "int": int, "long": int, "float": float, "double": float, "boolean": bool, "string": str,
+    "yfiles": str,
 }
 _BOOLEANS = {"true": True, "false": False, "0": False, "1": True}
 
@@ -142,7 +143,7 @@ def _graphml_key(elem: Any) -> tuple[str, Callable[[str], Any]]:
         name, kind = elem.get("yfiles.type"), "yfiles"
     if name is None:
         raise ValueError(f"key {elem.get('id')} has no attr.name")
-    return name, bool if kind == "boolean" else _GRAPHML_TYPES[kind]
+    return name, _GRAPHML_TYPES[kind]
 
 
 def _graphml_data(elem: Any, keys: dict[str, tuple[str, Callable[[str], Any]]]) -> dict[str, Any]:
@@ -176,7 +177,8 @@ def _graphml_items(path: Path, edge_data: bool = True) -> Iterator[Item]:
     try:
         for _, elem in etree.iterparse(str(path), events=("end",), tag=tags, resolve_entities=False, huge_tree=True):
             if elem.tag == _KEY:
-                keys[elem.get("id")] = name, kind = _graphml_key(elem)
+                name, kind = _graphml_key(elem)
+                keys[elem.get("id")] = name, kind
                 default = elem.find(_DEFAULT)
                 if default is not None and elem.get("for") in defaults:
                     defaults[elem.get("for")][name] = _graphml_value(default.text, kind)
@@ -390,9 +392,6 @@ def _reader(p: Path) -> Items:
         return lambda edge_data: _graphml_items(p, edge_data)
     if suffix == ".json":
         return lambda edge_data: _node_link_items(p, edge_data)
-    if suffix == ".jsonl":
-        G = _rebuild_from_records(p)
-        return lambda edge_data: _graph_items(G)
     raise KGError(
         f"{p}: unknown graph format {suffix or '(none)'}; pass a build directory, .graphml, .json "
         "or extractions.jsonl"
@@ -415,10 +414,13 @@ def load_graph(
     if min_support is not None and (isinstance(min_support, bool) or not isinstance(min_support, int)
                                     or min_support < 1):
         raise KGError(f"min_support {min_support!r}: give a whole number of papers, 1 or more")
-    items = _reader(_graph_file(Path(path)))
-    if wanted is None and min_support is None:
-        return _build(items(True))
-    return _build(items(True), _kept_nodes(items, wanted, min_support))
+    p = _graph_file(Path(path))
+    whole = wanted is None and min_support is None
+    if p.suffix.lower() == ".jsonl":
+        G = _rebuild_from_records(p)
+        return G if whole else _build(_graph_items(G), _kept_nodes(lambda _: _graph_items(G), wanted, min_support))
+    items = _reader(p)
+    return _build(items(True), None if whole else _kept_nodes(items, wanted, min_support))
 
 
 def _rebuild_from_records(path: Path) -> nx.MultiDiGraph:
