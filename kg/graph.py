@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -205,7 +206,8 @@ class GraphTables:
                 continue
             data = self.entities.get(m.id)
             if data is None:
-                data = self.entities[m.id] = {"type": m.label, "label": m.name or m.text, "sources": frozenset()}
+                data = self.entities[m.id] = {"type": sys.intern(m.label), "label": m.name or m.text,
+                                              "sources": frozenset()}
                 new.append(m.id)
             if m.source not in data["sources"]:
                 data["sources"] = self._frozen(data["sources"] | {m.source})
@@ -242,7 +244,8 @@ class GraphTables:
             rid = f"repo:{r.url}"
             if rid not in self.entities:
                 self.entities[rid] = {
-                    "type": "Repository", "label": r.url, "url": r.url, "kind": r.kind, "host": r.host,
+                    "type": "Repository", "label": r.url, "url": r.url, "kind": sys.intern(r.kind),
+                    "host": sys.intern(r.host),
                 }
                 new.append(rid)
             if not S.has_edge(pid, rid, key="hasCode"):
