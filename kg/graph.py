@@ -133,12 +133,7 @@ def assemble_graph(
     the statistical model found from `candidate_floor` on (default: `min_score`)."""
     details = DetailTable(None)
     try:
-        tables = GraphTables(details, min_score, candidate_floor)
-        for rec in records:
-            tables.add(rec)
-        tables.finish()
-        tables.settle()
-        return TableGraph(tables).to_networkx()
+        return _tables(records, details, min_score, candidate_floor).to_networkx()
     finally:
         details.close()
 
@@ -149,11 +144,18 @@ def graph_tables(
     """`build_graph`'s graph as tables: paper stars in `details`, read through the returned
     `TableGraph` (the graph `kg build` writes, its memory that of the entities only)."""
     model = load_model() if admission else None
-    tables = GraphTables(details, min_score, model.floor if model else None)
+    return _tables(records, details, min_score, model.floor if model else None, model, evaluate=admission)
+
+
+def _tables(
+    records: Iterable[Extraction], details: DetailTable, min_score: float, candidate_floor: float | None,
+    model: AdmissionModel | None = None, evaluate: bool = False,
+) -> TableGraph:
+    tables = GraphTables(details, min_score, candidate_floor)
     for rec in records:
         tables.add(rec)
     tables.finish()
-    tables.settle(model, evaluate=admission)
+    tables.settle(model, evaluate)
     return TableGraph(tables)
 
 
@@ -161,9 +163,9 @@ class GraphTables:
     """The graph while it is built: paper stars in `details`, entities in memory.
 
     A paper's star is ``[label, new, results, edges]``: the paper's label, the nodes this
-    paper added to the graph, in order (entities, repositories, results), its results as ``[id, attributes]`` and the
-    edges from the paper and its results as ``[source, target, key, attributes]``, in the
-    order networkx iterates them. `entities` maps each entity and repository to its node
+    paper added to the graph, in order (entities, repositories, results), its results as
+    ``[id, attributes]`` and the edges from the paper and its results as ``[source, target,
+    key, attributes]``, in the order networkx iterates them. `entities` maps each entity and repository to its node
     attributes; `gone` holds the entities no admitted link names (left out when read).
     """
 
