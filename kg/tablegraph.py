@@ -213,6 +213,21 @@ class TableGraph:
                          if u in keep and v in keep)
         return H
 
+    def neighbourhood(self, nodes: Iterable[str]) -> nx.MultiDiGraph:
+        """The edges that touch `nodes`, with their ends (lean papers): what networkx would
+        answer about their neighbours, found in one pass."""
+        keep = set(nodes)
+        H = nx.MultiDiGraph()
+        for _, star in self._stars():
+            for u, v, key, d in star.edges:
+                if u in keep or v in keep:
+                    for n in (u, v):
+                        if n not in H:
+                            H.add_node(n, **(star.nodes.get(n) or self.nodes[n]))
+                    H.add_edge(u, v, key=key, **d)
+        H.add_nodes_from((n, self.nodes[n]) for n in keep if n not in H)
+        return H
+
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph, with every paper's details (what `kg.graph.build_graph` returns);
         list attributes (shared tuples in the tables) as lists of their own."""

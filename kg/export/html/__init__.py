@@ -153,6 +153,7 @@ def select_view(
     types: Iterable[str] | str | None = None,
     focus: str | None = None,
     hops: int = 1,
+    degree: dict[Hashable, int] | None = None,
 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """The subgraph the page shows, and a summary of what was left out.
 
@@ -160,13 +161,15 @@ def select_view(
     steps (edge direction ignored) of the entity named `focus` (name, alias, title or
     ID); then, if more than `max_nodes` remain, the best-connected ones are kept
     (nearest to the focus first, then by degree in the whole graph, then by ID).
+    `degree` is the whole graph's, when known. Node types are read in one pass over the
+    nodes (a graph read from its tables, `kg.tablegraph`, finds a node by ID slowly).
     """
     if max_nodes is not None and max_nodes < 1:
         raise KGError(f"max_nodes must be at least 1, not {max_nodes}")
     if hops < 0:
         raise KGError(f"hops must be 0 or more, not {hops}")
     wanted = _normalize_types(types)
-    degree = _degree(G)
+    degree = _degree(G) if degree is None else degree
     dist: dict[Hashable, int] = {}
     focus_nodes: list[Hashable] = []
     if focus:
@@ -192,19 +195,19 @@ def select_view(
                     dist[m] = dist[n] + 1
                     queue.append(m)
         candidates = list(dist)
+        node_type = {n: G.nodes[n].get("type") for n in candidates}
     else:
-        candidates = list(G.nodes)
+        node_type = {n: d.get("type") for n, d in G.nodes(data=True)}
+        candidates = list(node_type)
     if wanted is not None:
         keep_types = set(wanted)
-        candidates = [
-            n for n in candidates if G.nodes[n].get("type") in keep_types or n in focus_nodes
-        ]
+        candidates = [n for n in candidates if node_type[n] in keep_types or n in focus_nodes]
     candidates.sort(key=lambda n: (dist.get(n, 0), -degree.get(n, 0), str(n)))
     kept = candidates if max_nodes is None else candidates[:max_nodes]
     # a copy: the page walks the subgraph several times, and a view filters on every walk
     whole = len(kept) == G.number_of_nodes() and isinstance(G, nx.MultiDiGraph)
     H = G if whole else G.subgraph(kept).copy()
-    hidden = Counter(str(G.nodes[n].get("type", "Other")) for n in candidates[len(kept) :])
+    hidden = Counter(str(node_type[n] or "Other") for n in candidates[len(kept) :])
     shown_edges = H.number_of_edges()
     summary = {
         "totalNodes": G.number_of_nodes(),
@@ -505,12 +508,13 @@ def graph_payload(
 
     if not 0.0 <= min_score <= 1.0:
         raise KGError(f"min_score must be between 0 and 1, not {min_score}")
-    H, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops)
     degree = _degree(G)
+    H, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, degree=degree)
     nodes = sorted(H.nodes, key=str)
     index = {n: i for i, n in enumerate(nodes)}
-    papers = _paper_counts(G, nodes)
-    periphery, anchors = _periphery(G, nodes, papers)
+    around = G if isinstance(G, nx.MultiDiGraph) else G.neighbourhood(nodes)
+    papers = _paper_counts(around, nodes)
+    periphery, anchors = _periphery(around, nodes, papers)
     pos = fast_layout(H, seed=seed, satellites=anchors, periphery=periphery)
     community = _community_of(H, seed=0)
     focus_set = set(summary["focusNodes"])
