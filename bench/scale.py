@@ -163,10 +163,10 @@ def _export_profile(extractions: Path) -> dict[str, Any]:
                 # a forked child starts with fewer pages than its parent (file-backed ones fault
                 # in again) and its own high-water mark: both measured in the child
                 before = rss_mb()
-                target = Path(tmp) / f"export-{name}"
+                dest = Path(tmp) / f"export-{name}"
                 t1 = time.perf_counter()
-                export(G, fmt, target, details=details)
-                target.unlink(missing_ok=True)
+                export(G, fmt, dest, details=details)
+                dest.unlink(missing_ok=True)
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 return [time.perf_counter() - t1, peak - before]
 
