@@ -104,6 +104,23 @@ ColumnsOption = Annotated[
     ),
 ]
 
+TypesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--types",
+        help="Load only nodes of these types and the edges among them, comma-separated "
+        "(Paper, Method, Dataset, Metric, Task, Repository, Result)",
+    ),
+]
+MinSupportOption = Annotated[
+    int | None,
+    typer.Option(
+        "--min-support",
+        metavar="N",
+        help="Load only the methods, datasets, metrics, tasks and repositories at least N papers link to",
+    ),
+]
+
 
 @_command()
 def build(
@@ -437,15 +454,17 @@ def stats(
         Path, typer.Argument(metavar="DIR", help="Output directory of kg build, kg.graphml or graph.json")
     ],
     top: Annotated[int, typer.Option("--top", help="Length of the top lists")] = 10,
+    types: TypesOption = None,
+    min_support: MinSupportOption = None,
 ) -> None:
     """Print a summary of a built graph: counts per type, coverage, top entities.
 
-    Example: kg stats outputs/
+    Example: kg stats outputs/ --types Paper,Method,Dataset --min-support 2
     """
     from kg.analytics.report import format_stats
     from kg.load import load_graph
 
-    typer.echo(format_stats(load_graph(source), top=top))
+    typer.echo(format_stats(load_graph(source, types=types, min_support=min_support), top=top))
 
 
 @_command()
@@ -458,6 +477,8 @@ def analyze(
     ),
     top: Annotated[int, typer.Option("--top", help="Length of the top lists and charts")] = 10,
     seed: Annotated[int, typer.Option("--seed", help="Seed of Louvain and sampled betweenness")] = 0,
+    types: TypesOption = None,
+    min_support: MinSupportOption = None,
 ) -> None:
     """Write report.md with PNG charts and a CSV of every table (top entities, centrality,
     communities, co-usage, gaps, trends, code availability).
@@ -469,7 +490,8 @@ def analyze(
 
     if output.exists() and not output.is_dir():
         raise KGError(f"{output}: exists and is not a directory; choose another -o")
-    written = write_report(load_graph(source), output, top=top, seed=seed)
+    G = load_graph(source, types=types, min_support=min_support)
+    written = write_report(G, output, top=top, seed=seed)
     typer.echo(
         f"wrote report.md, {len(written['charts'])} charts and {len(written['tables'])} tables -> {output}/"
     )

@@ -38,8 +38,9 @@ _EVIDENCE = ("field", "start", "end", "text", "component", "sentence")
 
 
 class DetailTable:
-    """Paper rows appended to a file at `path` (replaced if there; in memory when None); an
-    index in memory (one integer per paper) finds each paper's latest row, read with one
+    """Paper rows appended to a file at `path` (replaced if there; in memory when None): for
+    each paper its details (attributes and link evidence) and its star, two records; an index
+    in memory (one integer per paper: where both are) finds the latest of each, read with one
     `os.pread`. The index keeps the order papers were first put in (`papers`)."""
 
     def __init__(self, path: str | Path | None) -> None:
@@ -48,6 +49,7 @@ class DetailTable:
         self._index: dict[str, int] = {}
         self._size = self._flushed = 0
         self._last: tuple[str, list[Any]] | None = None
+        self._last_star: tuple[str, Any] | None = None
 
     def put(
         self, node: str, attrs: dict[str, Any], evidence: list[dict[str, Any]] | None = None, star: Any = None
@@ -57,7 +59,8 @@ class DetailTable:
         stop of its sentence in the field), and its `star` (`kg.graph`: the paper's links and
         results), replacing what was kept."""
         links = [[e["field"], e["start"], e["end"], e["text"], e["component"], *e["sentence"]] for e in evidence or ()]
-        self._write(node, [attrs, links, star])
+        self._index[node] = _pack(self._append([attrs, links]), self._append(star))
+        self._last = self._last_star = None
 
     def papers(self) -> Iterator[str]:
         """The papers put, in the order they were first put."""
@@ -71,38 +74,52 @@ class DetailTable:
 
     def star(self, node: str) -> Any:
         """The star of paper `node` as last put (None for no paper)."""
-        row = self.row(node)
-        return row[2] if row else None
+        if self._last_star is not None and self._last_star[0] == node:
+            return self._last_star[1]
+        where = self._index.get(node)
+        if where is None:
+            return None
+        star = self._read(_unpack(where)[1])
+        self._last_star = (node, star)
+        return star
 
     def set_star(self, node: str, star: Any) -> None:
         """Replace the star of paper `node`."""
-        row = self.row(node)
-        if row is None:
+        where = self._index.get(node)
+        if where is None:
             raise KeyError(node)
-        self._write(node, [row[0], row[1], star])
-
-    def _write(self, node: str, row: list[Any]) -> None:
-        data = json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass")  # text may hold lone surrogates
-        self._fh.write(data)
-        self._index[node] = self._size << 32 | len(data)
-        self._size += len(data)
-        self._last = None
+        self._index[node] = _pack(_unpack(where)[0], self._append(star))
+        self._last_star = None
 
     def update(self, node: str, **changes: Any) -> None:
         """Change some attributes of paper `node`."""
         row = self.row(node)
         if row is None:
             raise KeyError(node)
-        self._write(node, [{**row[0], **changes}, row[1], row[2]])
+        self._index[node] = _pack(self._append([{**row[0], **changes}, row[1]]), _unpack(self._index[node])[1])
+        self._last = None
 
     def row(self, node: str) -> list[Any] | None:
-        """[attributes, evidence rows, star] of paper `node`, None for no paper."""
+        """[attributes, evidence rows] of paper `node`, None for no paper."""
         if self._last is not None and self._last[0] == node:
             return self._last[1]
         where = self._index.get(node)
         if where is None:
             return None
-        offset, size = where >> 32, where & 0xFFFFFFFF
+        row: list[Any] = self._read(_unpack(where)[0])
+        self._last = (node, row)
+        return row
+
+    def _append(self, value: Any) -> tuple[int, int]:
+        """Write `value` as JSON at the end; (offset, size) of the record."""
+        data = json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")  # text may hold lone surrogates
+        self._fh.write(data)
+        where = (self._size, len(data))
+        self._size += len(data)
+        return where
+
+    def _read(self, where: tuple[int, int]) -> Any:
+        offset, size = where
         if self.path is None:
             with self._fh.getbuffer() as buffer:
                 data = bytes(buffer[offset:offset + size])
@@ -111,9 +128,7 @@ class DetailTable:
                 self._fh.flush()
                 self._flushed = self._size
             data = os.pread(self._fh.fileno(), size, offset)
-        row: list[Any] = json.loads(data.decode("utf-8", "surrogatepass"))
-        self._last = (node, row)
-        return row
+        return json.loads(data.decode("utf-8", "surrogatepass"))
 
     def evidence(self, node: str) -> list[dict[str, Any]]:
         """The evidence of the links of paper `node`, as given to `put`."""
@@ -152,3 +167,14 @@ class DetailTable:
         self._last = None
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+
+
+def _pack(row: tuple[int, int], star: tuple[int, int]) -> int:
+    """Where a paper's two records are, as one integer (offsets and sizes of 40 bits each)."""
+    return ((row[0] << 40 | row[1]) << 80) | star[0] << 40 | star[1]
+
+
+def _unpack(where: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    mask = (1 << 40) - 1
+    row, star = where >> 80, where & ((1 << 80) - 1)
+    return (row >> 40, row & mask), (star >> 40, star & mask)

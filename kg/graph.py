@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -51,7 +52,7 @@ from kg.admission import AdmissionModel, admit, drop_non_evaluation, load_model,
 from kg.details import DetailTable
 from kg.directions import metric_direction
 from kg.model import LABELS, LINK_PREDICATES, paper_node, predicate
-from kg.records import MIN_SCORE, Extraction, Mention
+from kg.records import MIN_SCORE, Extraction, Mention, Paper
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
 from kg.tablegraph import TableGraph
 
@@ -86,6 +87,26 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
         elif m.start() >= end:
             return begin, m.start()
     return begin, len(text)
+
+
+class _Sentences:
+    """Where the sentences of a paper's fields start and stop (`_sentence_bounds`), found
+    once per field for all its links."""
+
+    def __init__(self, paper: Paper) -> None:
+        self.paper = paper
+        self._marks: dict[str, tuple[list[int], list[int], int]] = {}
+
+    def bounds(self, field: str, start: int, end: int) -> tuple[int, int]:
+        marks = self._marks.get(field)
+        if marks is None:
+            text = self.paper.text(field)
+            found = list(_SENTENCE_END.finditer(text))
+            marks = self._marks[field] = ([m.start() for m in found], [m.end() for m in found], len(text))
+        starts, ends, size = marks
+        before = bisect_right(ends, start)  # the sentence breaks before the span
+        after = max(before, bisect_left(starts, end))  # the first break after it
+        return (ends[before - 1] if before else 0), (starts[after] if after < len(starts) else size)
 
 
 def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE, admission: bool = True) -> nx.MultiDiGraph:
@@ -138,8 +159,8 @@ def graph_tables(
 class GraphTables:
     """The graph while it is built: paper stars in `details`, entities in memory.
 
-    A paper's star is ``[new, results, edges]``: the nodes this paper added to the graph, in
-    order (entities, repositories, results), its results as ``[id, attributes]`` and the
+    A paper's star is ``[label, new, results, edges]``: the paper's label, the nodes this
+    paper added to the graph, in order (entities, repositories, results), its results as ``[id, attributes]`` and the
     edges from the paper and its results as ``[source, target, key, attributes]``, in the
     order networkx iterates them. `entities` maps each entity and repository to its node
     attributes; `gone` holds the entities no admitted link names (left out when read).
@@ -173,7 +194,8 @@ class GraphTables:
         star = self.details.star(pid) if pid in self.details else None
         S, new = star_graph(pid, star) if star is not None else (nx.MultiDiGraph(), [])
         kept = self.details.evidence(pid) if star is not None else []
-        S.add_node(pid)
+        S.add_node(pid, type="Paper", label=attrs["label"])
+        sentences = _Sentences(p)
         best: dict[tuple[str, str], tuple[Mention, int]] = {}
         floors = self.floors
         inner = _inside_same_label(rec.entities, floors)
@@ -215,7 +237,7 @@ class GraphTables:
             if pred == "uses" and ("proposes", eid) in best:
                 continue
             evidence = {"field": m.field, "start": m.start, "end": m.end, "text": m.text, "component": m.source}
-            _link(S, pid, eid, pred, count, evidence, round(m.score, 4), p.text(m.field), kept)
+            _link(S, pid, eid, pred, count, evidence, round(m.score, 4), sentences, kept)
         for r in rec.repos:
             rid = f"repo:{r.url}"
             if rid not in self.entities:
@@ -226,7 +248,7 @@ class GraphTables:
                 new.append(rid)
             if not S.has_edge(pid, rid, key="hasCode"):
                 evidence = {"field": r.field, "start": r.start, "end": r.end, "text": r.raw, "component": "url"}
-                _link(S, pid, rid, "hasCode", 1, evidence, 1.0, p.text(r.field), kept)
+                _link(S, pid, rid, "hasCode", 1, evidence, 1.0, sentences, kept)
         for n, res in enumerate(rec.results):
             rid = f"result:{p.id}:{n}"
             if rid not in S:
@@ -240,7 +262,7 @@ class GraphTables:
             S.nodes[rid]["label"] = _value_text(S.nodes[rid])
             evidence = {"field": res.field, "start": res.start, "end": res.end, "text": res.text,
                         "component": "results"}
-            _link(S, pid, rid, "reports", 1, evidence, 1.0, p.text(res.field), kept)
+            _link(S, pid, rid, "reports", 1, evidence, 1.0, sentences, kept)
             for attr, pred in (("method", "resultMethod"), ("dataset", "resultDataset"),
                                ("metric", "resultMetric")):
                 target = getattr(res, attr)
@@ -327,7 +349,7 @@ class GraphTables:
         found: dict[str, set[str]] = {n: set() for n in nodes}
         if nodes:
             for pid in self.details.papers():
-                for u, v, _, _ in self.details.star(pid)[2]:
+                for u, v, _, _ in self.details.star(pid)[3]:
                     if u == pid and v in found:
                         found[v].add(pid)
         return found
@@ -393,9 +415,9 @@ def star_graph(
 ) -> tuple[nx.MultiDiGraph, list[str]]:
     """Paper `pid`'s star as a small graph (its targets with their attributes from
     `entities` when given), and the list of nodes the paper added."""
-    new, results, edges = star
+    label, new, results, edges = star
     S = nx.MultiDiGraph()
-    S.add_node(pid, type="Paper")
+    S.add_node(pid, type="Paper", label=label)
     for rid, attrs in results:
         S.add_node(rid, **attrs)
     for u, v, key, attrs in edges:
@@ -409,11 +431,11 @@ def star_graph(
 
 
 def star_row(S: nx.MultiDiGraph, pid: str, new: list[str]) -> list[Any]:
-    """The row of a star graph: ``[new, results, edges]`` (see `GraphTables`)."""
+    """The row of a star graph: ``[label, new, results, edges]`` (see `GraphTables`)."""
     results = [[n, d] for n, d in S.nodes(data=True) if d.get("type") == "Result"]
     edges = [[u, v, key, d] for source in (pid, *(r for r, _ in results))
              for u, v, key, d in S.out_edges(source, keys=True, data=True)]
-    return [new, results, edges]
+    return [S.nodes[pid]["label"], new, results, edges]
 
 
 def _value_text(data: dict[str, Any]) -> str:
@@ -459,13 +481,12 @@ def _variant_long_forms(
 
 def _link(
     S: nx.MultiDiGraph, pid: str, target: str, pred: str, mentions: int, evidence: dict[str, Any], score: float,
-    text: str, kept: list[dict[str, Any]],
+    sentences: _Sentences, kept: list[dict[str, Any]],
 ) -> None:
     """Link paper `pid` to `target`; its `evidence` (field, start, end, text, component) and
-    where its sentence starts and stops in the field's `text` go to `kept`, and the link holds
-    its index there."""
+    where its sentence starts and stops go to `kept`, and the link holds its index there."""
     S.add_edge(pid, target, key=pred, type=pred, mentions=mentions, evidence=len(kept), score=score)
-    kept.append({**evidence, "sentence": _sentence_bounds(text, evidence["start"], evidence["end"])})
+    kept.append({**evidence, "sentence": sentences.bounds(evidence["field"], evidence["start"], evidence["end"])})
 
 
 def _coined(text: str) -> bool:

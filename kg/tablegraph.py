@@ -81,12 +81,12 @@ class TableGraph:
         results that reported on them left out)."""
         if self._last is not None and self._last[0] == pid:
             return self._last[1]
-        row = self.details.row(pid)
-        if row is None:
+        star = self.details.star(pid)
+        if star is None:
             raise KeyError(pid)
-        attrs, _, (new, results, edges) = row
+        label, new, results, edges = star
         gone, entities = self.gone, self.entities
-        nodes: dict[str, dict[str, Any]] = {pid: {"type": "Paper", "label": attrs["label"]}}
+        nodes: dict[str, dict[str, Any]] = {pid: {"type": "Paper", "label": label}}
         kept_results = {}
         for rid, data in results:
             if data.get("metric") in gone:

@@ -57,6 +57,28 @@ def test_stats_bad_path_is_one_line(monkeypatch, capsys, tmp_path):
     assert code == 1 and "no such file" in err and len(err.strip().splitlines()) == 1
 
 
+def test_stats_and_analyze_load_a_projection(monkeypatch, capsys, example_dir, tmp_path):
+    code, out, err = run(monkeypatch, capsys, "stats", example_dir, "--types", "Paper,Dataset", "--min-support", "3")
+    assert code in (0, None), err
+    assert out.startswith("6 papers, 7 nodes, 4 edges")
+    assert "Top datasets by papers\n   1. CIFAR-10       4" in out and "Top methods by papers: none" in out
+    code, out, err = run(monkeypatch, capsys, "analyze", example_dir, "-o", tmp_path / "report",
+                         "--types", "paper,method", "--min-support", "2")
+    assert code in (0, None), err
+    assert "Transformer" in (tmp_path / "report" / "top_methods.csv").read_text()
+    assert (tmp_path / "report" / "top_datasets.csv").read_text().strip() == "id,name,papers"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("--types", "Paper,Model", "unknown node type 'Model'; choose from: Paper, Method, Dataset"),
+     ("--min-support", "0", "min_support 0: give a whole number of papers, 1 or more")],
+)
+def test_a_bad_projection_is_one_line(monkeypatch, capsys, example_dir, option, value, message):
+    code, _, err = run(monkeypatch, capsys, "stats", example_dir, option, value)
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+
+
 def test_analyze_writes_charts_report_and_csvs(monkeypatch, capsys, example_dir, tmp_path):
     out = tmp_path / "report"
     code, stdout, err = run(monkeypatch, capsys, "analyze", example_dir, "-o", out)

@@ -1,6 +1,8 @@
 import networkx as nx
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kg.graph import build_graph, evidence_sentence
+from kg.graph import _sentence_bounds, _Sentences, build_graph, evidence_sentence
 from kg.records import Extraction, Mention, Paper, Repo, Result
 
 
@@ -172,3 +174,13 @@ def test_a_proposed_coined_name_names_the_node_of_its_long_form():
     G = build_graph([Extraction(paper=Paper(id="q", abstract=text), entities=ents)], admission=False)
     node = G.nodes["method:quokkagatednetwork"]
     assert node["name"] == "QuoGNet" and "Quokka Gated Network" in node["aliases"] and "coined" not in node
+
+
+@given(st.lists(st.sampled_from(["Hello.", "world", "A", "x.", "(B)", "9", "end!", "Q?", '"q"', "it's", "\n"]),
+                max_size=30),
+       st.lists(st.tuples(st.integers(-3, 200), st.integers(-3, 200)), min_size=1, max_size=5))
+def test_sentence_bounds_found_once_per_field_are_those_of_the_scan(words, spans):
+    text = " ".join(words)
+    sentences = _Sentences(Paper(id="x", title="", abstract=text))
+    for start, end in spans:
+        assert sentences.bounds("abstract", start, end) == _sentence_bounds(text, start, end)

@@ -119,7 +119,7 @@ def _ranked(G: nx.MultiDiGraph, kind: str) -> pd.DataFrame:
     per = _paper_counts(inc)
     df = pd.DataFrame({"id": per.index, "papers": per.to_numpy()})
     df.insert(1, "name", [names[i] for i in df["id"]])
-    df["_key"] = df["name"].str.lower()
+    df["_key"] = [name.lower() for name in df["name"]]  # a list: an empty column has no .str
     df = df.sort_values(["papers", "_key", "id"], ascending=[False, True, True], kind="stable")
     return df.drop(columns="_key").reset_index(drop=True)
 

@@ -101,8 +101,10 @@ def _value(buf: _Buffer, limit: int) -> tuple[Any, int]:
     """Parse the value at `buf.pos`: (value, its length in characters); the value is SKIPPED
     (and read past) when it is longer than `limit`.
 
-    A value the buffer holds whole is parsed at once; one that goes on past it is first
-    delimited by `_extent` (read on, never parsed twice), then parsed.
+    A value the buffer holds whole is parsed at once; one cut by the end of the buffer is
+    parsed again after one more chunk when it starts in the last chunk (most values are
+    short); one that goes on past that is first delimited by `_extent` (read on, never
+    parsed twice), then parsed.
     """
     try:
         value, end = _decode(buf)
@@ -112,6 +114,8 @@ def _value(buf: _Buffer, limit: int) -> tuple[Any, int]:
         if not cut or buf.eof:
             raise buf.error(exc.msg, exc.pos) from None
     if cut and not buf.eof:
+        if len(buf.text) - buf.pos < buf.chunk and buf.more():
+            return _value(buf, limit)
         if _extent(buf, limit) is None:
             return SKIPPED, limit + 1
         try:

@@ -210,7 +210,7 @@ def rule_spans(doc: Doc) -> list[Span]:
     spans: list[Span | None] = []
     title_name = None  # "Regularized Mask Tuning: ..." -> the name, if the title starts with one
     if title_len:
-        m = re.match(r"\s*([^:]{2,60}?)\s*:\s", text[:title_len])
+        m = re.match(r"\s*(\S[^:]{1,59}?)\s*:\s", text[:title_len])
         subtitle = text[m.end() : title_len] if m else ""
         if m and len(m.group(1).split()) <= 4 and not _COMPARISON.search(m.group(1)) and not _STUDY.match(subtitle):
             first = m.group(1).split()[0]
