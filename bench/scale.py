@@ -11,9 +11,11 @@ For each size (1k and 10k papers; 100k with ``--big``) on a synthetic corpus
 * ``force``: a ``--force`` build into a new folder reading every extraction from the cold
   build's cache (so it measures the graph and the outputs); with ``--baseline REV`` the
   same build by the kg of commit REV (its sources extracted once into
-  ``bench/work/baseline-<commit>``), alternating with the current one ``--repeat`` times:
-  time and peak RSS of each, the ratios current / baseline (best of the repeats) and
-  whether the outputs of each are byte-identical to the cold build's;
+  ``bench/work/baseline-<commit>``) from a copy of that cache, alternating with the current
+  one ``--repeat`` times: time and peak RSS of each, the ratios current / baseline (best of
+  the repeats) and whether the outputs of each are byte-identical to the cold build's. Both
+  read the cache under the cold build's pipeline version (pinned in the baseline when its
+  own differs, as when extraction changed since REV), so both build from the same extraction;
 * ``incremental``: ``--incremental N`` papers appended to the cold build's input file,
   built into the same folder with the same cache: its time as a fraction of the cold build;
 * ``dask``: at ``--dask-size`` papers, extraction alone on a Dask LocalCluster with 1
@@ -105,9 +107,23 @@ def _child_build(args: dict[str, Any], spec: Any) -> dict[str, Any]:
     dropped = sorted(k for k, v in wanted.items() if k not in accepted and v is not None)
     if dropped:
         print(f"this kg's build has no {', '.join(dropped)}: left out", file=sys.stderr)
+    own_version = _pin_version(spec, args["pin_version"]) if args.get("pin_version") else None
     build_t0 = time.time()
     report = build([args["corpus"]], args["out"], **{k: v for k, v in wanted.items() if k in accepted})
-    return {"report": report, "build_t0": build_t0, "keywords_left_out": dropped}
+    return {"report": report, "build_t0": build_t0, "keywords_left_out": dropped, "own_pipeline_version": own_version}
+
+
+def _pin_version(spec: Any, version: str) -> str:
+    """Make this kg's builds use pipeline `version` (another kg's): with every extraction in
+    the cache under that version, it builds its graph and outputs from the very same
+    extraction, and the outputs name the same version. Returns this kg's own version, computed
+    here (so the build's own `pipeline_version_s` is ~0 whether pinned or not)."""
+    from kg.build import executors
+
+    own = spec.version()
+    if own != version:
+        executors.PipelineSpec.version = lambda self: version  # type: ignore[method-assign]
+    return own
 
 
 def _child_dask_extract(args: dict[str, Any], spec: Any, t0: float) -> dict[str, Any]:
@@ -436,15 +452,23 @@ def bench_force(n: int, cold_out: Path, work: Path, base: dict[str, Any], opts: 
     at most two output folders are on disk at a time."""
     kinds = [("baseline", opts.baseline_root), ("current", ROOT)] if opts.baseline_root else [("current", ROOT)]
     repeat = opts.repeat if opts.baseline_root else 1
+    caches = {"current": cold_out / ".kg-cache", "baseline": work / f"cache-{n}-baseline"}
+    if opts.baseline_root:  # a copy: were the baseline to extract, it would not write into this kg's cache
+        shutil.rmtree(caches["baseline"], ignore_errors=True)
+        shutil.copytree(caches["current"], caches["baseline"], ignore=shutil.ignore_patterns("builds"))
+    version = json.loads((cold_out / "build.json").read_text())["pipeline_version"]
     runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind, _ in kinds}
     differ: dict[str, list[str]] = {}
     for i in range(repeat):
         for kind, root in kinds:
             out = work / f"out-{n}-force-{kind}"
             shutil.rmtree(out, ignore_errors=True)
-            run = run_child({**base, "mode": "build", "out": str(out), "jobs": opts.jobs,
-                             "cache": str(cold_out / ".kg-cache"), "force": True},
+            run = run_child({**base, "mode": "build", "out": str(out), "jobs": opts.jobs, "cache": str(caches[kind]),
+                             "force": True, "pin_version": version},
                             f"--force build from the cache, {kind} kg ({i + 1}/{repeat})", root)
+            if run["own_pipeline_version"] != version and i == 0:
+                print(f"    its pipeline version is {run['own_pipeline_version']}, the cache's {version}: "
+                      "pinned to the cache's (same extraction, same version in the outputs)", flush=True)
             run["outputs"] = sizes_of(out)
             if run["report"]["extraction"]["extracted"]:
                 print(f"  warning: the {kind} kg extracted {run['report']['extraction']['extracted']} papers "
@@ -455,12 +479,15 @@ def bench_force(n: int, cold_out: Path, work: Path, base: dict[str, Any], opts: 
                 print(f"    outputs as the cold build's: {'byte-identical' if not differ[kind] else differ[kind]}")
             if not opts.keep or i + 1 < repeat:
                 shutil.rmtree(out, ignore_errors=True)
+    if not opts.keep:
+        shutil.rmtree(caches["baseline"], ignore_errors=True)
     best = {kind: min(rs, key=lambda r: r["report"]["timings"]["total_s"]) for kind, rs in runs.items()}
     res: dict[str, Any] = {"rerun_force": best["current"], "force_outputs_differing_from_cold": differ}
     if opts.baseline_root:
         res["baseline_force"] = best["baseline"]
         res["baseline"] = {
             "rev": opts.baseline, "sources": str(opts.baseline_root),
+            "pipeline_version": best["baseline"]["own_pipeline_version"], "pinned_to": version,
             "current_vs_baseline": _ratios(best["current"], best["baseline"]),
             "outputs_same": not (differ["current"] or differ["baseline"]),
             "total_s": {kind: [r["report"]["timings"]["total_s"] for r in rs] for kind, rs in runs.items()},
