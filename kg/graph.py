@@ -39,6 +39,7 @@ tables; `kg.tablegraph.TableGraph` reads them as networkx does a graph, and
 
 from __future__ import annotations
 
+import heapq
 import re
 import sys
 from bisect import bisect_left, bisect_right
@@ -391,20 +392,29 @@ class GraphTables:
 
     def _move_merged(self, S: nx.MultiDiGraph) -> None:
         """Apply the build's merges to one star, in the order they were made, as networkx would
-        to the whole graph: links to the old node join the new one's (mentions added)."""
-        olds = sorted((self._merged[n][0], n) for n in S if n in self._merged)
-        for _, old in olds:
-            new = self._merged[old][1]
-            for u, _, key, data in list(S.in_edges(old, keys=True, data=True)):
-                if S.has_edge(u, new, key=key):
-                    S.edges[u, new, key]["mentions"] += data.get("mentions", 1)
-                else:
-                    S.add_edge(u, new, key=key, **data)
+        to the whole graph: links to the old node join the new one's (mentions added), results
+        name the new one; a node that was merged on later moves again."""
+        merged = self._merged
+        named = {d.get(attr) for _, d in S.nodes(data=True) if d.get("type") == "Result"
+                 for attr in ("method", "dataset", "metric")}
+        pending = [(merged[n][0], n) for n in {*S, *named} if n in merged]
+        heapq.heapify(pending)
+        while pending:
+            _, old = heapq.heappop(pending)
+            new = merged[old][1]
+            if old in S:
+                for u, _, key, data in list(S.in_edges(old, keys=True, data=True)):
+                    if S.has_edge(u, new, key=key):
+                        S.edges[u, new, key]["mentions"] += data.get("mentions", 1)
+                    else:
+                        S.add_edge(u, new, key=key, **data)
+                S.remove_node(old)
             for _, data in S.nodes(data=True):
                 for attr in ("method", "dataset", "metric"):
                     if data.get(attr) == old:
                         data[attr] = new
-            S.remove_node(old)
+            if new in merged and all(n != new for _, n in pending):
+                heapq.heappush(pending, (merged[new][0], new))
         for node in S:
             if node in self.entities and not S.nodes[node]:
                 S.nodes[node].update(self.entities[node])

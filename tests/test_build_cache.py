@@ -1,18 +1,26 @@
 """Incremental builds: the extraction cache, skipped no-op builds, diffs, --jobs."""
 
+import gzip
 import json
+import random
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+import kg.build
 from kg.build import build
-from kg.build.cache import ExtractionCache, content_key
+from kg.build.cache import BuildState, ExtractionCache, content_key, diff_sorted, sorted_lines
 from kg.build.executors import PipelineSpec, extract_chunk
 from kg.codec import from_parts, paper_json, parts_json
 from kg.ingest import read_papers
 from kg.nlp.extract import extract_papers
 from kg.records import Paper
 from tests.conftest import FIXTURES, ROOT
+from tests.index_reference import diff_index, graph_index, save_index
 
 SPEC = PipelineSpec(use_model=False, gazetteer_path=str(FIXTURES / "gazetteer"))
 
@@ -201,3 +209,191 @@ def test_the_build_fingerprint_covers_every_module_the_graph_and_exports_run():
     assert {p for p in loaded if p.name not in exempt} <= covered
     for data in ("admission.json", "termhood.json", "metric_directions.tsv"):
         assert (root / "data" / data).resolve() in covered
+
+
+class _Graph:
+    """A graph as the diff index reads it: nodes with their attributes and edge keys, nothing else."""
+
+    def __init__(self, nodes, edges, fail_after=None):
+        self._nodes, self._edges, self._fail_after = nodes, edges, fail_after
+
+    def nodes(self, data):
+        assert data is True
+        return iter(self._nodes.items())
+
+    def edges(self, keys):
+        assert keys is True
+        for i, edge in enumerate(self._edges):
+            if i == self._fail_after:
+                raise RuntimeError("the graph failed")
+            yield edge
+
+
+# "\x01" sorts before the tab that ends an ID in its line and the newline that ends an edge
+_ids = st.text("ab:\x01é", min_size=1, max_size=3)
+_labels = st.text("ab \t\n\rZ", max_size=3)  # short: labels repeat; tabs and newlines become spaces
+_types = st.sampled_from(["Paper", "Method", "Dataset", "Repository", "Result", ""])
+
+
+@st.composite
+def _graphs(draw, ids):
+    nodes = {}
+    for n in draw(st.lists(st.sampled_from(ids), unique=True)):
+        attrs = draw(st.fixed_dictionaries({}, optional={"type": _types, "label": _labels}))
+        nodes[n] = attrs
+    keys = st.sampled_from(["uses", "proposes", "reports"])
+    edges = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids), keys), unique=True))
+    return _Graph(nodes, edges)
+
+
+@st.composite
+def _graph_pairs(draw):
+    ids = draw(st.lists(_ids, min_size=1, max_size=10, unique=True))
+    return draw(_graphs(ids)), draw(_graphs(ids))
+
+
+def _state(cache, chunk_lines):
+    return BuildState(cache, cache / "out", chunk_lines=chunk_lines)
+
+
+def _lines(path):
+    with gzip.open(path, "rt", encoding="utf-8", newline="\n") as fh:
+        return list(fh)
+
+
+_PREFIXES = ("a", "a\x01", "a\x01b")  # IDs that are prefixes of one another, each line sorting before the last
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=_graph_pairs(), chunk_lines=st.sampled_from([1, 2, 3, 1000]))
+@example(
+    pair=(
+        _Graph({n: {"type": "Method", "label": n} for n in _PREFIXES[1:]}, [("a", v, "uses") for v in _PREFIXES[:2]]),
+        _Graph({n: {"type": "Method", "label": n} for n in _PREFIXES[:2]}, [("a", v, "uses") for v in _PREFIXES]),
+    ),
+    chunk_lines=2,
+)
+def test_streamed_diff_equals_the_in_memory_one(pair, chunk_lines):
+    """Same report as the in-memory diff, from a sorted previous index or one in the older
+    unsorted format, whatever the chunk size; same lines as the older index, sorted."""
+    old, new = pair
+    expected = diff_index(graph_index(old), graph_index(new))
+    with tempfile.TemporaryDirectory() as tmp:
+        sorted_state, legacy_state = _state(Path(tmp) / "a", chunk_lines), _state(Path(tmp) / "b", chunk_lines)
+        sorted_state.save({}, sorted_state.write_index(old))
+        legacy_state.dir.mkdir(parents=True)
+        save_index(graph_index(old), legacy_state.legacy_index_path)
+        assert sorted(_lines(legacy_state.legacy_index_path)) == _lines(sorted_state.index_path)
+        for state in (sorted_state, legacy_state):
+            index = state.write_index(new)
+            assert state.diff(index) == expected
+            state.save({}, index)
+            assert state.diff(state.write_index(new)) == diff_index(graph_index(new), graph_index(new))
+        assert not legacy_state.legacy_index_path.exists()
+        first = _state(Path(tmp) / "c", chunk_lines)
+        assert first.diff(first.write_index(new)) == {"previous_build": False}
+
+
+@given(lines=st.lists(st.text("ab\x01\x1f", max_size=4).map(lambda t: t + "\n")))
+@settings(deadline=None)
+def test_sorted_lines_spills_full_chunks_and_merges_them(lines):
+    with tempfile.TemporaryDirectory() as tmp:
+        with sorted_lines(lines, Path(tmp), chunk_lines=3) as merged:
+            (spill,) = Path(tmp).iterdir()
+            assert len(list(spill.iterdir())) == len(lines) // 3
+            assert list(merged) == sorted(lines)
+        assert not list(Path(tmp).iterdir())
+
+
+def test_sorting_holds_one_chunk_in_memory(tmp_path):
+    import tracemalloc
+
+    lines = (f"E\tpaper:{i * 7919 % 20000:08}\x1fuses\x1fmethod:{'x' * 80}\n" for i in range(20000))
+    tracemalloc.start()
+    try:
+        with sorted_lines(lines, tmp_path, chunk_lines=1000) as merged:
+            assert sum(1 for _ in merged) == 20000
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 600_000  # 1,000 lines of 150 bytes and buffers; all 20,000 lines would take 3 MB
+
+
+def test_examples_are_the_first_ten_labels_in_order():
+    old = ["N\tm:0\tMethod\tkept\n"]
+    new = sorted(["N\tm:0\tDataset\tchanged\n"] + [f"N\tm:{i}\tMethod\tx{i % 12:02}\n" for i in range(1, 40)]
+                 + ["N\tp:1\tPaper\ta paper\n", "E\tp:1\x1fuses\x1fm:1\n"])
+    diff = diff_sorted(old, new)
+    assert diff["nodes_added"] == 40 and diff["nodes_removed"] == 0
+    assert diff["nodes_added_by_type"] == {"Method": 39, "Paper": 1}
+    assert diff["entities_added_examples"] == ["x00", "x00", "x00", "x01", "x01", "x01", "x01", "x02", "x02", "x02"]
+    assert diff["edges_added_by_type"] == {"uses": 1}
+
+
+def test_an_unreadable_previous_index_is_no_previous_build(tmp_path):
+    state = _state(tmp_path, 2)
+    graph = _Graph({f"n{i}": {"type": "Method"} for i in range(50)}, [])
+    state.save({}, state.write_index(graph))
+    state.index_path.write_bytes(state.index_path.read_bytes()[:-20])  # truncated
+    assert state.diff(state.write_index(graph)) == {"previous_build": False}
+    state.index_path.unlink()
+    state.legacy_index_path.write_bytes(b"not gzip")
+    assert state.diff(state.write_index(graph)) == {"previous_build": False}
+    with gzip.open(state.index_path, "wt") as fh:
+        fh.write("N\tb\tMethod\tB\nN\ta\tMethod\tA\n")  # out of order
+    assert state.diff(state.write_index(graph)) == {"previous_build": False}
+
+
+def test_a_graph_failing_midway_leaves_the_previous_index(tmp_path):
+    state = _state(tmp_path, 2)
+    nodes = {f"n{i}": {"type": "Method", "label": f"N{i}"} for i in range(10)}
+    edges = [(f"n{i}", f"n{i + 1}", "uses") for i in range(9)]
+    state.save({"build": 1}, state.write_index(_Graph(nodes, edges)))
+    before = state.index_path.read_bytes()
+    with pytest.raises(RuntimeError, match="the graph failed"):
+        state.write_index(_Graph(nodes, edges, fail_after=7))
+    assert state.index_path.read_bytes() == before
+    assert sorted(p.name for p in state.dir.iterdir()) == sorted([state.index_path.name, state.state_path.name])
+
+
+def _as_older_index(state):
+    """Rewrite the index of `state` as older kg versions wrote it: unsorted, ``<tag>.index.gz``."""
+    lines = _lines(state.index_path)
+    random.Random(0).shuffle(lines)
+    with gzip.open(state.legacy_index_path, "wt", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    state.index_path.unlink()
+
+
+def test_a_build_failing_after_its_index_keeps_the_previous_one(corpus, tmp_path, monkeypatch):
+    a, b = corpus
+    out = tmp_path / "out"
+    _build(a, out)
+    state = BuildState(out / ".kg-cache", out)
+    index, saved = state.index_path.read_bytes(), state.state_path.read_bytes()
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(kg.build, "replace_path", fail)
+        with pytest.raises(Exception, match="No space left"):
+            _build([a, b], out)
+    assert state.index_path.read_bytes() == index and state.state_path.read_bytes() == saved
+    diff = _build([a, b], out)["diff"]
+    assert diff["nodes_added_by_type"]["Paper"] == 6 and diff["nodes_removed"] == 0
+    assert sorted(p.name for p in state.dir.iterdir()) == sorted([state.index_path.name, state.state_path.name])
+
+
+def test_a_previous_index_in_the_older_format_gives_the_same_diff(corpus, tmp_path):
+    a, b = corpus
+    diffs = []
+    for name in ("sorted", "older"):
+        out = tmp_path / name
+        _build(a, out)
+        state = BuildState(out / ".kg-cache", out)
+        if name == "older":
+            _as_older_index(state)
+        diffs.append(_build([a, b], out)["diff"])
+        assert state.index_path.exists() and not state.legacy_index_path.exists()
+    assert diffs[0] == diffs[1] and diffs[0]["nodes_added"] > 0

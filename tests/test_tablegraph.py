@@ -49,3 +49,23 @@ def test_a_subgraph_keeps_the_order_and_the_edges_between_its_nodes(pair):
     assert sorted(H.nodes) == sorted(expected.nodes)
     assert sorted(H.edges(keys=True)) == sorted(expected.edges(keys=True))
     assert [n for n in G.nodes if n in H] == list(H.nodes)
+
+
+def test_a_node_merged_into_one_merged_later_moves_twice():
+    """Merges chain (A joined B, then B joined C): a star's links and results end on C, mentions added."""
+    import networkx as nx
+
+    from kg.graph import GraphTables
+
+    tables = GraphTables(DetailTable(None))
+    tables.entities["method:c"] = {"type": "Method", "label": "C"}
+    tables._merged.update({"method:a": (0, "method:b"), "method:b": (1, "method:c")})
+    S = nx.MultiDiGraph()
+    S.add_node("paper:p", type="Paper", label="P")
+    S.add_node("result:p:0", type="Result", metric="metric:m", method="method:b", dataset="")
+    S.add_edge("paper:p", "method:a", key="uses", type="uses", mentions=2)
+    S.add_edge("paper:p", "method:c", key="uses", type="uses", mentions=1)
+    tables._move_merged(S)
+    assert sorted(S.nodes) == ["method:c", "paper:p", "result:p:0"]
+    assert S.edges["paper:p", "method:c", "uses"]["mentions"] == 3
+    assert S.nodes["result:p:0"]["method"] == "method:c" and S.nodes["method:c"]["label"] == "C"

@@ -31,7 +31,7 @@ import networkx as nx
 
 from kg import __version__
 from kg.atomic import atomic_write, replace_path
-from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key, diff_index, graph_index
+from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key
 from kg.build.executors import PipelineSpec, extract_chunk, open_executor, ordered_map
 from kg.build.formats import FILES, choose_formats, parse_formats
 from kg.build.report import BuildReport
@@ -422,8 +422,8 @@ def build(
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()
-            index = graph_index(G)
-            diff = diff_index(state.load_index(), index)
+            index = state.write_index(G)
+            diff = state.diff(index)
             timings["diff_s"] = time.perf_counter() - t0
         timings["total_s"] = time.perf_counter() - started
         report = cast(BuildReport, {

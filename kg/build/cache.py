@@ -9,7 +9,8 @@ misses and re-extracts. Values are the extraction parts of `Extraction.to_dict()
 
 Beside it, per output directory, the cache keeps the state of the last build: a
 fingerprint of its inputs and outputs (to skip a build that has nothing to do) and
-an index of its node and edge IDs (to report what the next build added and removed).
+an index of its node and edge IDs, sorted on disk (to report what the next build added
+and removed, in one merge-join of the two files: `BuildState`).
 
 >>> import tempfile
 >>> from kg.records import Paper
@@ -24,27 +25,43 @@ True
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
+import heapq
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import Any, Protocol, TextIO
 
 from kg.errors import KGError
 from kg.model import NAMED_TYPES
 from kg.records import Paper
 
-__all__ = ["CACHE_DIRNAME", "BuildState", "ExtractionCache", "content_key", "diff_index", "graph_index"]
+__all__ = [
+    "CACHE_DIRNAME",
+    "INDEX_CHUNK_LINES",
+    "BuildState",
+    "ExtractionCache",
+    "IndexedGraph",
+    "content_key",
+    "diff_sorted",
+    "index_lines",
+    "sorted_lines",
+    "write_index",
+]
 
 CACHE_DIRNAME = ".kg-cache"
 _SCHEMA = 1
+#: Index lines sorted in memory at a time (about 25 MB of them) before a chunk is spilled to disk.
+INDEX_CHUNK_LINES = 200_000
 
 
 def content_key(paper: Paper, version: str) -> str:
@@ -142,45 +159,181 @@ class ExtractionCache:
             self._db = None
 
 
-def graph_index(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """Node IDs (with type and label) and edge IDs of `G`, for diffs between builds."""
-    return {
-        "nodes": {
-            _one_line(n): (d.get("type", ""), _one_line(str(d.get("label", ""))))
-            for n, d in G.nodes(data=True)
-        },
-        "edges": {_one_line(f"{u}\x1f{k}\x1f{v}") for u, v, k in G.edges(keys=True)},
-    }
+class IndexedGraph(Protocol):
+    """What the diff index reads of a graph: its nodes with their attributes and its edge keys."""
+
+    def nodes(self, data: bool) -> Iterable[tuple[Any, dict[str, Any]]]: ...
+
+    def edges(self, keys: bool) -> Iterable[tuple[Any, Any, Any]]: ...
 
 
-def diff_index(old: dict[str, Any] | None, new: dict[str, Any], examples: int = 10) -> dict[str, Any]:
-    """Nodes and edges added and removed since `old`, counted by type, with a few entity names."""
+def index_lines(G: IndexedGraph) -> Iterator[str]:
+    """The lines of `G`'s index, unsorted: ``N\\t{node}\\t{type}\\t{label}`` and ``E\\t{u}\\x1f{key}\\x1f{v}``."""
+    for n, d in G.nodes(data=True):
+        yield f"N\t{_one_line(str(n))}\t{_one_line(str(d.get('type', '')))}\t{_one_line(str(d.get('label', '')))}\n"
+    for u, v, k in G.edges(keys=True):
+        edge = f"{u}\x1f{k}\x1f{v}"
+        yield f"E\t{_one_line(edge)}\n"
+
+
+@contextmanager
+def sorted_lines(
+    lines: Iterable[str], directory: Path, chunk_lines: int = INDEX_CHUNK_LINES, prefix: str = ".sort-"
+) -> Iterator[Iterator[str]]:
+    """`lines` in sorted order, holding at most `chunk_lines` of them in memory.
+
+    Each full chunk is sorted and spilled to a file of a temporary folder in `directory`
+    (named `prefix`...); the last chunk stays in memory; `heapq.merge` reads them all in
+    order. The folder goes when the context ends.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=directory) as tmp, ExitStack() as stack:
+        runs: list[Iterator[str]] = []
+        chunk: list[str] = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= chunk_lines:
+                path = Path(tmp) / f"{len(runs)}.txt"
+                _spill(chunk, path)
+                runs.append(stack.enter_context(path.open(encoding="utf-8", newline="\n")))
+                chunk = []
+        chunk.sort()
+        yield heapq.merge(*runs, chunk)
+
+
+def _spill(chunk: list[str], path: Path) -> None:
+    """Write `chunk`, sorted, to the file `path`."""
+    chunk.sort()
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(chunk)
+
+
+def write_index(G: IndexedGraph, path: Path, chunk_lines: int = INDEX_CHUNK_LINES, prefix: str = ".sort-") -> None:
+    """Write `G`'s index to the gzip file `path`, sorted (`sorted_lines`, spilling beside `path`)."""
+    with (
+        sorted_lines(index_lines(G), path.parent, chunk_lines, prefix) as lines,
+        gzip.open(path, "wt", encoding="utf-8", newline="\n", compresslevel=1) as fh,
+    ):
+        fh.writelines(lines)
+
+
+def diff_sorted(old: Iterable[str] | None, new: Iterable[str], examples: int = 10) -> dict[str, Any]:
+    """Nodes and edges added and removed since `old`, counted by type, with a few entity names.
+
+    `old` and `new` are index lines in sorted order; a merge-join walks them once. A node
+    is matched by its ID alone: one whose type or label changed is neither added nor
+    removed. Counted by the type (added, removed) the node has on its side; the entity
+    examples are the first `examples` labels, in sorted order, of added (removed) nodes
+    of the `NAMED_TYPES`.
+    """
     if old is None:
         return {"previous_build": False}
+    nodes: dict[str, Counter[str]] = {"added": Counter(), "removed": Counter()}
+    edges: dict[str, Counter[str]] = {"added": Counter(), "removed": Counter()}
+    named: dict[str, list[str]] = {"added": [], "removed": []}
+    try:
+        for what, (key, typ, label) in _one_sided(_readable(_records(old)), _records(new)):
+            if key.startswith("E"):
+                edges[what][typ] += 1
+                continue
+            nodes[what][typ] += 1
+            if typ in NAMED_TYPES:
+                _keep_smallest(named[what], label, examples)
+    except _UnreadableIndex:
+        return {"previous_build": False}
     out: dict[str, Any] = {"previous_build": True}
-    old_nodes, new_nodes = old["nodes"], new["nodes"]
-    for what, src, other in (("added", new_nodes, old_nodes), ("removed", old_nodes, new_nodes)):
-        ids = [n for n in src if n not in other]
-        by_type = Counter(src[n][0] for n in ids)
-        named = sorted(src[n][1] for n in ids if src[n][0] in NAMED_TYPES)
-        out[f"nodes_{what}"] = len(ids)
-        out[f"nodes_{what}_by_type"] = dict(sorted(by_type.items()))
-        out[f"entities_{what}_examples"] = named[:examples]
-    for what, a, b in (("added", new["edges"], old["edges"]), ("removed", old["edges"], new["edges"])):
-        keys = a - b
-        out[f"edges_{what}"] = len(keys)
-        out[f"edges_{what}_by_type"] = dict(sorted(Counter(k.split("\x1f")[1] for k in keys).items()))
+    for what in ("added", "removed"):
+        out[f"nodes_{what}"] = nodes[what].total()
+        out[f"nodes_{what}_by_type"] = dict(sorted(nodes[what].items()))
+        out[f"entities_{what}_examples"] = named[what]
+    for what in ("added", "removed"):
+        out[f"edges_{what}"] = edges[what].total()
+        out[f"edges_{what}_by_type"] = dict(sorted(edges[what].items()))
     return out
 
 
-class BuildState:
-    """What the cache remembers of the last build into one output directory."""
+_Record = tuple[str, str, str]
 
-    def __init__(self, cache_dir: str | Path, out_dir: str | Path) -> None:
-        tag = hashlib.blake2b(str(Path(out_dir).resolve()).encode(), digest_size=8).hexdigest()
+
+class _UnreadableIndex(Exception):
+    """The previous index is truncated or malformed."""
+
+
+def _readable(records: Iterator[_Record]) -> Iterator[_Record]:
+    """`records`, with an error reading or parsing them raised as `_UnreadableIndex`."""
+    try:
+        yield from records
+    except (OSError, ValueError, EOFError, IndexError) as exc:
+        raise _UnreadableIndex from exc
+
+
+def _records(lines: Iterable[str]) -> Iterator[_Record]:
+    """(key, type, label) of each sorted index line, the first of lines with the same key only.
+
+    A node's key is ``N\\t{node}\\t``: the ID ends at a tab, which no ID holds, so keys
+    compare as the lines do. An edge's key is its whole line (with its newline, which no
+    edge holds either), its type the edge key (the second ``\\x1f`` field). Lines out of
+    order raise ValueError.
+    """
+    last = ""
+    for line in lines:
+        if line.startswith("N"):
+            node_end = line.index("\t", 2) + 1
+            key = line[:node_end]
+            typ, label = line[node_end:].rstrip("\n").split("\t", 1)
+        else:
+            key, typ, label = line, line.split("\x1f")[1], ""
+        if key < last:
+            raise ValueError(f"index lines out of order: {key!r} after {last!r}")
+        if key != last:
+            yield key, typ, label
+            last = key
+
+
+def _one_sided(old: Iterator[_Record], new: Iterator[_Record]) -> Iterator[tuple[str, _Record]]:
+    """("removed", record) for each key only in `old`, ("added", record) for each only in `new`."""
+    a, b = next(old, None), next(new, None)
+    while a is not None and b is not None:
+        if a[0] < b[0]:
+            yield "removed", a
+            a = next(old, None)
+        elif b[0] < a[0]:
+            yield "added", b
+            b = next(new, None)
+        else:
+            a, b = next(old, None), next(new, None)
+    for what, first, rest in (("removed", a, old), ("added", b, new)):
+        if first is not None:
+            yield what, first
+            yield from ((what, r) for r in rest)
+
+
+def _keep_smallest(kept: list[str], item: str, n: int) -> None:
+    """Insert `item` into the sorted list `kept` if it is among the `n` smallest."""
+    if len(kept) < n or (kept and item < kept[-1]):
+        bisect.insort(kept, item)
+        del kept[n:]
+
+
+class BuildState:
+    """What the cache remembers of the last build into one output directory.
+
+    The index of the last build is ``builds/<tag>.index.sorted.gz``, its lines sorted
+    (`write_index`), so that the next build's diff is a merge-join of two files
+    (`diff_sorted`) and its memory does not grow with the graph. Earlier kg versions wrote
+    ``<tag>.index.gz``, unsorted: when only that one is there, `diff` sorts it on the fly
+    (`sorted_lines`, spilling to the cache) and `save` removes it. Temporary files are
+    named ``<tag>.tmp-<pid>-*``; `write_index` removes those of processes that no longer
+    run (a build killed or failed after it wrote its index).
+    """
+
+    def __init__(self, cache_dir: str | Path, out_dir: str | Path, chunk_lines: int = INDEX_CHUNK_LINES) -> None:
+        self.tag = hashlib.blake2b(str(Path(out_dir).resolve()).encode(), digest_size=8).hexdigest()
         self.dir = Path(cache_dir) / "builds"
-        self.state_path = self.dir / f"{tag}.json"
-        self.index_path = self.dir / f"{tag}.index.gz"
+        self.state_path = self.dir / f"{self.tag}.json"
+        self.index_path = self.dir / f"{self.tag}.index.sorted.gz"
+        self.legacy_index_path = self.dir / f"{self.tag}.index.gz"
+        self.chunk_lines = chunk_lines
+        self._temp = f"{self.tag}.tmp-{os.getpid()}-"
 
     def load_state(self) -> dict[str, Any] | None:
         try:
@@ -188,36 +341,72 @@ class BuildState:
         except (OSError, ValueError):
             return None
 
-    def load_index(self) -> dict[str, Any] | None:
+    def write_index(self, G: IndexedGraph) -> Path:
+        """Write `G`'s index to a temporary file in the cache and return it; `save` moves it into place."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._remove_leftovers()
+        path = self.dir / f"{self._temp}index.gz"
         try:
-            nodes: dict[str, tuple[str, str]] = {}
-            edges: set[str] = set()
-            with gzip.open(self.index_path, "rt", encoding="utf-8") as fh:
-                for line in fh:
-                    kind, rest = line.rstrip("\n").split("\t", 1)
-                    if kind == "N":
-                        node, typ, label = rest.split("\t", 2)
-                        nodes[node] = (typ, label)
-                    else:
-                        edges.add(rest)
-            return {"nodes": nodes, "edges": edges}
+            write_index(G, path, self.chunk_lines, self._temp)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+
+    def diff(self, index: Path) -> dict[str, Any]:
+        """What changed from the last build's index to the new `index` (`diff_sorted`)."""
+        with ExitStack() as stack:
+            old = self._previous_index(stack)
+            return diff_sorted(old, stack.enter_context(_read_gz(index)))
+
+    def _previous_index(self, stack: ExitStack) -> Iterator[str] | None:
+        """The last build's index lines, sorted; None if there is none or it cannot be read."""
+        try:
+            if self.index_path.exists():
+                return stack.enter_context(_read_gz(self.index_path))
+            legacy = stack.enter_context(_read_gz(self.legacy_index_path))
+            return stack.enter_context(sorted_lines(legacy, self.dir, self.chunk_lines, self._temp))
         except (OSError, ValueError, EOFError):
             return None
 
-    def save(self, state: dict[str, Any], index: dict[str, Any] | None) -> None:
-        """Write the state (and index) atomically; the index first, so the state never names a missing one."""
+    def save(self, state: dict[str, Any], index: Path | None) -> None:
+        """Move the new `index` (from `write_index`) into place, then write the state, each
+        atomically: the index first, so the state never names a missing one."""
         self.dir.mkdir(parents=True, exist_ok=True)
         if index is not None:
-            tmp = self.index_path.with_suffix(f".tmp{os.getpid()}")
-            with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as fh:
-                for node, (typ, label) in index["nodes"].items():
-                    fh.write(f"N\t{node}\t{typ}\t{label}\n")
-                for edge in index["edges"]:
-                    fh.write(f"E\t{edge}\n")
-            tmp.replace(self.index_path)
-        tmp = self.state_path.with_suffix(f".tmp{os.getpid()}")
+            index.replace(self.index_path)
+            self.legacy_index_path.unlink(missing_ok=True)
+        tmp = self.dir / f"{self._temp}state.json"
         tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
         tmp.replace(self.state_path)
+
+    def _remove_leftovers(self) -> None:
+        """Remove what builds into the same directory left: earlier ones of this process, and
+        those of processes that no longer run."""
+        for path in self.dir.glob(f"{self.tag}.tmp-*"):
+            pid = path.name[len(f"{self.tag}.tmp-") :].split("-", 1)[0]
+            if not pid.isdigit() or (int(pid) != os.getpid() and _running(int(pid))):
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def _read_gz(path: Path) -> TextIO:
+    """The text lines of the gzip file `path`."""
+    return gzip.open(path, "rt", encoding="utf-8", newline="\n")
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` runs (or one of another user, which cannot be told apart)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _one_line(text: str) -> str:
