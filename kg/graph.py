@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -179,13 +178,14 @@ class GraphTables:
         self._definitions: dict[str, Counter[str]] = defaultdict(Counter)
         self._merged: dict[str, tuple[int, str]] = {}  # old node -> (order of the merge, new node)
         self._sets: dict[frozenset[str], frozenset[str]] = {}
+        self._sorted_sets: dict[frozenset[str], tuple[str, ...]] = {}
 
     # ---------------------------------------------------------------- papers, one by one
 
     def add(self, rec: Extraction) -> None:
         """Add one paper's record: its star to `details`, its entities and their spellings here."""
         p = rec.paper
-        pid = sys.intern(paper_node(p.id))
+        pid = paper_node(p.id)
         attrs = {
             "type": "Paper", "label": p.title or p.abstract[:80], "title": p.title, "abstract": p.abstract,
             "url": p.url or "", "doi": p.doi or "", "date": p.date or "", "authors": list(p.authors),
@@ -205,9 +205,8 @@ class GraphTables:
                 continue
             data = self.entities.get(m.id)
             if data is None:
-                eid = sys.intern(m.id)
-                data = self.entities[eid] = {"type": m.label, "label": m.name or m.text, "sources": frozenset()}
-                new.append(eid)
+                data = self.entities[m.id] = {"type": m.label, "label": m.name or m.text, "sources": frozenset()}
+                new.append(m.id)
             if m.source not in data["sources"]:
                 data["sources"] = self._frozen(data["sources"] | {m.source})
             if m.role == "proposed" and _coined(m.text):
@@ -242,7 +241,6 @@ class GraphTables:
         for r in rec.repos:
             rid = f"repo:{r.url}"
             if rid not in self.entities:
-                rid = sys.intern(rid)
                 self.entities[rid] = {
                     "type": "Repository", "label": r.url, "url": r.url, "kind": r.kind, "host": r.host,
                 }
@@ -275,6 +273,13 @@ class GraphTables:
         """One object per distinct set of components, shared by the entities found so."""
         return self._sets.setdefault(values, values)
 
+    def _sorted(self, values: frozenset[str]) -> tuple[str, ...]:
+        """The components of a set in order, one tuple shared by the entities found so."""
+        found = self._sorted_sets.get(values)
+        if found is None:
+            found = self._sorted_sets[values] = tuple(sorted(values))
+        return found
+
     # ---------------------------------------------------------------- the corpus at once
 
     def finish(self) -> None:
@@ -292,8 +297,9 @@ class GraphTables:
             data["name"] = data["label"] = name
             # (lower case, text): a total order, so the output does not depend on set order
             # a bare number or version ("100" of "CIFAR-10/100", "V2") names nothing alone
-            data["aliases"] = sorted({n for n in names if n != name and is_alias(n)}, key=lambda n: (n.lower(), n))
-            data["sources"] = sorted(data["sources"])
+            aliases = {n for n in names if n != name and is_alias(n)}
+            data["aliases"] = tuple(sorted(aliases, key=lambda n: (n.lower(), n)))
+            data["sources"] = self._sorted(data["sources"])
             if data["type"] == "Metric":
                 direction = metric_direction(name, *data["aliases"])
                 if direction is not None:
@@ -301,6 +307,7 @@ class GraphTables:
         self._spellings.clear()
         self._definitions.clear()
         self._sets.clear()
+        self._sorted_sets.clear()
 
     def _merge_acronyms(self) -> None:
         """Fold the long forms papers give one acronym when they are spellings of one name, then

@@ -214,10 +214,18 @@ class TableGraph:
         return H
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        """The whole graph, with every paper's details (what `kg.graph.build_graph` returns)."""
+        """The whole graph, with every paper's details (what `kg.graph.build_graph` returns);
+        list attributes (shared tuples in the tables) as lists of their own."""
         G = nx.MultiDiGraph()
         G.graph.update(self.graph)
         details = self.details
-        G.add_nodes_from((n, details.paper(n, dict(d))) for n, d in self._node_items())
+        G.add_nodes_from((n, _own_lists(details.paper(n, d))) for n, d in self._node_items())
         G.add_edges_from((u, v, key, details.link(u, d)) for u, v, key, d in self.edges(keys=True, data=True))
         return G
+
+
+def _own_lists(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with each tuple value as a list of its own."""
+    if not any(isinstance(v, tuple) for v in data.values()):
+        return data
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}

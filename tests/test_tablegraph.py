@@ -5,6 +5,7 @@ from rdf_fixture import records
 
 from kg.details import DetailTable
 from kg.graph import graph_tables
+from kg.load import normalize_value
 from kg.nlp.extract import extract_papers
 from kg.records import Paper
 from tests.test_build_cache import _papers
@@ -31,7 +32,7 @@ def test_every_node_is_found_and_answers_as_in_the_graph(pair):
     view, G = pair
     for node, data in G.nodes(data=True):
         assert node in view and node in view.nodes
-        lean = view.nodes[node]
+        lean = {k: normalize_value(v) for k, v in view.nodes[node].items()}
         assert lean == data if data["type"] != "Paper" else lean == {"type": "Paper", "label": data["label"]}
         assert [(u, v, k) for u, v, k in view.out_edges(node, keys=True)] == list(G.out_edges(node, keys=True))
         assert list(view.successors(node)) == list(G.successors(node))
