@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -132,12 +133,7 @@ def assemble_graph(
     the statistical model found from `candidate_floor` on (default: `min_score`)."""
     details = DetailTable(None)
     try:
-        tables = GraphTables(details, min_score, candidate_floor)
-        for rec in records:
-            tables.add(rec)
-        tables.finish()
-        tables.settle()
-        return TableGraph(tables).to_networkx()
+        return _tables(records, details, min_score, candidate_floor).to_networkx()
     finally:
         details.close()
 
@@ -148,11 +144,18 @@ def graph_tables(
     """`build_graph`'s graph as tables: paper stars in `details`, read through the returned
     `TableGraph` (the graph `kg build` writes, its memory that of the entities only)."""
     model = load_model() if admission else None
-    tables = GraphTables(details, min_score, model.floor if model else None)
+    return _tables(records, details, min_score, model.floor if model else None, model, evaluate=admission)
+
+
+def _tables(
+    records: Iterable[Extraction], details: DetailTable, min_score: float, candidate_floor: float | None,
+    model: AdmissionModel | None = None, evaluate: bool = False,
+) -> TableGraph:
+    tables = GraphTables(details, min_score, candidate_floor)
     for rec in records:
         tables.add(rec)
     tables.finish()
-    tables.settle(model, evaluate=admission)
+    tables.settle(model, evaluate)
     return TableGraph(tables)
 
 
@@ -160,9 +163,9 @@ class GraphTables:
     """The graph while it is built: paper stars in `details`, entities in memory.
 
     A paper's star is ``[label, new, results, edges]``: the paper's label, the nodes this
-    paper added to the graph, in order (entities, repositories, results), its results as ``[id, attributes]`` and the
-    edges from the paper and its results as ``[source, target, key, attributes]``, in the
-    order networkx iterates them. `entities` maps each entity and repository to its node
+    paper added to the graph, in order (entities, repositories, results), its results as
+    ``[id, attributes]`` and the edges from the paper and its results as ``[source, target,
+    key, attributes]``, in the order networkx iterates them. `entities` maps each entity and repository to its node
     attributes; `gone` holds the entities no admitted link names (left out when read).
     """
 
@@ -205,7 +208,8 @@ class GraphTables:
                 continue
             data = self.entities.get(m.id)
             if data is None:
-                data = self.entities[m.id] = {"type": m.label, "label": m.name or m.text, "sources": frozenset()}
+                data = self.entities[m.id] = {"type": sys.intern(m.label), "label": m.name or m.text,
+                                              "sources": frozenset()}
                 new.append(m.id)
             if m.source not in data["sources"]:
                 data["sources"] = self._frozen(data["sources"] | {m.source})
@@ -242,7 +246,8 @@ class GraphTables:
             rid = f"repo:{r.url}"
             if rid not in self.entities:
                 self.entities[rid] = {
-                    "type": "Repository", "label": r.url, "url": r.url, "kind": r.kind, "host": r.host,
+                    "type": "Repository", "label": r.url, "url": r.url, "kind": sys.intern(r.kind),
+                    "host": sys.intern(r.host),
                 }
                 new.append(rid)
             if not S.has_edge(pid, rid, key="hasCode"):
