@@ -87,11 +87,16 @@ def _version(spec: PipelineSpec) -> str:
 def extract_chunk(spec: PipelineSpec, papers: list[Paper]) -> list[str]:
     """Extract `papers` (in order) with the pipeline of `spec`; one `parts_json` each.
 
-    This is the task workers run; it loads the pipeline on first use in a process.
+    This is the task workers run; it loads the pipeline on first use in a process. The
+    strings and words spaCy's vocabulary learns from a chunk are dropped with it (spaCy's
+    memory zone: no Doc outlives it), so a worker does not grow with every new word of a
+    big corpus.
     """
     from kg.nlp.extract import extract_papers
 
-    out = [parts_json(rec) for rec in extract_papers(papers, spec.load())]
+    nlp = spec.load()
+    with nlp.memory_zone():
+        out = [parts_json(rec) for rec in extract_papers(papers, nlp)]
     _return_free_memory()
     return out
 
