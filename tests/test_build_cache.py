@@ -4,7 +4,10 @@ import gzip
 import json
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -397,3 +400,36 @@ def test_a_previous_index_in_the_older_format_gives_the_same_diff(corpus, tmp_pa
         diffs.append(_build([a, b], out)["diff"])
         assert state.index_path.exists() and not state.legacy_index_path.exists()
     assert diffs[0] == diffs[1] and diffs[0]["nodes_added"] > 0
+
+
+def test_a_pool_process_ends_when_the_build_process_is_killed(tmp_path):
+    """The store loader and extraction workers watch the build process (`exit_with`): a killed
+    build leaves none of them loading into a staging folder that is gone."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing, os, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from kg.build.executors import exit_with\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'),\n"
+        "                               initializer=exit_with, initargs=(os.getpid(),))\n"
+        "    pool.submit(time.sleep, 120)\n"
+        "    print(*[p.pid for p in pool._processes.values()], flush=True)\n"
+        "    time.sleep(120)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and _running(child):
+        time.sleep(0.2)
+    assert not _running(child)
+
+
+def _running(pid: int) -> bool:
+    try:
+        with Path(f"/proc/{pid}/status").open(encoding="utf-8") as fh:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in fh)
+    except OSError:
+        return False

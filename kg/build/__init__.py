@@ -32,7 +32,7 @@ import networkx as nx
 from kg import __version__
 from kg.atomic import atomic_write, replace_path
 from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key
-from kg.build.executors import PipelineSpec, extract_chunk, open_executor, ordered_map
+from kg.build.executors import PipelineSpec, exit_with, extract_chunk, open_executor, ordered_map
 from kg.build.formats import FILES, choose_formats, parse_formats
 from kg.build.report import BuildReport
 from kg.codec import from_parts, paper_json
@@ -272,7 +272,7 @@ def _write_outputs(
     store loads ``kg.ttl`` in a separate process while this one writes the other formats
     (it is the slowest step). A store without Turtle still loads from one, removed after."""
     spawn = multiprocessing.get_context("spawn")  # a fork would copy the graph's pages
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=exit_with, initargs=(os.getpid(),)) as pool:
         store_job = None
         for name, fmt in OUTPUTS.items():
             if fmt not in formats and not (fmt == "ttl" and "store" in formats):

@@ -120,9 +120,10 @@ def _return_free_memory() -> None:
         trim(0)
 
 
-def _exit_with(parent: int) -> None:
+def exit_with(parent: int) -> None:
     """Exit this worker when the build process `parent` is gone (e.g. killed with SIGKILL):
-    pool workers hold their own task pipe open and would otherwise wait forever."""
+    pool workers hold their own task pipe open and would otherwise wait forever, and the
+    store loader would go on loading into a staging folder that is no more."""
     import threading
     import time
 
@@ -141,7 +142,7 @@ def _exit_with(parent: int) -> None:
 
 def _warm(spec: PipelineSpec, parent: int | None = None) -> None:
     if parent is not None:
-        _exit_with(parent)
+        exit_with(parent)
     spec.load()
 
 
