@@ -154,7 +154,10 @@ class TableGraph:
         return iter(dict.fromkeys(v for _, v in self.out_edges(node)))
 
     def predecessors(self, node: str) -> Iterator[str]:
-        """A result's paper directly; for an entity, an index of all links built once."""
+        """None for a paper, a result's paper directly; for an entity, an index of all links
+        built once (slow and big: a whole graph's links)."""
+        if node.startswith("paper:"):
+            return iter([])
         if node.startswith("result:"):
             pid = self._paper_of(node)
             return iter([pid] if pid is not None and any(v == node for _, v in self.out_edges(pid)) else [])
@@ -211,21 +214,6 @@ class TableGraph:
         H.add_nodes_from((n, d) for n, d in self._node_items() if n in keep)
         H.add_edges_from((u, v, key, d) for u, v, key, d in self.edges(keys=True, data=True)
                          if u in keep and v in keep)
-        return H
-
-    def neighbourhood(self, nodes: Iterable[str]) -> nx.MultiDiGraph:
-        """The edges that touch `nodes`, with their ends (lean papers): what networkx would
-        answer about their neighbours, found in one pass."""
-        keep = set(nodes)
-        H = nx.MultiDiGraph()
-        for _, star in self._stars():
-            for u, v, key, d in star.edges:
-                if u in keep or v in keep:
-                    for n in (u, v):
-                        if n not in H:
-                            H.add_node(n, **(star.nodes.get(n) or self.nodes[n]))
-                    H.add_edge(u, v, key=key, **d)
-        H.add_nodes_from((n, self.nodes[n]) for n in keep if n not in H)
         return H
 
     def to_networkx(self) -> nx.MultiDiGraph:

@@ -70,13 +70,3 @@ def test_a_node_merged_into_one_merged_later_moves_twice():
     assert sorted(S.nodes) == ["method:c", "paper:p", "result:p:0"]
     assert S.edges["paper:p", "method:c", "uses"]["mentions"] == 3
     assert S.nodes["result:p:0"]["method"] == "method:c" and S.nodes["method:c"]["label"] == "C"
-
-
-def test_the_neighbourhood_of_some_nodes_answers_for_their_neighbours(pair):
-    view, G = pair
-    some = [n for i, n in enumerate(G.nodes) if i % 5 == 0]
-    around = view.neighbourhood(some)
-    for n in some:
-        assert sorted(around.predecessors(n)) == sorted(G.predecessors(n))
-        assert sorted(around.successors(n)) == sorted(G.successors(n))
-        assert all(around.nodes[m]["type"] == G.nodes[m]["type"] for m in around.predecessors(n))

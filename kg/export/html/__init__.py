@@ -384,26 +384,49 @@ def _node_size(deg: int) -> float:
     return round(min(4.0 + 4.5 * math.sqrt(deg), 64.0), 1)
 
 
-def _paper_counts(G: nx.MultiDiGraph, nodes: Iterable[Hashable]) -> dict[Hashable, int]:
-    """For each node that is not a paper: how many papers of `G` link to it (or report it)."""
-    out: dict[Hashable, int] = {}
+def _paper_counts(
+    G: nx.MultiDiGraph, nodes: Iterable[Hashable]
+) -> tuple[dict[Hashable, int], dict[Hashable, Hashable]]:
+    """For each node that is not a paper: how many papers of `G` link to it (or report it),
+    and one of them. A graph read from its tables (`kg.tablegraph`) is read in one pass over
+    its links (each paper's together), never an index of all of them."""
+    if not isinstance(G, nx.MultiDiGraph):
+        return _paper_counts_streamed(G, nodes)
+    counts: dict[Hashable, int] = {}
+    one: dict[Hashable, Hashable] = {}
     for n in nodes:
         if G.nodes[n].get("type") == "Paper":
             continue
-        out[n] = len(
-            {m for m in (*G.predecessors(n), *G.successors(n)) if G.nodes[m].get("type") == "Paper"}
-        )
-    return out
+        papers = {m for m in (*G.predecessors(n), *G.successors(n)) if G.nodes[m].get("type") == "Paper"}
+        counts[n] = len(papers)
+        if papers:
+            one[n] = next(iter(papers))
+    return counts, one
+
+
+def _paper_counts_streamed(
+    G: Any, nodes: Iterable[Hashable]
+) -> tuple[dict[Hashable, int], dict[Hashable, Hashable]]:
+    counts = {n: 0 for n in nodes if G.nodes[n].get("type") != "Paper"}
+    one: dict[Hashable, Hashable] = {}
+    last: dict[Hashable, Hashable] = {}
+    for u, v in G.edges():
+        for n, m in ((v, u), (u, v)):
+            if n in counts and last.get(n) != m and G.nodes[m].get("type") == "Paper":
+                counts[n] += 1
+                one.setdefault(n, m)
+                last[n] = m
+    return counts, one
 
 
 def _periphery(
-    G: nx.MultiDiGraph, nodes: Sequence[Hashable], papers: dict[Hashable, int]
+    G: nx.MultiDiGraph, nodes: Sequence[Hashable], papers: dict[Hashable, int], one: dict[Hashable, Hashable]
 ) -> tuple[set[Hashable], dict[Hashable, Hashable]]:
     """Nodes outside the shared core of `G`, and where to put them in the layout.
 
     The periphery is every entity, repository or result that one paper (or none) names,
     and every paper that names only such entities: what a paper shares with no other.
-    Each peripheral entity of one paper is a satellite of that paper when it is shown.
+    Each peripheral entity of one paper (`one`) is a satellite of that paper when it is shown.
     """
     single = {n for n, k in papers.items() if k <= 1}
     periphery = set(single)
@@ -411,10 +434,8 @@ def _periphery(
     shown = set(nodes)
     for n in nodes:
         if n in single:
-            for m in (*G.predecessors(n), *G.successors(n)):
-                if m in shown and G.nodes[m].get("type") == "Paper":
-                    anchors[n] = m
-                    break
+            if one.get(n) in shown:
+                anchors[n] = one[n]
         elif G.nodes[n].get("type") == "Paper" and all(
             m in single for m in (*G.successors(n), *G.predecessors(n))
         ):
@@ -512,9 +533,8 @@ def graph_payload(
     H, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, degree=degree)
     nodes = sorted(H.nodes, key=str)
     index = {n: i for i, n in enumerate(nodes)}
-    around = G if isinstance(G, nx.MultiDiGraph) else G.neighbourhood(nodes)
-    papers = _paper_counts(around, nodes)
-    periphery, anchors = _periphery(around, nodes, papers)
+    papers, one = _paper_counts(G, nodes)
+    periphery, anchors = _periphery(G, nodes, papers, one)
     pos = fast_layout(H, seed=seed, satellites=anchors, periphery=periphery)
     community = _community_of(H, seed=0)
     focus_set = set(summary["focusNodes"])
