@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -433,3 +434,21 @@ def _running(pid: int) -> bool:
             return not any(line.startswith("State:") and "Z" in line.split()[1] for line in fh)
     except OSError:
         return False
+
+
+def test_chunks_extracted_in_a_memory_zone_give_the_same_records(monkeypatch):
+    """After the first papers of a process, each chunk runs in spaCy's memory zone: the new
+    strings it brings are freed with it, and its records are those extracted without one."""
+    import kg.build.executors as executors
+
+    papers = [replace(p, abstract=p.abstract + f" We call it Zqx{i}former.")
+              for i, p in enumerate(Paper.from_dict(p) for p in _papers(12))]
+    strings = SPEC.load().vocab.strings
+    monkeypatch.setattr(executors, "WARM_PAPERS", 0)
+    before = len(strings)
+    zoned = extract_chunk(SPEC, papers)
+    assert len(strings) == before
+    monkeypatch.setattr(executors, "WARM_PAPERS", 10**9)
+    monkeypatch.setattr(executors, "_warmed", 0)
+    assert extract_chunk(SPEC, papers) == zoned
+    assert len(strings) > before  # without the zone, the new words stay

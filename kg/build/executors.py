@@ -84,19 +84,29 @@ def _version(spec: PipelineSpec) -> str:
     return digest.hexdigest()[:16]
 
 
+# a process extracts its first papers outside spaCy's memory zone: they fill the tokenizer's
+# cache, which a memory zone does not add to (8,000 papers: 42.7 s, against 41.8 s without
+# zones and 47.0 s with a zone from the first paper)
+WARM_PAPERS = 1024
+_warmed = 0  # papers this process extracted outside a memory zone
+
+
 def extract_chunk(spec: PipelineSpec, papers: list[Paper]) -> list[str]:
     """Extract `papers` (in order) with the pipeline of `spec`; one `parts_json` each.
 
-    This is the task workers run; it loads the pipeline on first use in a process. The
-    strings and words spaCy's vocabulary learns from a chunk are dropped with it (spaCy's
-    memory zone: no Doc outlives it), so a worker does not grow with every new word of a
-    big corpus.
+    This is the task workers run; it loads the pipeline on first use in a process. After
+    the first `WARM_PAPERS`, the strings and words spaCy's vocabulary learns from a chunk
+    are dropped with it (spaCy's memory zone: no Doc outlives it), so a worker does not
+    grow with every new word of a big corpus (8,000 papers: 236 instead of 253 MB).
     """
+    global _warmed
     from kg.nlp.extract import extract_papers
 
     nlp = spec.load()
-    with nlp.memory_zone():
+    with nlp.memory_zone() if _warmed >= WARM_PAPERS else contextlib.nullcontext():
         out = [parts_json(rec) for rec in extract_papers(papers, nlp)]
+    if _warmed < WARM_PAPERS:
+        _warmed += len(papers)
     _return_free_memory()
     return out
 
