@@ -74,6 +74,14 @@ def atomic_write(
             yield fh
 
 
+def remove_path(path: Path) -> None:
+    """Remove a file, a link or a whole directory, whatever is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def replace_path(item: Path, target: Path) -> None:
     """Move `item` (a file or a directory) to `target`, replacing what is there.
 

@@ -159,6 +159,12 @@ class DetailTable:
                 out[key] = value
         return out
 
+    def __enter__(self) -> DetailTable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Close the table and remove its file (rows it could not write, on a full disk, are dropped)."""
         with contextlib.suppress(OSError):

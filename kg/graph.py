@@ -119,11 +119,8 @@ def build_graph(records: Iterable[Extraction], min_score: float = MIN_SCORE, adm
     candidates from the model's own floor on, and become links only when
     `kg.admission.admit` admits them; every link's score becomes a calibrated confidence.
     """
-    details = DetailTable(None)
-    try:
+    with DetailTable(None) as details:
         return graph_tables(records, details, min_score, admission).to_networkx()
-    finally:
-        details.close()
 
 
 def assemble_graph(
@@ -131,11 +128,8 @@ def assemble_graph(
 ) -> nx.MultiDiGraph:
     """The graph of `records` before admission: mentions from `min_score` on, and those only
     the statistical model found from `candidate_floor` on (default: `min_score`)."""
-    details = DetailTable(None)
-    try:
+    with DetailTable(None) as details:
         return _tables(records, details, min_score, candidate_floor).to_networkx()
-    finally:
-        details.close()
 
 
 def graph_tables(

@@ -30,9 +30,9 @@ from typing import Any, cast
 import networkx as nx
 
 from kg import __version__
-from kg.atomic import atomic_write, replace_path
+from kg.atomic import atomic_write, remove_path, replace_path
 from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key
-from kg.build.executors import PipelineSpec, exit_with, extract_chunk, open_executor, ordered_map
+from kg.build.executors import PipelineSpec, exit_with, extract_chunk, open_executor, ordered_map, process_running
 from kg.build.formats import FILES, choose_formats, parse_formats
 from kg.build.report import BuildReport
 from kg.codec import from_parts, paper_json
@@ -126,24 +126,10 @@ def _remove_stale(out: Path) -> None:
             pid = name.rsplit("-", 1)[-1]
         else:
             continue
-        if not pid.isdigit() or int(pid) == os.getpid():
+        # a process still running (or its ID reused by another): not ours to remove
+        if not pid.isdigit() or int(pid) == os.getpid() or process_running(int(pid)):
             continue
-        try:
-            os.kill(int(pid), 0)
-            continue  # alive (or reused by another process): not ours to remove
-        except ProcessLookupError:
-            pass
-        except OSError:
-            continue
-        _remove(entry)
-
-
-def _remove(path: Path) -> None:
-    """Remove a file, a link or a whole directory, whatever is there."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+        remove_path(entry)
 
 
 def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
@@ -302,7 +288,7 @@ def _remove_unwritten(out: Path, formats: tuple[str, ...]) -> None:
     build would not match this one's graph."""
     for fmt, name in FILES.items():
         if fmt not in formats:
-            _remove(out / name)
+            remove_path(out / name)
 
 
 def build(
@@ -390,7 +376,7 @@ def build(
     xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
     details: DetailTable | None = None
     try:
-        # paper attributes and link evidence wait on disk until the outputs are written
+        # the graph's tables: a row per paper (attributes, evidence, links), on disk until the outputs are written
         details = DetailTable(stage / ".papers.jsonl" if details_on_disk else None)
         dedup = Deduplicator()
         counts: Counter[str] = Counter()

@@ -31,7 +31,6 @@ import hashlib
 import heapq
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
 import zlib
@@ -41,6 +40,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from kg.atomic import remove_path
+from kg.build.executors import process_running
 from kg.errors import KGError
 from kg.model import NAMED_TYPES
 from kg.records import Paper
@@ -385,28 +386,14 @@ class BuildState:
         those of processes that no longer run."""
         for path in self.dir.glob(f"{self.tag}.tmp-*"):
             pid = path.name[len(f"{self.tag}.tmp-") :].split("-", 1)[0]
-            if not pid.isdigit() or (int(pid) != os.getpid() and _running(int(pid))):
+            if not pid.isdigit() or (int(pid) != os.getpid() and process_running(int(pid))):
                 continue
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+            remove_path(path)
 
 
 def _read_gz(path: Path) -> TextIO:
     """The text lines of the gzip file `path`."""
     return gzip.open(path, "rt", encoding="utf-8", newline="\n")
-
-
-def _running(pid: int) -> bool:
-    """Whether a process `pid` runs (or one of another user, which cannot be told apart)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _one_line(text: str) -> str:

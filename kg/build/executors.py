@@ -130,6 +130,17 @@ def _return_free_memory() -> None:
         trim(0)
 
 
+def process_running(pid: int) -> bool:
+    """Whether process `pid` runs (or one of another user, which cannot be told apart)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def exit_with(parent: int) -> None:
     """Exit this worker when the build process `parent` is gone (e.g. killed with SIGKILL):
     pool workers hold their own task pipe open and would otherwise wait forever, and the
@@ -140,12 +151,8 @@ def exit_with(parent: int) -> None:
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
+            if not process_running(parent):
                 os._exit(1)
-            except OSError:
-                pass
 
     threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
