@@ -66,6 +66,7 @@ class TableGraph:
     """A read-only view of the graph kept as tables (`kg.graph.GraphTables` after `settle`)."""
 
     def __init__(self, tables: Any) -> None:
+        self.tables = tables
         self.details: DetailTable = tables.details
         self.entities: dict[str, dict[str, Any]] = tables.entities
         self.gone: set[str] = tables.gone
