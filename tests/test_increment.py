@@ -187,6 +187,6 @@ def test_adding_papers_to_kept_tables_gives_the_graph_of_all(tmp_path_factory, k
     # every node whose attributes or links changed is written again
     for node in set(before) | set(after):
         if node not in before or node not in after or before.nodes[node] != after.nodes[node] or (
-                list(before.out_edges(node, keys=True, data=True)) != list(after.out_edges(node, keys=True, data=True))):
+                [*before.out_edges(node, keys=True, data=True)] != [*after.out_edges(node, keys=True, data=True)]):
             assert node in added.dirty, node
     added.graph.details.close()
