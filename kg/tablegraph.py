@@ -110,6 +110,15 @@ class TableGraph:
         for pid in self.details.papers():
             yield pid, self._star(pid)
 
+    def papers(self) -> Iterator[str]:
+        """The papers, in the graph's order: each one's star (`star`) after the other."""
+        return self.details.papers()
+
+    def star(self, pid: str) -> tuple[dict[str, dict[str, Any]], list[Edge]]:
+        """Paper `pid`'s star: its nodes (the paper first, then the nodes it added) and edges."""
+        star = self._star(pid)
+        return star.nodes, star.edges
+
     def _paper_of(self, node: str) -> str | None:
         """The paper whose star holds `node` (a paper or a result), else None."""
         if node.startswith("paper:"):

@@ -1,6 +1,7 @@
 """Adding papers to a kept build (`kg.build.increment`) gives the outputs of a full build."""
 
 import json
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -190,3 +191,24 @@ def test_adding_papers_to_kept_tables_gives_the_graph_of_all(tmp_path_factory, k
                 [*before.out_edges(node, keys=True, data=True)] != [*after.out_edges(node, keys=True, data=True)]):
             assert node in added.dirty, node
     added.graph.details.close()
+
+
+def test_unchanged_stars_are_copied_from_the_last_outputs(tmp_path):
+    rows = _papers(10)
+    src = _write(tmp_path / "in.jsonl", rows[:8])
+    out = tmp_path / "out"
+    _build(src, out)
+    path = out / "graph.json"
+    stat, data = path.stat(), path.read_bytes()
+    edges, nodes = data.split(b'"nodes": [')
+    for paper in json.loads(data)["nodes"]:  # mark every kept title, in place
+        if paper["type"] == "Paper":
+            title = b'"title": ' + json.dumps(paper["title"]).encode()
+            nodes = nodes.replace(title, title[:-2] + b'~"', 1)
+    path.write_bytes(edges + b'"nodes": [' + nodes)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as the last build left it
+    _write(src, rows)
+    report = _build(src, out)["incremental"]
+    marked = [n for n in json.loads(path.read_text())["nodes"] if n["type"] == "Paper" and n["title"].endswith("~")]
+    rewritten = report["stars_written_again"] - report["papers_added"]
+    assert report["papers_added"] == 2 and len(marked) == 8 - rewritten > 0  # the others copied

@@ -54,6 +54,7 @@ from kg.codec import from_parts, paper_json
 from kg.details import DetailTable
 from kg.errors import KGError
 from kg.export import export
+from kg.export.blocks import open_previous
 from kg.graph import GraphTables, graph_tables
 from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.ingest.columns import parse_columns
@@ -275,11 +276,12 @@ def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> 
 
 def _write_outputs(
     G: Any, details: DetailTable | None, stage: Path, formats: tuple[str, ...], base_iri: str | None,
-    html_options: dict[str, Any] | None, timings: dict[str, float],
+    html_options: dict[str, Any] | None, timings: dict[str, float], blocks: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Write `formats` of `G` (its paper details in `details`) into `stage`; the Oxigraph
     store loads ``kg.ttl`` in a separate process while this one writes the other formats
-    (it is the slowest step). A store without Turtle still loads from one, removed after."""
+    (it is the slowest step). A store without Turtle still loads from one, removed after.
+    `blocks` has each format's options for writing in blocks (`kg.export.blocks`)."""
     spawn = multiprocessing.get_context("spawn")  # a fork would copy the graph's pages
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=exit_with, initargs=(os.getpid(),)) as pool:
         store_job = None
@@ -287,7 +289,7 @@ def _write_outputs(
             if fmt not in formats and not (fmt == "ttl" and "store" in formats):
                 continue
             t0 = time.perf_counter()
-            options_: dict[str, Any] = {"details": details}
+            options_: dict[str, Any] = {"details": details, **(blocks or {}).get(fmt, {})}
             if fmt == "ttl" and base_iri:
                 options_["base"] = base_iri
             if fmt == "html" and html_options:
@@ -365,6 +367,9 @@ def _add_papers(
     return added
 
 
+BLOCK_FORMATS = ("json",)  # the formats a build with kept tables writes in blocks (`kg.export.blocks`)
+
+
 class _Keeping:
     """Where a build keeps its graph's tables for the next (`kg.build.increment`): a new
     build's in a folder of their own until the outputs are in place, the kept ones added to."""
@@ -398,6 +403,19 @@ class _Keeping:
         self.floors = list(tables.floors)
         self.added = kept is not None
         save_final(tables, self.dir if self.added else self.fresh, self.generation)
+
+    def blocks(self, kept: Kept | None, added: Added | None) -> dict[str, dict[str, Any]]:
+        """The options that write the outputs in blocks: where to keep their indexes, and, when
+        papers were `added` to `kept` tables, what to copy from the last build's outputs."""
+        here = self.dir if self.added else self.fresh
+        options = {}
+        for fmt in BLOCK_FORMATS:
+            name = f"{fmt}-blocks"
+            previous = None
+            if kept is not None and added is not None:
+                previous = open_previous(self.out / FILES[fmt], kept.path(name), added.stars)
+            options[fmt] = {"blocks": here / f"{name}-{self.generation}.pickle", "previous": previous}
+        return options
 
     def commit(self, outputs: Any, papers: int, digest: str, extra_sources: dict[str, list[str]]) -> None:
         """Make these tables the kept ones, once the outputs they match are in place."""
@@ -539,7 +557,8 @@ def build(
                         out / "extractions.jsonl" if added is not None else None)
         duplicates = sum(len(v) for v in dedup.extra_sources.values())
         written, skipped = choose_formats(requested, counts["records"] - duplicates)
-        _write_outputs(G, details, stage, written, base_iri, html_options, timings)
+        blocks = keeping.blocks(kept if added is not None else None, added) if keeping is not None else None
+        _write_outputs(G, details, stage, written, base_iri, html_options, timings, blocks)
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()
@@ -569,7 +588,8 @@ def build(
             "diff": diff,
             "incremental": None if added is None else {
                 "papers_kept": len(details) - len(added.new), "papers_added": len(added.new),
-                "stars_settled_again": added.settled, "nodes_written_again": len(added.dirty),
+                "stars_settled_again": added.settled, "stars_written_again": len(added.stars),
+                "nodes_written_again": len(added.dirty),
             },
             "formats": list(written),
             "formats_skipped": skipped,

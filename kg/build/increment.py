@@ -202,6 +202,7 @@ class Added:
     graph: TableGraph
     new: list[str]  # the papers added
     dirty: set[str]  # the nodes whose output blocks may have changed
+    stars: set[str]  # the papers whose stars (their nodes and edges as read) may have changed
     settled: int  # kept papers settled again
 
 
@@ -223,5 +224,11 @@ def add_papers(
     tables.settle(model, evaluate, papers=again + new)
     flipped = kept.final["gone"] ^ tables.gone
     named = [tables.order[n] for n in sorted(papers_naming(tables, flipped, kept.papers) - numbers)]
-    dirty = dirty_nodes(tables, again + new + named, before, entities | flipped)
-    return Added(TableGraph(tables), new, dirty, len(again))
+    papers = again + new + named
+    dirty = dirty_nodes(tables, papers, before, entities | flipped)
+    return Added(TableGraph(tables), new, dirty, {*papers, *owners(tables, entities | flipped)}, len(again))
+
+
+def owners(tables: GraphTables, nodes: Iterable[str]) -> set[str]:
+    """The papers whose stars show `nodes` (the first paper that named each)."""
+    return {tables.order[tables.refs[n][0]] for n in nodes if n in tables.refs}
