@@ -2,7 +2,9 @@
 
 import json
 import os
+from xml.sax.saxutils import escape
 
+import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -212,3 +214,23 @@ def test_unchanged_stars_are_copied_from_the_last_outputs(tmp_path):
     marked = [n for n in json.loads(path.read_text())["nodes"] if n["type"] == "Paper" and n["title"].endswith("~")]
     rewritten = report["stars_written_again"] - report["papers_added"]
     assert report["papers_added"] == 2 and len(marked) == 8 - rewritten > 0  # the others copied
+
+
+def test_unchanged_stars_are_copied_from_the_last_graphml(tmp_path):
+    rows = _papers(10)
+    src = _write(tmp_path / "in.jsonl", rows[:8])
+    out = tmp_path / "out"
+    _build(src, out)
+    path = out / "kg.graphml"
+    stat, data = path.stat(), path.read_bytes()
+    labels = [n["label"] for n in json.loads((out / "graph.json").read_text())["nodes"] if n["type"] == "Paper"]
+    for label in labels:  # mark every kept paper's label (its first data element), in place
+        text = f">{escape(label)}</data>".encode()
+        data = data.replace(text, text[:-8] + b"~</data>", 1)
+    path.write_bytes(data)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _write(src, rows)
+    report = _build(src, out)["incremental"]
+    G = nx.read_graphml(path)
+    marked = [n for n, d in G.nodes(data=True) if d["type"] == "Paper" and d["label"].endswith("~")]
+    assert len(marked) == 8 - (report["stars_written_again"] - report["papers_added"]) > 0

@@ -367,7 +367,7 @@ def _add_papers(
     return added
 
 
-BLOCK_FORMATS = ("json",)  # the formats a build with kept tables writes in blocks (`kg.export.blocks`)
+BLOCK_FORMATS = ("json", "graphml")  # the formats a build with kept tables writes in blocks (`kg.export.blocks`)
 
 
 class _Keeping:

@@ -36,16 +36,17 @@ class BlockIndex:
 
     sections: int
     stars: dict[str, list[Block]] = field(default_factory=dict)
+    extra: Any = None  # what the format needs of each star besides its bytes (GraphML: its data keys)
+    extra_ids: Any = None  # ... and of the whole file
 
     def save(self, path: Path) -> None:
         with atomic_write(path, "wb", encoding=None) as fh:
-            pickle.dump((self.sections, self.stars), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(self.__dict__, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def load(cls, path: Path) -> BlockIndex:
         with path.open("rb") as fh:
-            sections, stars = pickle.load(fh)
-        return cls(sections, stars)
+            return cls(**pickle.load(fh))
 
 
 @dataclass
