@@ -53,6 +53,7 @@ import networkx as nx
 from kg.admission import AdmissionModel, admit, drop_non_evaluation, load_model, model_only
 from kg.details import DetailTable
 from kg.directions import metric_direction
+from kg.graphstats import GraphStats
 from kg.model import LABELS, LINK_PREDICATES, paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention, Paper
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
@@ -183,6 +184,7 @@ class GraphTables:
         self.order: list[str] = []  # the papers in the order they came, their numbers in `refs`
         self.refs: dict[str, array[int]] = {}  # node -> the numbers of the papers whose stars name it
         self.linked: Counter[str] = Counter()  # entity -> how many settled stars link it
+        self.stats: GraphStats | None = None  # what the graph adds up to (`kg.tablegraph.TableGraph.count`)
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         self._sorted_sets: dict[frozenset[str], tuple[str, ...]] = {}
 

@@ -59,6 +59,18 @@ def test_papers_added_to_a_kept_build_give_the_full_build(tmp_path, first):
     assert _outputs(tmp_path / "out") == _full(src, tmp_path)
 
 
+def test_a_summarized_page_of_an_added_build_is_the_full_builds(tmp_path):
+    rows, html = _papers(30), {"max_nodes": 25}
+    src = _write(tmp_path / "in.jsonl", rows[:20])
+    _build(src, tmp_path / "out", html_options=html)
+    _write(src, rows)
+    report = _build(src, tmp_path / "out", html_options=html)
+    assert report["incremental"] is not None
+    _build(src, tmp_path / "full", cache=None, html_options=html)
+    page = (tmp_path / "out" / "kg.html").read_bytes()
+    assert page == (tmp_path / "full" / "kg.html").read_bytes() and b"Showing 25 of" in page
+
+
 def test_an_acronym_defined_by_added_papers_changes_kept_stars(tmp_path):
     rows = [*DEFINED[:1], *_papers(5), *DEFINED[1:]]
     src, report = _grow(tmp_path, 6, rows)
@@ -167,6 +179,7 @@ def _keep(records, tmp_path):
     generation = new_generation()
     details = DetailTable(directory / ROWS)
     G = graph_tables(records, details, before_finish=lambda t: save_raw(t, directory, generation))
+    G.count()
     save_final(G.tables, directory, generation)
     details.keep()
     commit(directory, {"generation": generation, "settings": "s", "outputs": None, "papers": len(records),
@@ -187,6 +200,10 @@ def test_adding_papers_to_kept_tables_gives_the_graph_of_all(tmp_path_factory, k
     added = add_papers(kept, records[first:], new_generation(), load_model(), evaluate=True)
     after, before = build_graph(records), build_graph(records[:first])
     assert _items(added.graph.to_networkx()) == _items(after)
+    counted = added.graph.stats
+    with DetailTable(None) as details:
+        whole = graph_tables(records, details).count()
+    assert (counted.summary(), counted.degree, counted.papers) == (whole.summary(), whole.degree, whole.papers)
     # every node whose attributes or links changed is written again
     for node in set(before) | set(after):
         if node not in before or node not in after or before.nodes[node] != after.nodes[node] or (

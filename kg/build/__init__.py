@@ -156,7 +156,10 @@ def _remove_stale(out: Path) -> None:
 
 
 def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """Counts of nodes and edges per type."""
+    """Counts of nodes and edges per type (a graph's counts, `kg.graphstats`, when it has them)."""
+    stats = getattr(G, "stats", None)
+    if stats is not None:
+        return dict(stats.summary())
     nodes = Counter(d.get("type", "?") for _, d in G.nodes(data=True))
     edges = Counter(k for _, _, k in G.edges(keys=True))
     return {
@@ -536,6 +539,7 @@ def build(
                 pairs = _extracted(read.papers, spec, version, xcache, executor, read.counts, chunk_size)
                 G = graph_tables(_records(pairs, stage / "records.tmp"), details,
                                  before_finish=keeping.save_raw if keeping is not None else None)
+                G.count()
             else:
                 G = added.graph
                 details = G.details

@@ -31,7 +31,7 @@ from kg.build.cache import content_key
 from kg.details import DetailTable
 from kg.graph import GraphTables
 from kg.records import Extraction, Paper
-from kg.tablegraph import TableGraph
+from kg.tablegraph import TableGraph, read_star
 
 __all__ = [
     "ROWS", "Added", "Kept", "PrefixCheck", "add_papers", "commit", "load_kept", "new_generation", "save_final",
@@ -42,7 +42,7 @@ ROWS = "papers.rows"
 META = "tables.json"
 
 _RAW = ("entities", "_spellings", "_definitions", "order", "refs")
-_FINAL = ("entities", "_merged", "gone", "linked")
+_FINAL = ("entities", "_merged", "gone", "linked", "stats")
 
 
 @dataclass
@@ -226,7 +226,25 @@ def add_papers(
     named = [tables.order[n] for n in sorted(papers_naming(tables, flipped, kept.papers) - numbers)]
     papers = again + new + named
     dirty = dirty_nodes(tables, papers, before, entities | flipped)
-    return Added(TableGraph(tables), new, dirty, {*papers, *owners(tables, entities | flipped)}, len(again))
+    stars = {*papers, *owners(tables, entities | flipped)}
+    tables.stats = kept.final["stats"]
+    _recount(tables, kept, stars, before, set(new))
+    return Added(TableGraph(tables), new, dirty, stars, len(again))
+
+
+def _recount(tables: GraphTables, kept: Kept, stars: set[str], before: dict[str, Any], new: set[str]) -> None:
+    """Update the kept graph's stats: `stars` as they were read then, out (the `new` papers
+    had none); as they are now, in. `before` has the stars settled again as they were."""
+    stats = tables.stats
+    assert stats is not None
+    entities, gone = kept.final["entities"], kept.final["gone"]
+    for pid in stars - new:
+        old = read_star(pid, before.get(pid) or tables.details.star(pid), entities, gone)
+        stats.remove(old.nodes, old.edges)
+    for pid in stars:
+        now = read_star(pid, tables.details.star(pid), tables.entities, tables.gone)
+        stats.add(now.nodes, now.edges)
+    stats.settle()
 
 
 def owners(tables: GraphTables, nodes: Iterable[str]) -> set[str]:
