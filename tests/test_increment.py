@@ -1,5 +1,6 @@
 """Adding papers to a kept build (`kg.build.increment`) gives the outputs of a full build."""
 
+import gzip
 import json
 import os
 from xml.sax.saxutils import escape
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 import kg.build
 from kg.admission import load_model
+from kg.build.cache import BuildState
 from kg.build.increment import ROWS, add_papers, commit, load_kept, new_generation, save_final, save_raw
 from kg.details import DetailTable
 from kg.graph import build_graph, graph_tables
@@ -57,6 +59,14 @@ def test_papers_added_to_a_kept_build_give_the_full_build(tmp_path, first):
     assert report["incremental"]["papers_kept"] == first and report["incremental"]["papers_added"] == 30 - first
     assert report["extraction"]["extracted"] == 30 - first
     assert _outputs(tmp_path / "out") == _full(src, tmp_path)
+    # the diff and the index the next build diffs against: those of a full build after the same one
+    _write(src, rows[:first])
+    _build(src, tmp_path / "ref")
+    _write(src, rows)
+    ref = _build(src, tmp_path / "ref", force=True)
+    assert report["diff"] == ref["diff"] and report["diff"]["nodes_added"] > 0
+    indexes = [BuildState(d / ".kg-cache", d).index_path for d in (tmp_path / "out", tmp_path / "ref")]
+    assert gzip.decompress(indexes[0].read_bytes()) == gzip.decompress(indexes[1].read_bytes())
 
 
 def test_a_summarized_page_of_an_added_build_is_the_full_builds(tmp_path):

@@ -566,8 +566,12 @@ def build(
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()
-            index = state.write_index(G)
-            diff = state.diff(index)
+            updated = state.update_index(*added.lines) if added is not None else None
+            if updated is None:
+                index = state.write_index(G)
+                diff = state.diff(index)
+            else:
+                index, diff = updated
             timings["diff_s"] = time.perf_counter() - t0
         timings["total_s"] = time.perf_counter() - started
         report = cast(BuildReport, {

@@ -20,14 +20,14 @@ import json
 import os
 import pickle
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.admission import AdmissionModel
 from kg.atomic import atomic_write, remove_path
-from kg.build.cache import content_key
+from kg.build.cache import content_key, index_lines
 from kg.details import DetailTable
 from kg.graph import GraphTables
 from kg.records import Extraction, Paper
@@ -204,6 +204,7 @@ class Added:
     dirty: set[str]  # the nodes whose output blocks may have changed
     stars: set[str]  # the papers whose stars (their nodes and edges as read) may have changed
     settled: int  # kept papers settled again
+    lines: tuple[list[str], list[str]]  # those stars' index lines (`kg.build.cache`) then and now, sorted
 
 
 def add_papers(
@@ -228,23 +229,40 @@ def add_papers(
     dirty = dirty_nodes(tables, papers, before, entities | flipped)
     stars = {*papers, *owners(tables, entities | flipped)}
     tables.stats = kept.final["stats"]
-    _recount(tables, kept, stars, before, set(new))
-    return Added(TableGraph(tables), new, dirty, stars, len(again))
+    lines = _recount(tables, kept, stars, before, set(new))
+    return Added(TableGraph(tables), new, dirty, stars, len(again), lines)
 
 
-def _recount(tables: GraphTables, kept: Kept, stars: set[str], before: dict[str, Any], new: set[str]) -> None:
+def _recount(
+    tables: GraphTables, kept: Kept, stars: set[str], before: dict[str, Any], new: set[str]
+) -> tuple[list[str], list[str]]:
     """Update the kept graph's stats: `stars` as they were read then, out (the `new` papers
-    had none); as they are now, in. `before` has the stars settled again as they were."""
+    had none); as they are now, in. `before` has the stars settled again as they were.
+    Returns their index lines then and now, sorted."""
     stats = tables.stats
     assert stats is not None
     entities, gone = kept.final["entities"], kept.final["gone"]
-    for pid in stars - new:
-        old = read_star(pid, before.get(pid) or tables.details.star(pid), entities, gone)
-        stats.remove(old.nodes, old.edges)
-    for pid in stars:
-        now = read_star(pid, tables.details.star(pid), tables.entities, tables.gone)
-        stats.add(now.nodes, now.edges)
+    then = [read_star(pid, before.get(pid) or tables.details.star(pid), entities, gone) for pid in stars - new]
+    now = [read_star(pid, tables.details.star(pid), tables.entities, tables.gone) for pid in stars]
+    for star in then:
+        stats.remove(star.nodes, star.edges)
+    for star in now:
+        stats.add(star.nodes, star.edges)
     stats.settle()
+    return sorted(index_lines(_Stars(then))), sorted(index_lines(_Stars(now)))
+
+
+class _Stars:
+    """Stars read as a graph (`kg.build.cache.IndexedGraph`)."""
+
+    def __init__(self, stars: list[Any]) -> None:
+        self.stars = stars
+
+    def nodes(self, data: bool) -> Iterator[tuple[str, dict[str, Any]]]:
+        return ((n, d) for star in self.stars for n, d in star.nodes.items())
+
+    def edges(self, keys: bool) -> Iterator[tuple[str, str, str]]:
+        return ((u, v, key) for star in self.stars for u, v, key, _ in star.edges)
 
 
 def owners(tables: GraphTables, nodes: Iterable[str]) -> set[str]:
