@@ -270,6 +270,7 @@ def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> 
         return None  # not a report kg wrote: build again
     report["up_to_date"] = True
     report["extraction"] = {**report["extraction"], "reused": report["papers"], "extracted": 0}
+    report["incremental"] = None
     report["diff"] = {"previous_build": True, "nodes_added": 0, "nodes_removed": 0,
                       "edges_added": 0, "edges_removed": 0}
     timings["total_s"] = time.perf_counter() - started
