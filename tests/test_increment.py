@@ -261,3 +261,14 @@ def test_unchanged_stars_are_copied_from_the_last_graphml(tmp_path):
     G = nx.read_graphml(path)
     marked = [n for n, d in G.nodes(data=True) if d["type"] == "Paper" and d["label"].endswith("~")]
     assert len(marked) == 8 - (report["stars_written_again"] - report["papers_added"]) > 0
+
+
+def test_the_kept_rows_are_compacted_by_a_full_build_once_they_doubled(tmp_path):
+    rows, fulls = _papers(24), 0
+    src = _write(tmp_path / "in.jsonl", rows[:8])
+    _build(src, tmp_path / "out")
+    for n in range(9, 25):
+        _write(src, rows[:n])
+        fulls += _build(src, tmp_path / "out")["incremental"] is None
+    assert 1 <= fulls <= 4
+    assert _outputs(tmp_path / "out") == _full(src, tmp_path)

@@ -390,9 +390,15 @@ class _Keeping:
         self.generation = new_generation()
         self.floors: list[float] = []
         self.added = False
+        self.rows_written = 0  # the size of the rows file the last full build wrote
 
     def load(self) -> Kept | None:
-        return load_kept(self.dir, self.settings, _output_stats(self.out))
+        """The last build's tables, when they can be added to; not once their rows file, appended
+        to by each build that adds papers, is twice what a full build wrote (a full build compacts it)."""
+        kept = load_kept(self.dir, self.settings, _output_stats(self.out))
+        if kept is not None and (self.dir / ROWS).stat().st_size > 2 * kept.meta.get("rows_written", 0):
+            return None
+        return kept
 
     def rows(self) -> Path:
         """The paper rows of a new build."""
@@ -406,6 +412,8 @@ class _Keeping:
         """Keep the settled tables (`kept`'s, added to, or a new build's)."""
         self.floors = list(tables.floors)
         self.added = kept is not None
+        if kept is not None:
+            self.rows_written = int(kept.meta.get("rows_written", 0))
         save_final(tables, self.dir if self.added else self.fresh, self.generation)
 
     def blocks(self, kept: Kept | None, added: Added | None) -> dict[str, dict[str, Any]]:
@@ -424,10 +432,11 @@ class _Keeping:
     def commit(self, outputs: Any, papers: int, digest: str, extra_sources: dict[str, list[str]]) -> None:
         """Make these tables the kept ones, once the outputs they match are in place."""
         if not self.added:
+            self.rows_written = (self.fresh / ROWS).stat().st_size
             replace_path(self.fresh, self.dir)
         commit(self.dir, {
             "generation": self.generation, "settings": self.settings, "outputs": outputs, "papers": papers,
-            "digest": digest, "extra_sources": extra_sources, "floors": self.floors,
+            "digest": digest, "extra_sources": extra_sources, "floors": self.floors, "rows_written": self.rows_written,
         })
 
     def clean(self) -> None:
