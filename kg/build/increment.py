@@ -138,18 +138,25 @@ def resolve(merged: dict[str, tuple[int, str]], node: str) -> str:
     return node
 
 
+# what settling a star reads of an entity it names (`kg.graph.GraphTables.settle`): admission
+# and the Result labels read the name; the rest of an entity's attributes is its node's alone
+SETTLE_READS = ("type", "name", "label")
+
+
 def changed_papers(kept: Kept, tables: GraphTables) -> tuple[set[int], set[str]]:
-    """After `finish`: the numbers of the kept papers whose stars name an entity whose
-    outcome changed (what it merged into, or that node's attributes), and the entities
-    (as they are now) whose attributes changed, appeared or went."""
+    """After `finish`: the numbers of the kept papers whose stars name an entity whose outcome
+    for settling changed (what it merged into, or what `SETTLE_READS` of it), and the
+    entities (as they are now) whose attributes changed, appeared or went."""
     old, new = kept.final["entities"], tables.entities
     old_merged, new_merged = kept.final["_merged"], tables._merged
     changed: set[str] = set(new.keys() ^ old.keys())
     changed.update(n for n, data in new.items() if n in old and old[n] != data)
+    settles = {n for n in changed if n not in old or n not in new
+               or any(old[n].get(k) != new[n].get(k) for k in SETTLE_READS)}
     papers: set[int] = set()
     for node, numbers in tables.refs.items():
         before, after = resolve(old_merged, node), resolve(new_merged, node)
-        if before != after or before in changed or after in changed:
+        if before != after or before in settles or after in settles:
             papers.update(n for n in numbers if n < kept.papers)
     return papers, changed
 
@@ -224,8 +231,11 @@ def add_papers(
     before = {pid: tables.details.star(pid) for pid in again}
     tables.settle(model, evaluate, papers=again + new)
     flipped = kept.final["gone"] ^ tables.gone
-    named = [tables.order[n] for n in sorted(papers_naming(tables, flipped, kept.papers) - numbers)]
-    papers = again + new + named
+    named = papers_naming(tables, flipped, kept.papers)
+    # the stars read otherwise now: settled otherwise, new, or naming an entity linked or not now
+    papers = [tables.order[n] for n in sorted(numbers | named)
+              if n not in numbers or n in named or before[tables.order[n]] != tables.details.star(tables.order[n])]
+    papers += new
     dirty = dirty_nodes(tables, papers, before, entities | flipped)
     stars = {*papers, *owners(tables, entities | flipped)}
     tables.stats = kept.final["stats"]
