@@ -498,7 +498,7 @@ def statements(
     """
     renderer = Renderer(G, base, terms, details)
     totals = Totals()
-    for block in blocks(G, renderer):
+    for block in iter_blocks(G, renderer):
         totals.add(block.type, len(block.triples), block.components, block.files)
         gs = block.graphs
         for s, p, o in block.triples:
@@ -506,7 +506,7 @@ def statements(
     yield from renderer.trailer(totals)
 
 
-def blocks(G: nx.MultiDiGraph, renderer: Renderer) -> Iterator[Block]:
+def iter_blocks(G: nx.MultiDiGraph, renderer: Renderer) -> Iterator[Block]:
     """The `Block` of each node of `G` of an exported type, in sorted ID order."""
     for node in sorted(G.nodes, key=str):
         block = renderer.block(node)

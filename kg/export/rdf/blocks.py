@@ -50,7 +50,7 @@ from kg.atomic import atomic_path, atomic_write, remove_path
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE
 
-from . import Block, Renderer, Totals, _prefixes, blocks
+from . import Block, Renderer, Totals, _prefixes, iter_blocks
 
 if TYPE_CHECKING:
     from kg.details import DetailTable
@@ -313,7 +313,7 @@ def _write_all(G: nx.MultiDiGraph, renderer: Renderer, turtle: _Turtle, out: _Ou
     new = BlockIndex(renderer.base, len(turtle.header))
     out.write(turtle.header)
     totals = Totals()
-    for block in blocks(G, renderer):
+    for block in iter_blocks(G, renderer):
         totals.add(block.type, len(block.triples), block.components, block.files)
         new.append(block, out.write(turtle.body(block.triples))[1])
     new.trailer = out.write(turtle.body(st[:3] for st in renderer.trailer(totals)))
