@@ -98,7 +98,7 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
                     store.bulk_load(path=str(path), format=rdf_format(path))
             except SyntaxError as exc:
                 raise KGError(f"cannot load {path}: {exc}") from None
-        _finish(store, tmp, target)
+        _finish(store, tmp, target, optimize=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -106,7 +106,7 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
 
 
 def update_store(previous: str | Path, directory: str | Path, old_ttl: str | Path, new_ttl: str | Path,
-                 changes: Iterable[Change]) -> Path:
+                 changes: Iterable[Change], *, optimize: bool = True) -> Path:
     """Write to `directory` the store of `new_ttl`, from the `previous` store (of `old_ttl`) and
     the `changes` between the two files (`kg.export.rdf.blocks.write_blocks`), atomically.
 
@@ -114,6 +114,9 @@ def update_store(previous: str | Path, directory: str | Path, old_ttl: str | Pat
     the triples of the changed old blocks not in the new ones are removed from the copy, those
     of the new blocks not in the old ones added. Each subject's triples are in one block (kg's
     Turtle), so the copy ends with the triples of `new_ttl`. `previous` is left as it was.
+    The copy is flushed and, with `optimize`, compacted as `write_store` does; compacting
+    rewrites the whole store (most of the time an update takes), without it the copy keeps
+    sharing the previous store's files and the changes stay in a few small ones.
     """
     from pyoxigraph import Store
 
@@ -131,7 +134,7 @@ def update_store(previous: str | Path, directory: str | Path, old_ttl: str | Pat
         for quad in old - new:
             store.remove(quad)
         store.extend(new - old)
-        _finish(store, copy, target)
+        _finish(store, copy, target, optimize)
     except OSError as exc:
         raise KGError(f"cannot update the store {previous} into {target}: {exc}") from None
     finally:
@@ -148,10 +151,11 @@ def _staging(target: Path) -> Path:
         raise KGError(f"cannot write the store to {target.parent}: {exc.strerror or exc}") from None
 
 
-def _finish(store: Any, built: Path, target: Path) -> None:
-    """Flush and compact `store` (at `built`), close it, and move it to `target`."""
+def _finish(store: Any, built: Path, target: Path, optimize: bool) -> None:
+    """Flush `store` (at `built`) and, with `optimize`, compact it; close it, and move it to `target`."""
     store.flush()
-    store.optimize()
+    if optimize:
+        store.optimize()
     del store
     gc.collect()
     replace_path(built, target)
