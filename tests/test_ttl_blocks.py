@@ -5,7 +5,9 @@ updated from the previous one (`kg.sparql.store.update_store`) to the new file's
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -133,6 +135,17 @@ def test_nothing_dirty_copies_the_file_and_changes_nothing(ab):
     assert write_turtle(A, d / "b.ttl", index=d / "b.json",
                         previous=Previous(d / "a.ttl", d / "a.json", set(A.nodes))) == []
     assert (d / "b.ttl").read_bytes() == (d / "a.ttl").read_bytes()
+
+
+def test_ranges_are_read_and_written_where_the_kernel_cannot_copy_them(ab, monkeypatch):
+    A, B, d = ab
+
+    def cannot(*_):  # type: ignore[no-untyped-def]
+        raise OSError(errno.EXDEV, "cross-device")
+
+    monkeypatch.setattr(os, "copy_file_range", cannot)
+    write_turtle(B, d / "b.ttl", index=d / "b.json", previous=Previous(d / "a.ttl", d / "a.json", _changed(A, B)))
+    assert (d / "b.ttl").read_bytes() == _full(B, d / "full.ttl")
 
 
 def test_an_unusable_previous_index_means_a_full_write(ab):

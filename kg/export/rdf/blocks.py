@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections import Counter
@@ -243,10 +244,13 @@ class _Turtle:
 
 
 class _Output:
-    """The new file (buffered): rendered bytes written, ranges of the previous file copied in the kernel."""
+    """The new file (buffered): rendered bytes written, ranges of the previous file copied in
+    the kernel (``copy_file_range``: four times faster than reading and writing them), or
+    read and written where the file systems cannot."""
 
     def __init__(self, fh: IO[bytes], source: IO[bytes] | None = None) -> None:
         self.fh, self.source, self.pos = fh, source, 0
+        self._in_kernel = True
 
     def write(self, data: bytes) -> Range:
         """Append `data`; its range in the new file."""
@@ -258,14 +262,26 @@ class _Output:
         """Append `length` bytes of the previous file from `offset`."""
         assert self.source is not None
         self.fh.flush()
-        out, src = self.fh.fileno(), self.source.fileno()
-        done = 0
-        while done < length:
-            n = os.copy_file_range(src, out, length - done, offset + done)
+        end = offset + length
+        while offset < end:
+            n = self._copy(self.source.fileno(), offset, end - offset)
             if n == 0:
                 raise KGError("the previous kg.ttl is shorter than its index says; write kg.ttl in full")
-            done += n
+            offset += n
         self.pos += length
+
+    def _copy(self, src: int, offset: int, count: int) -> int:
+        """Copy up to `count` bytes from `offset` of `src`; how many."""
+        if self._in_kernel:
+            try:
+                return os.copy_file_range(src, self.fh.fileno(), count, offset)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
+                    raise
+                self._in_kernel = False
+        data = os.pread(src, min(count, 1 << 20), offset)
+        self.fh.write(data)
+        return len(data)
 
 
 # --------------------------------------------------------------------------- writing
