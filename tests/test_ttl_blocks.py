@@ -130,6 +130,13 @@ def test_every_node_dirty_or_a_graph_as_tables_gives_the_same_bytes(ab):
     assert (d / "t.ttl").read_bytes() == (d / "full.ttl").read_bytes()
 
 
+def test_the_previous_file_and_index_may_be_replaced(ab):
+    A, B, d = ab
+    write_turtle(B, d / "a.ttl", index=d / "a.json", previous=Previous(d / "a.ttl", d / "a.json", _changed(A, B)))
+    assert (d / "a.ttl").read_bytes() == _full(B, d / "full.ttl")
+    assert (d / "a.json").read_bytes() == (d / "full.json").read_bytes()
+
+
 def test_nothing_dirty_copies_the_file_and_changes_nothing(ab):
     A, _, d = ab
     assert write_turtle(A, d / "b.ttl", index=d / "b.json",

@@ -64,9 +64,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE",
+    "Block",
+    "Renderer",
     "Terms",
+    "Totals",
     "check_base",
-    "iri_segment",
+        "iri_segment",
+    "iter_blocks",
     "iter_quads",
     "iter_triples",
     "jsonld_context",
