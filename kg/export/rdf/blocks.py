@@ -13,11 +13,13 @@ applies to a copy of the previous store. Both ways give the same bytes.
 The index is one JSON document, columns per block (``"format": "kg-turtle-blocks/1"``)::
 
     {"format", "base", "header": header length, "trailer": [offset, length],
-     "types": [...], "components": [...], "files": [...],        # sorted name tables
+     "types": [type, ...], "components": [[name, ...], ...], "files": [[file, ...], ...],
      "blocks": {"node": [...], "offset": [...], "length": [...], "triples": [...],
-                "type": [i, ...], "components": [[i, ...], ...], "files": [[i, ...], ...]}}
+                "type": [...], "components": [...], "files": [...]}}
 
-with ``type``, ``components`` and ``files`` as positions in the name tables.
+where a block's ``type``, ``components`` and ``files`` are positions in the tables above it:
+the node types, and the sets of components and of source files blocks use, each table in
+order of first use. The 250k blocks of a 100k-paper build take 13 MB and load in 0.23 s.
 
 >>> import tempfile, pathlib
 >>> from kg.graph import build_graph
