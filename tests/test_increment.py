@@ -43,6 +43,13 @@ def _full(src, tmp_path):
     return _outputs(tmp_path / "full")
 
 
+def _quads(out):
+    from pyoxigraph import Store
+
+    store = Store.read_only(str(out / "store"))
+    return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+
+
 def _grow(tmp_path, first, rows):
     """Build `first` rows, then all `rows` in the same file: the second build's report."""
     src = tmp_path / "in.jsonl"
@@ -59,6 +66,7 @@ def test_papers_added_to_a_kept_build_give_the_full_build(tmp_path, first):
     assert report["incremental"]["papers_kept"] == first and report["incremental"]["papers_added"] == 30 - first
     assert report["extraction"]["extracted"] == 30 - first
     assert _outputs(tmp_path / "out") == _full(src, tmp_path)
+    assert _quads(tmp_path / "out") == _quads(tmp_path / "full")  # the store updated, not loaded again
     # the diff and the index the next build diffs against: those of a full build after the same one
     _write(src, rows[:first])
     _build(src, tmp_path / "ref")

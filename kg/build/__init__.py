@@ -48,7 +48,7 @@ from kg.ingest.columns import parse_columns
 from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
 from kg.model import paper_node
 from kg.records import Extraction, Paper
-from kg.sparql.store import write_store
+from kg.sparql.store import update_store, write_store
 
 __all__ = ["OUTPUTS", "BuildReport", "build", "build_date", "graph_summary", "progress"]
 
@@ -285,11 +285,17 @@ def _write_outputs(
                 options_["base"] = base_iri
             if fmt == "html" and html_options:
                 options_.update(html_options)
-            export(G, fmt, stage / name, **options_)
+            changes = export(G, fmt, stage / name, **options_)
             timings[f"write_{name}_s"] = time.perf_counter() - t0
             if fmt == "ttl" and "store" in formats:
                 store_started = time.perf_counter()
-                store_job = pool.submit(write_store, stage / name, stage / "store", part_bytes=STORE_PART_BYTES)
+                previous = (blocks or {}).get("store", {}).get("previous")
+                if changes is not None and previous is not None and _small(changes, stage / name):
+                    old = options_["previous"].ttl
+                    store_job = pool.submit(update_store, previous, stage / "store", old, stage / name, changes,
+                                            optimize=False)
+                else:
+                    store_job = pool.submit(write_store, stage / name, stage / "store", part_bytes=STORE_PART_BYTES)
         if store_job is not None:
             t0 = time.perf_counter()
             store_job.result()
@@ -297,6 +303,13 @@ def _write_outputs(
             timings["write_store_s"] = time.perf_counter() - store_started
     if "ttl" not in formats:
         (stage / FILES["ttl"]).unlink(missing_ok=True)
+
+
+def _small(changes: list[Any], ttl: Path) -> bool:
+    """Whether the blocks that changed in `ttl` are few enough to update the store with them
+    (a quarter of the file at most), rather than load it again."""
+    changed = sum(new[1] for _, new in changes if new is not None)
+    return changed <= ttl.stat().st_size // 4
 
 
 def _remove_unwritten(out: Path, formats: tuple[str, ...]) -> None:
@@ -444,7 +457,7 @@ def build(
     details: DetailTable | None = None
     # the graph's tables, kept for the next build (with a cache): `kept`, the last build's
     keeping = (Keeping(state.dir, state.tag, str(_fingerprint((), version, options, dated=False)),
-                       lambda: _output_stats(out), {fmt: out / FILES[fmt] for fmt in BLOCK_FORMATS})
+                       lambda: _output_stats(out), {fmt: out / FILES[fmt] for fmt in (*BLOCK_FORMATS, "ttl", "store")})
                if state is not None and details_on_disk else None)
     kept = keeping.load() if keeping is not None and not force else None
     added: Added | None = None

@@ -33,6 +33,7 @@ from kg.build.cache import content_key, index_lines
 from kg.build.executors import process_running
 from kg.details import DetailTable
 from kg.export.blocks import open_previous
+from kg.export.rdf.blocks import Previous as TurtlePrevious
 from kg.graph import GraphTables
 from kg.records import Extraction, Paper
 from kg.tablegraph import TableGraph, read_star
@@ -117,15 +118,20 @@ class Keeping:
 
     def blocks(self, kept: Kept | None, added: Added | None) -> dict[str, dict[str, Any]]:
         """The options that write the outputs in blocks: where to keep their indexes, and, when
-        papers were `added` to `kept` tables, what to copy from the last build's outputs."""
+        papers were `added` to `kept` tables, what to copy from the last build's outputs (and
+        the store to update)."""
         here = self.dir if self.added else self.fresh
-        options = {}
-        for fmt in BLOCK_FORMATS:
-            name = f"{fmt}-blocks"
-            previous = None
-            if kept is not None and added is not None:
-                previous = open_previous(self.files[fmt], kept.path(name), added.stars)
-            options[fmt] = {"blocks": here / f"{name}-{self.generation}.pickle", "previous": previous}
+        options: dict[str, dict[str, Any]] = {fmt: {"blocks": here / f"{fmt}-blocks-{self.generation}.pickle",
+                                                     "previous": None} for fmt in BLOCK_FORMATS}
+        options["ttl"] = {"index": here / f"ttl-blocks-{self.generation}.json", "previous": None}
+        options["store"] = {"previous": None}
+        if kept is not None and added is not None:
+            for fmt in BLOCK_FORMATS:
+                options[fmt]["previous"] = open_previous(self.files[fmt], kept.path(f"{fmt}-blocks"), added.stars)
+            options["ttl"]["previous"] = TurtlePrevious(
+                self.files["ttl"], kept.path("ttl-blocks", ".json"), added.dirty)
+            if self.files["store"].is_dir():
+                options["store"]["previous"] = self.files["store"]
         return options
 
     def commit(self, outputs: Any, papers: int, digest: str, extra_sources: dict[str, list[str]]) -> None:
@@ -160,9 +166,9 @@ class Kept:
     def papers(self) -> int:
         return int(self.meta["papers"])
 
-    def path(self, name: str) -> Path:
-        """A file of this generation (``raw``, ``final``, ``ttl-blocks``, ...)."""
-        return self.dir / f"{name}-{self.meta['generation']}.pickle"
+    def path(self, name: str, suffix: str = ".pickle") -> Path:
+        """A file of this generation (``raw``, ``final``, ``json-blocks``, ...)."""
+        return self.dir / f"{name}-{self.meta['generation']}{suffix}"
 
     def restore(self, details: DetailTable | None = None) -> GraphTables:
         """The tables as the last build left them before the corpus-wide steps, its paper rows

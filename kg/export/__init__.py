@@ -32,8 +32,9 @@ EXPORTERS: dict[str, str] = {
 }
 
 
-def export(G: nx.MultiDiGraph, fmt: str, path: str | Path, **options: Any) -> None:
-    """Write `G` to `path` in format `fmt` (a key of `EXPORTERS`)."""
+def export(G: nx.MultiDiGraph, fmt: str, path: str | Path, **options: Any) -> Any:
+    """Write `G` to `path` in format `fmt` (a key of `EXPORTERS`); what the exporter returns
+    (the Turtle writer: what changed since the previous file, when it was given one)."""
     try:
         target = EXPORTERS[fmt]
     except KeyError:
@@ -41,4 +42,4 @@ def export(G: nx.MultiDiGraph, fmt: str, path: str | Path, **options: Any) -> No
             f"unknown export format {fmt!r}; choose one of: {', '.join(sorted(EXPORTERS))}"
         ) from None
     module, func = target.split(":")
-    getattr(importlib.import_module(module), func)(G, Path(path), **options)
+    return getattr(importlib.import_module(module), func)(G, Path(path), **options)
