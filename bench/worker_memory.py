@@ -7,7 +7,7 @@ Each run is a fresh process extracting N papers in chunks of 256 with
 before (`baseline`: the pipeline loaded, Docs left to the cyclic collector). Runs
 alternate; the script prints, per run, the RSS after each chunk past the first 2,048
 papers (min / mean / max), its growth per 1,000 papers (least-squares slope), what the
-vocabulary counts and papers/s (extraction time only).
+vocabulary counts, papers/s (extraction time only) and whether both gave the same records.
 
 Usage::
 
@@ -17,6 +17,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
@@ -52,14 +53,15 @@ def child(mode: str, inputs: list[str], skip: int, n: int) -> None:
         executors._warm(spec)
     vocab = spec.load().vocab
     papers = itertools.islice(read_papers(inputs), skip, skip + n)
-    done, spent = 0, 0.0
+    done, spent, digest = 0, 0.0, hashlib.sha256()
     while chunk := list(itertools.islice(papers, CHUNK)):
         t0 = time.perf_counter()
-        executors.extract_chunk(spec, chunk)
+        out = executors.extract_chunk(spec, chunk)
         spent += time.perf_counter() - t0
+        digest.update("\n".join(out).encode())
         done += len(chunk)
         print(json.dumps({"papers": done, "s": spent, "rss": _rss_mb(), "lexemes": len(vocab),
-                          "strings": len(vocab.strings)}), flush=True)
+                          "strings": len(vocab.strings), "sha256": digest.hexdigest()}), flush=True)
 
 
 def summary(rows: list[dict]) -> dict:
@@ -77,6 +79,7 @@ def summary(rows: list[dict]) -> dict:
         "papers_per_s": round(last["papers"] / last["s"], 1),
         "lexemes": last["lexemes"],
         "strings": last["strings"],
+        "sha256": last["sha256"][:16],
     }
 
 
@@ -106,7 +109,8 @@ def main(argv: list[str] | None = None) -> None:
     base, new = (max(rs, key=lambda r: r["papers_per_s"]) for rs in results.values())
     print(f"mean RSS {new['rss_mean']} vs {base['rss_mean']} MB, max {new['rss_max']} vs "
           f"{base['rss_max']} MB, {new['mb_per_1000']} vs {base['mb_per_1000']} MB per 1,000 papers, "
-          f"speed {new['papers_per_s'] / base['papers_per_s']:.3f}x (best of {args.rounds})")
+          f"speed {new['papers_per_s'] / base['papers_per_s']:.3f}x (best of {args.rounds}), records "
+          f"{'identical' if new['sha256'] == base['sha256'] else 'DIFFERENT'}")
 
 
 if __name__ == "__main__":

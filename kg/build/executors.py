@@ -172,10 +172,11 @@ def _start_worker(spec: PipelineSpec, parent: int) -> None:
 
     A Doc and the spans its extension attributes hold form a reference cycle, so only the
     cyclic collector frees Docs, and its full collections wait until a quarter more objects
-    than the oldest generation holds reached it: a worker carried up to about 500 dead Docs
-    (RSS after a chunk 218-270 MB, a sawtooth, instead of 194-208 MB). The pipeline's
-    objects are frozen (`gc.freeze`: left out of every collection), so the collection after
-    each chunk looks at the chunk's objects only (about 10 ms, against 0.2 s for a full one).
+    than the oldest generation holds reached it: a worker carried up to about 600 dead Docs
+    (RSS after a chunk 216-270 MB instead of 204-220 MB, `bench/worker_memory.py`). The
+    pipeline's objects are frozen (`gc.freeze`: left out of every collection), so the
+    collection after each chunk looks at the chunk's objects only (about 10 ms, against
+    0.2 s for a full one).
     """
     global _collect
     exit_with(parent)
