@@ -192,6 +192,12 @@ def build(
         f"{report['nodes']} nodes, {report['edges']} edges -> {output}/"
     )
     typer.echo(f"  extracted {ex['extracted']}, reused {ex['reused']} from the cache ({ex['executor']})")
+    added = report.get("incremental")
+    if added:
+        typer.echo(
+            f"  added {added['papers_added']} papers to the last build's {added['papers_kept']}: "
+            f"{added['stars_written_again']} stars written again"
+        )
     diff = report["diff"]
     if diff and diff["previous_build"]:
         typer.echo(

@@ -39,15 +39,21 @@ _EVIDENCE = ("field", "start", "end", "text", "component", "sentence")
 
 class DetailTable:
     """Paper rows appended to a file at `path` (replaced if there; in memory when None): for
-    each paper its details (attributes and link evidence) and its star, two records; an index
-    in memory (one integer per paper: where both are) finds the latest of each, read with one
-    `os.pread`. The index keeps the order papers were first put in (`papers`)."""
+    each paper its details (attributes and link evidence) and its star as put (*raw*) and as
+    last set, records of their own; an index in memory (one integer per paper: where they
+    are) finds each, read with one `os.pread`. The index keeps the order papers were first
+    put in (`papers`). Given the `index` of an earlier table (`index`, after `keep`), the
+    table at `path` is opened again and appended to: what it held stays readable."""
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, index: dict[str, int] | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self._fh: Any = self.path.open("w+b") if self.path is not None else io.BytesIO()
-        self._index: dict[str, int] = {}
-        self._size = self._flushed = 0
+        if self.path is not None and index is not None:
+            self._fh: Any = self.path.open("r+b")
+            self._size = self._flushed = self._fh.seek(0, os.SEEK_END)
+        else:
+            self._fh = self.path.open("w+b") if self.path is not None else io.BytesIO()
+            self._size = self._flushed = 0
+        self._index: dict[str, int] = dict(index or {})
         self._last: tuple[str, list[Any]] | None = None
         self._last_star: tuple[str, Any] | None = None
 
@@ -59,7 +65,8 @@ class DetailTable:
         stop of its sentence in the field), and its `star` (`kg.graph`: the paper's links and
         results), replacing what was kept."""
         links = [[e["field"], e["start"], e["end"], e["text"], e["component"], *e["sentence"]] for e in evidence or ()]
-        self._index[node] = _pack(self._append([attrs, links]), self._append(star))
+        star_at = self._append(star)
+        self._index[node] = _pack(self._append([attrs, links]), star_at, star_at)
         self._last = self._last_star = None
 
     def papers(self) -> Iterator[str]:
@@ -72,23 +79,39 @@ class DetailTable:
     def __contains__(self, node: object) -> bool:
         return node in self._index
 
+    @property
+    def index(self) -> dict[str, int]:
+        """Where each paper's records are (for a table opened again, see the class)."""
+        return self._index
+
     def star(self, node: str) -> Any:
-        """The star of paper `node` as last put (None for no paper)."""
+        """The star of paper `node` as last set (None for no paper)."""
         if self._last_star is not None and self._last_star[0] == node:
             return self._last_star[1]
         where = self._index.get(node)
         if where is None:
             return None
-        star = self._read(_unpack(where)[1])
+        star = self._read(_unpack(where)[2])
         self._last_star = (node, star)
         return star
 
+    def raw_star(self, node: str) -> Any:
+        """The star of paper `node` as put (None for no paper)."""
+        where = self._index.get(node)
+        return None if where is None else self._read(_unpack(where)[1])
+
+    def settled(self, node: str) -> bool:
+        """Whether the star of paper `node` was set since it was put."""
+        _, raw, star = _unpack(self._index[node])
+        return raw != star
+
     def set_star(self, node: str, star: Any) -> None:
-        """Replace the star of paper `node`."""
+        """Replace the star of paper `node` (the one put stays: `raw_star`)."""
         where = self._index.get(node)
         if where is None:
             raise KeyError(node)
-        self._index[node] = _pack(_unpack(where)[0], self._append(star))
+        row, raw, _ = _unpack(where)
+        self._index[node] = _pack(row, raw, self._append(star))
         self._last_star = None
 
     def update(self, node: str, **changes: Any) -> None:
@@ -96,7 +119,8 @@ class DetailTable:
         row = self.row(node)
         if row is None:
             raise KeyError(node)
-        self._index[node] = _pack(self._append([{**row[0], **changes}, row[1]]), _unpack(self._index[node])[1])
+        _, raw, star = _unpack(self._index[node])
+        self._index[node] = _pack(self._append([{**row[0], **changes}, row[1]]), raw, star)
         self._last = None
 
     def row(self, node: str) -> list[Any] | None:
@@ -165,6 +189,14 @@ class DetailTable:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def keep(self) -> None:
+        """Write what is buffered to the file and close it, keeping it (to open again with `index`)."""
+        if self._fh.closed:
+            return
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+
     def close(self) -> None:
         """Close the table and remove its file (rows it could not write, on a full disk, are dropped)."""
         with contextlib.suppress(OSError):
@@ -175,12 +207,22 @@ class DetailTable:
             self.path.unlink(missing_ok=True)
 
 
-def _pack(row: tuple[int, int], star: tuple[int, int]) -> int:
-    """Where a paper's two records are, as one integer (offsets and sizes of 40 bits each)."""
-    return ((row[0] << 40 | row[1]) << 80) | star[0] << 40 | star[1]
+_BITS = 40  # offsets and sizes up to 1 TB
+_MASK = (1 << _BITS) - 1
 
 
-def _unpack(where: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    mask = (1 << 40) - 1
-    row, star = where >> 80, where & ((1 << 80) - 1)
-    return (row >> 40, row & mask), (star >> 40, star & mask)
+def _pack(*records: tuple[int, int]) -> int:
+    """Where a paper's records are (details, star as put, star as set), as one integer."""
+    where = 0
+    for offset, size in records:
+        where = (where << 2 * _BITS) | offset << _BITS | size
+    return where
+
+
+def _unpack(where: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
+    out = []
+    for _ in range(3):
+        out.append(((where >> _BITS) & _MASK, where & _MASK))
+        where >>= 2 * _BITS
+    row, raw, star = reversed(out)
+    return row, raw, star

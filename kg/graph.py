@@ -42,9 +42,10 @@ from __future__ import annotations
 import heapq
 import re
 import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
@@ -52,6 +53,7 @@ import networkx as nx
 from kg.admission import AdmissionModel, admit, drop_non_evaluation, load_model, model_only
 from kg.details import DetailTable
 from kg.directions import metric_direction
+from kg.graphstats import GraphStats
 from kg.model import LABELS, LINK_PREDICATES, paper_node, predicate
 from kg.records import MIN_SCORE, Extraction, Mention, Paper
 from kg.resolve import canonical_name, entity_key, is_alias, long_form_words
@@ -133,21 +135,26 @@ def assemble_graph(
 
 
 def graph_tables(
-    records: Iterable[Extraction], details: DetailTable, min_score: float = MIN_SCORE, admission: bool = True
+    records: Iterable[Extraction], details: DetailTable, min_score: float = MIN_SCORE, admission: bool = True,
+    before_finish: Callable[[GraphTables], None] | None = None,
 ) -> TableGraph:
     """`build_graph`'s graph as tables: paper stars in `details`, read through the returned
-    `TableGraph` (the graph `kg build` writes, its memory that of the entities only)."""
+    `TableGraph` (the graph `kg build` writes, its memory that of the entities only).
+    `before_finish` sees the tables when every paper is in, before the corpus-wide steps."""
     model = load_model() if admission else None
-    return _tables(records, details, min_score, model.floor if model else None, model, evaluate=admission)
+    return _tables(records, details, min_score, model.floor if model else None, model, admission, before_finish)
 
 
 def _tables(
     records: Iterable[Extraction], details: DetailTable, min_score: float, candidate_floor: float | None,
     model: AdmissionModel | None = None, evaluate: bool = False,
+    before_finish: Callable[[GraphTables], None] | None = None,
 ) -> TableGraph:
     tables = GraphTables(details, min_score, candidate_floor)
     for rec in records:
         tables.add(rec)
+    if before_finish is not None:
+        before_finish(tables)
     tables.finish()
     tables.settle(model, evaluate)
     return TableGraph(tables)
@@ -174,6 +181,10 @@ class GraphTables:
         self._spellings: dict[str, Counter[str]] = defaultdict(Counter)
         self._definitions: dict[str, Counter[str]] = defaultdict(Counter)
         self._merged: dict[str, tuple[int, str]] = {}  # old node -> (order of the merge, new node)
+        self.order: list[str] = []  # the papers in the order they came, their numbers in `refs`
+        self.refs: dict[str, array[int]] = {}  # node -> the numbers of the papers whose stars name it
+        self.linked: Counter[str] = Counter()  # entity -> how many settled stars link it
+        self.stats: GraphStats | None = None  # what the graph adds up to (`kg.tablegraph.TableGraph.count`)
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         self._sorted_sets: dict[frozenset[str], tuple[str, ...]] = {}
 
@@ -189,7 +200,9 @@ class GraphTables:
             "categories": list(p.categories), "sources": list(p.sources),
         }
         # a paper given twice keeps its first links, with the evidence their indexes point to
-        star = self.details.star(pid) if pid in self.details else None
+        star = self.details.raw_star(pid) if pid in self.details else None
+        if star is None:
+            self.order.append(pid)
         S, new = star_graph(pid, star) if star is not None else (nx.MultiDiGraph(), [])
         kept = self.details.evidence(pid) if star is not None else []
         S.add_node(pid, type="Paper", label=attrs["label"])
@@ -266,7 +279,11 @@ class GraphTables:
                 target = getattr(res, attr)
                 if target and target in self.entities:
                     S.add_edge(rid, target, key=pred, type=pred)
-        self.details.put(pid, attrs, kept, star_row(S, pid, new))
+        row = star_row(S, pid, new)
+        self.details.put(pid, attrs, kept, row)
+        number = len(self.order) - 1 if star is None else self.order.index(pid)
+        for node in named_nodes(row) - (set() if star is None else named_nodes(star)):
+            self.refs.setdefault(node, array("i")).append(number)
 
     def _frozen(self, values: frozenset[str]) -> frozenset[str]:
         """One object per distinct set of components, shared by the entities found so."""
@@ -352,13 +369,13 @@ class GraphTables:
                 self._merge(short_id, target)
 
     def _linking_papers(self, nodes: set[str]) -> dict[str, set[str]]:
-        """The papers that link each of `nodes` (one pass over the stars; none when no nodes)."""
+        """The papers that link each of `nodes` (their stars as put)."""
         found: dict[str, set[str]] = {n: set() for n in nodes}
-        if nodes:
-            for pid in self.details.papers():
-                for u, v, _, _ in self.details.star(pid)[3]:
-                    if u == pid and v in found:
-                        found[v].add(pid)
+        for node in nodes:
+            for number in self.refs.get(node, ()):
+                pid = self.order[number]
+                if any(u == pid and v == node for u, v, _, _ in self.details.raw_star(pid)[3]):
+                    found[node].add(pid)
         return found
 
     def _merge(self, old: str, new: str) -> None:
@@ -371,30 +388,39 @@ class GraphTables:
         self._spellings[new].update(self._spellings.pop(old, Counter()))
         self._merged[old] = (len(self._merged), new)
 
-    def settle(self, model: AdmissionModel | None = None, evaluate: bool = False) -> None:
-        """Rewrite every star as the graph holds it (after `finish`): links of merged entities
-        moved to the node they joined, a result labelled by its metric's name, "uses" gone
-        where the paper proposes the method; with `evaluate`, links to a quantity the paper does
-        not evaluate with dropped (`kg.admission.drop_non_evaluation`); with `model`, only the
-        admitted links kept (`kg.admission.admit`). Entities no link names any more are `gone`."""
-        linked: set[str] = set()
-        for pid in self.details.papers():
-            S, new = star_graph(pid, self.details.star(pid), self.entities)
-            self._move_merged(S)
-            for _, v, key in list(S.out_edges(pid, keys=True)):
-                if key == "uses" and S.has_edge(pid, v, key="proposes"):
-                    S.remove_edge(pid, v, key=key)
-            for _, data in S.nodes(data=True):
-                if data.get("type") == "Result" and data["metric"] in self.entities:
-                    data["label"] = f"{self.entities[data['metric']]['label']} = {_value_text(data)}"
-            if evaluate:
-                drop_non_evaluation(S, self.details, drop_unlinked=False)
-            if model is not None:
-                admit(S, model, self.details, drop_unlinked=False)
-            linked.update(v for _, v, key in S.out_edges(pid, keys=True) if key in LINK_PREDICATES)
-            self.details.set_star(pid, star_row(S, pid, new))
+    def settle(self, model: AdmissionModel | None = None, evaluate: bool = False,
+               papers: Iterable[str] | None = None) -> None:
+        """Rewrite every star (or those of `papers`) as the graph holds it (after `finish`):
+        links of merged entities moved to the node they joined, a result labelled by its
+        metric's name, "uses" gone where the paper proposes the method; with `evaluate`, links
+        to a quantity the paper does not evaluate with dropped
+        (`kg.admission.drop_non_evaluation`); with `model`, only the admitted links kept
+        (`kg.admission.admit`). Entities no link names any more are `gone`."""
+        for pid in self.details.papers() if papers is None else papers:
+            if papers is not None and self.details.settled(pid):
+                self.linked.subtract(_linked(pid, self.details.star(pid)))
+            row = self._settled(pid, model, evaluate)
+            self.linked.update(_linked(pid, row))
+            self.details.set_star(pid, row)
         if evaluate or model is not None:
-            self.gone = {n for n, d in self.entities.items() if d["type"] in LABELS and n not in linked}
+            linked = self.linked
+            self.gone = {n for n, d in self.entities.items() if d["type"] in LABELS and linked[n] <= 0}
+
+    def _settled(self, pid: str, model: AdmissionModel | None, evaluate: bool) -> list[Any]:
+        """Paper `pid`'s star as the graph holds it (see `settle`)."""
+        S, new = star_graph(pid, self.details.raw_star(pid), self.entities)
+        self._move_merged(S)
+        for _, v, key in list(S.out_edges(pid, keys=True)):
+            if key == "uses" and S.has_edge(pid, v, key="proposes"):
+                S.remove_edge(pid, v, key=key)
+        for _, data in S.nodes(data=True):
+            if data.get("type") == "Result" and data["metric"] in self.entities:
+                data["label"] = f"{self.entities[data['metric']]['label']} = {_value_text(data)}"
+        if evaluate:
+            drop_non_evaluation(S, self.details, drop_unlinked=False)
+        if model is not None:
+            admit(S, model, self.details, drop_unlinked=False)
+        return star_row(S, pid, new)
 
     def _move_merged(self, S: nx.MultiDiGraph) -> None:
         """Apply the build's merges to one star, in the order they were made, as networkx would
@@ -444,6 +470,20 @@ def star_graph(
             if data is not None:
                 S.nodes[node].update(data)
     return S, new
+
+
+def named_nodes(star: list[Any]) -> set[str]:
+    """The entities and repositories a star names: its links' targets and its results'
+    method, dataset and metric."""
+    _, _, results, edges = star
+    named = {v for _, v, _, _ in edges if not v.startswith("result:")}
+    named.update(d[attr] for _, d in results for attr in ("method", "dataset", "metric") if d.get(attr))
+    return named
+
+
+def _linked(pid: str, star: list[Any]) -> set[str]:
+    """The nodes paper `pid` links in `star`."""
+    return {v for u, v, key, _ in star[3] if u == pid and key in LINK_PREDICATES}
 
 
 def star_row(S: nx.MultiDiGraph, pid: str, new: list[str]) -> list[Any]:

@@ -21,6 +21,7 @@ import networkx as nx
 
 if TYPE_CHECKING:
     from kg.details import DetailTable
+    from kg.graphstats import GraphStats
 
 __all__ = ["TableGraph"]
 
@@ -34,6 +35,28 @@ class _Star:
 
     def __init__(self, nodes: dict[str, dict[str, Any]], edges: list[Edge]) -> None:
         self.nodes, self.edges = nodes, edges
+
+
+def read_star(pid: str, row: list[Any], entities: dict[str, dict[str, Any]], gone: set[str]) -> _Star:
+    """Paper `pid`'s star as a graph of `entities` without those `gone` shows it: the row's
+    nodes and edges less the gone entities and the results that reported on them."""
+    label, new, results, edges = row
+    nodes: dict[str, dict[str, Any]] = {pid: {"type": "Paper", "label": label}}
+    kept_results = {}
+    for rid, data in results:
+        if data.get("metric") in gone:
+            continue
+        if data.get("method") in gone or data.get("dataset") in gone:
+            data = {k: "" if k in ("method", "dataset") and v in gone else v for k, v in data.items()}
+        kept_results[rid] = data
+    for node in new:
+        data = kept_results.get(node) or (entities.get(node) if node not in gone else None)
+        if data is not None:
+            nodes[node] = data
+    return _Star(nodes, [
+        (u, v, key, d) for u, v, key, d in edges
+        if (u == pid or u in kept_results) and v not in gone and (not v.startswith("result:") or v in kept_results)
+    ])
 
 
 class _Nodes:
@@ -66,6 +89,7 @@ class TableGraph:
     """A read-only view of the graph kept as tables (`kg.graph.GraphTables` after `settle`)."""
 
     def __init__(self, tables: Any) -> None:
+        self.tables = tables
         self.details: DetailTable = tables.details
         self.entities: dict[str, dict[str, Any]] = tables.entities
         self.gone: set[str] = tables.gone
@@ -73,6 +97,19 @@ class TableGraph:
         self._last: tuple[str, _Star] | None = None
         self._counts: tuple[int, int] | None = None
         self._predecessors: dict[str, list[str]] | None = None
+        self._merged_into: dict[str, list[str]] | None = None
+
+    @property
+    def stats(self) -> GraphStats | None:
+        """What the whole graph adds up to, when counted (`count`)."""
+        return getattr(self.tables, "stats", None)
+
+    def count(self) -> GraphStats:
+        """Count the whole graph (one pass over the stars), for the reads that need it all."""
+        from kg.graphstats import GraphStats
+
+        self.tables.stats = GraphStats.of(self.star(pid) for pid in self.papers())
+        return self.tables.stats
 
     # ------------------------------------------------------------------ stars
 
@@ -81,33 +118,25 @@ class TableGraph:
         results that reported on them left out)."""
         if self._last is not None and self._last[0] == pid:
             return self._last[1]
-        star = self.details.star(pid)
-        if star is None:
+        row = self.details.star(pid)
+        if row is None:
             raise KeyError(pid)
-        label, new, results, edges = star
-        gone, entities = self.gone, self.entities
-        nodes: dict[str, dict[str, Any]] = {pid: {"type": "Paper", "label": label}}
-        kept_results = {}
-        for rid, data in results:
-            if data.get("metric") in gone:
-                continue
-            if data.get("method") in gone or data.get("dataset") in gone:
-                data = {k: "" if k in ("method", "dataset") and v in gone else v for k, v in data.items()}
-            kept_results[rid] = data
-        for node in new:
-            data = kept_results.get(node) or (entities.get(node) if node not in gone else None)
-            if data is not None:
-                nodes[node] = data
-        star = _Star(nodes, [
-            (u, v, key, d) for u, v, key, d in edges
-            if (u == pid or u in kept_results) and v not in gone and (not v.startswith("result:") or v in kept_results)
-        ])
+        star = read_star(pid, row, self.entities, self.gone)
         self._last = (pid, star)
         return star
 
     def _stars(self) -> Iterator[tuple[str, _Star]]:
         for pid in self.details.papers():
             yield pid, self._star(pid)
+
+    def papers(self) -> Iterator[str]:
+        """The papers, in the graph's order: each one's star (`star`) after the other."""
+        return self.details.papers()
+
+    def star(self, pid: str) -> tuple[dict[str, dict[str, Any]], list[Edge]]:
+        """Paper `pid`'s star: its nodes (the paper first, then the nodes it added) and edges."""
+        star = self._star(pid)
+        return star.nodes, star.edges
 
     def _paper_of(self, node: str) -> str | None:
         """The paper whose star holds `node` (a paper or a result), else None."""
@@ -170,6 +199,8 @@ class TableGraph:
         return iter(dict.fromkeys(self._predecessors.get(node, ())))
 
     def degree(self) -> Iterator[tuple[str, int]]:
+        if self.stats is not None:
+            return iter(self.stats.degree.items())
         counts: Counter[str] = Counter()
         for u, v in self.edges():
             counts[u] += 1
@@ -177,6 +208,8 @@ class TableGraph:
         return ((n, counts[n]) for n in self.nodes)
 
     def _count(self) -> tuple[int, int]:
+        if self._counts is None and self.stats is not None:
+            self._counts = sum(self.stats.nodes.values()), sum(self.stats.edges.values())
         if self._counts is None:
             nodes = edges = 0
             for _, star in self._stars():
@@ -207,14 +240,58 @@ class TableGraph:
         return True
 
     def subgraph(self, nodes: Iterable[str]) -> nx.MultiDiGraph:
-        """The graph of `nodes` and the edges between them (a networkx graph, lean papers)."""
+        """The graph of `nodes` and the edges between them (a networkx graph, lean papers), in
+        the graph's order: read from the stars that show or link them only, when counted."""
         keep = set(nodes)
         H = nx.MultiDiGraph()
         H.graph.update(self.graph)
-        H.add_nodes_from((n, d) for n, d in self._node_items() if n in keep)
-        H.add_edges_from((u, v, key, d) for u, v, key, d in self.edges(keys=True, data=True)
-                         if u in keep and v in keep)
+        stars = self._stars() if self.stats is None else ((p, self._star(p)) for p in self._stars_of(keep))
+        edges: list[Edge] = []
+        for _, star in stars:
+            H.add_nodes_from((n, d) for n, d in star.nodes.items() if n in keep)
+            edges.extend((u, v, key, d) for u, v, key, d in star.edges if u in keep and v in keep)
+        H.add_edges_from(edges)
         return H
+
+    def _stars_of(self, nodes: set[str]) -> list[str]:
+        """The papers, in order, whose stars show or link from one of `nodes`."""
+        numbers: dict[str, None] = {}
+        refs, order = self.tables.refs, self.tables.order
+        for node in nodes:
+            pid = self._paper_of(node)
+            if pid is None:  # an entity or a repository: the star of the first paper that named it
+                pid = order[refs[node][0]] if node in refs else None
+            if pid is not None and pid in self.details:
+                numbers[pid] = None
+        position = {pid: i for i, pid in enumerate(order)} if len(numbers) > 64 else None
+        return sorted(numbers, key=position.__getitem__ if position is not None else order.index)
+
+    def node_type(self, node: str) -> str | None:
+        """The type of `node`, without reading a star for an entity or a repository."""
+        if node in self.entities:
+            return str(self.entities[node]["type"])
+        return "Paper" if node.startswith("paper:") else "Result" if node.startswith("result:") else None
+
+    def first_paper(self, node: str) -> str | None:
+        """The first paper (in the graph's order) that links `node`, None if none does."""
+        if node.startswith(("paper:", "result:")):
+            return self._paper_of(node) if node.startswith("result:") else None
+        tables = self.tables
+        if self._merged_into is None:
+            self._merged_into = defaultdict(list)
+            for old, (_, new) in tables._merged.items():
+                self._merged_into[new].append(old)
+        names, todo = set(), [node]
+        while todo:  # the node and those merged into it, at any depth
+            name = todo.pop()
+            names.add(name)
+            todo.extend(self._merged_into.get(name, ()))
+        numbers = sorted({n for name in names for n in tables.refs.get(name, ())})
+        for number in numbers:
+            pid = tables.order[number]
+            if any(u == pid and v == node for u, v, _, _ in self._star(pid).edges):
+                return pid
+        return None
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole graph, with every paper's details (what `kg.graph.build_graph` returns);

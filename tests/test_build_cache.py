@@ -387,7 +387,8 @@ def test_a_build_failing_after_its_index_keeps_the_previous_one(corpus, tmp_path
     assert state.index_path.read_bytes() == index and state.state_path.read_bytes() == saved
     diff = _build([a, b], out)["diff"]
     assert diff["nodes_added_by_type"]["Paper"] == 6 and diff["nodes_removed"] == 0
-    assert sorted(p.name for p in state.dir.iterdir()) == sorted([state.index_path.name, state.state_path.name])
+    assert sorted(p.name for p in state.dir.iterdir()) == sorted(
+        [state.index_path.name, state.state_path.name, f"{state.tag}.tables"])
 
 
 def test_a_previous_index_in_the_older_format_gives_the_same_diff(corpus, tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -30,16 +31,31 @@ from typing import Any, cast
 import networkx as nx
 
 from kg import __version__
-from kg.atomic import atomic_write, remove_path, replace_path
+from kg.admission import load_model
+from kg.atomic import atomic_path, atomic_write, remove_path, replace_path
 from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key
 from kg.build.executors import PipelineSpec, exit_with, extract_chunk, open_executor, ordered_map, process_running
 from kg.build.formats import FILES, choose_formats, parse_formats
+from kg.build.increment import (
+    ROWS,
+    Added,
+    Kept,
+    PrefixCheck,
+    add_papers,
+    commit,
+    load_kept,
+    new_generation,
+    save_final,
+    save_raw,
+    tables_dir,
+)
 from kg.build.report import BuildReport
 from kg.codec import from_parts, paper_json
 from kg.details import DetailTable
 from kg.errors import KGError
 from kg.export import export
-from kg.graph import graph_tables
+from kg.export.blocks import open_previous
+from kg.graph import GraphTables, graph_tables
 from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.ingest.columns import parse_columns
 from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
@@ -84,24 +100,31 @@ def progress(items: Iterable[Any], desc: str, enabled: bool | None = None) -> It
     yield from tqdm(items, desc=desc, unit=" papers", file=sys.stderr)
 
 
-def _finish_records(tmp: Path, target: Path, dedup: Deduplicator) -> None:
-    """Move records to `target`, adding the sources of duplicate papers."""
-    if not dedup.extra_sources:
+def _finish_records(
+    tmp: Path, target: Path, extra_sources: Mapping[str, list[str]], before: Path | None = None
+) -> None:
+    """Move records to `target`, adding the sources of duplicate papers (after the records
+    of file `before`, copied as they are, when given)."""
+    if not extra_sources and before is None:
         tmp.replace(target)
         return
-    with tmp.open(encoding="utf-8") as src, atomic_write(target) as dst:
-        for line in src:
-            data = json.loads(line)
-            extra = dedup.extra_sources.get(data["id"])
-            if extra:
-                data["sources"] = data["sources"] + extra
-                line = json.dumps(data, ensure_ascii=False) + "\n"
-            dst.write(line)
+    with atomic_path(target) as out:
+        if before is not None:
+            shutil.copyfile(before, out)
+        with tmp.open(encoding="utf-8") as src, out.open("a", encoding="utf-8", newline="") as dst:
+            for line in src:
+                if extra_sources:
+                    data = json.loads(line)
+                    extra = extra_sources.get(data["id"])
+                    if extra:
+                        data["sources"] = data["sources"] + extra
+                        line = json.dumps(data, ensure_ascii=False) + "\n"
+                dst.write(line)
     tmp.unlink()
 
 
-def _merge_sources(dedup: Deduplicator, details: DetailTable) -> None:
-    for pid, extra in dedup.extra_sources.items():
+def _merge_sources(extra_sources: Mapping[str, list[str]], details: DetailTable) -> None:
+    for pid, extra in extra_sources.items():
         node = paper_node(pid)
         if node in details:
             sources = details.paper(node, {"type": "Paper"})["sources"]
@@ -133,7 +156,10 @@ def _remove_stale(out: Path) -> None:
 
 
 def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """Counts of nodes and edges per type."""
+    """Counts of nodes and edges per type (a graph's counts, `kg.graphstats`, when it has them)."""
+    stats = getattr(G, "stats", None)
+    if stats is not None:
+        return dict(stats.summary())
     nodes = Counter(d.get("type", "?") for _, d in G.nodes(data=True))
     edges = Counter(k for _, _, k in G.edges(keys=True))
     return {
@@ -145,13 +171,14 @@ def graph_summary(G: nx.MultiDiGraph) -> dict[str, Any]:
 
 
 def _fingerprint(
-    inputs: Sequence[str | Path], version: str, options: dict[str, Any]
+    inputs: Sequence[str | Path], version: str, options: dict[str, Any], dated: bool = True
 ) -> str | None:
-    """What decides the outputs, cheaply: input file stats, versions, options, kg's code.
+    """What decides the outputs, cheaply: input file stats, versions, options, kg's code
+    (and the build date, when `dated`).
 
     None when an input is stdin (it cannot be checked without reading it).
     """
-    items: list[Any] = [__version__, version, build_date(), [str(i) for i in inputs], options]
+    items: list[Any] = [__version__, version, build_date() if dated else "", [str(i) for i in inputs], options]
     for path in iter_input_files(inputs):
         if str(path) == "-":
             return None
@@ -243,6 +270,7 @@ def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> 
         return None  # not a report kg wrote: build again
     report["up_to_date"] = True
     report["extraction"] = {**report["extraction"], "reused": report["papers"], "extracted": 0}
+    report["incremental"] = None
     report["diff"] = {"previous_build": True, "nodes_added": 0, "nodes_removed": 0,
                       "edges_added": 0, "edges_removed": 0}
     timings["total_s"] = time.perf_counter() - started
@@ -252,11 +280,12 @@ def _up_to_date_report(out: Path, started: float, timings: dict[str, float]) -> 
 
 def _write_outputs(
     G: Any, details: DetailTable | None, stage: Path, formats: tuple[str, ...], base_iri: str | None,
-    html_options: dict[str, Any] | None, timings: dict[str, float],
+    html_options: dict[str, Any] | None, timings: dict[str, float], blocks: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Write `formats` of `G` (its paper details in `details`) into `stage`; the Oxigraph
     store loads ``kg.ttl`` in a separate process while this one writes the other formats
-    (it is the slowest step). A store without Turtle still loads from one, removed after."""
+    (it is the slowest step). A store without Turtle still loads from one, removed after.
+    `blocks` has each format's options for writing in blocks (`kg.export.blocks`)."""
     spawn = multiprocessing.get_context("spawn")  # a fork would copy the graph's pages
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=exit_with, initargs=(os.getpid(),)) as pool:
         store_job = None
@@ -264,7 +293,7 @@ def _write_outputs(
             if fmt not in formats and not (fmt == "ttl" and "store" in formats):
                 continue
             t0 = time.perf_counter()
-            options_: dict[str, Any] = {"details": details}
+            options_: dict[str, Any] = {"details": details, **(blocks or {}).get(fmt, {})}
             if fmt == "ttl" and base_iri:
                 options_["base"] = base_iri
             if fmt == "html" and html_options:
@@ -289,6 +318,129 @@ def _remove_unwritten(out: Path, formats: tuple[str, ...]) -> None:
     for fmt, name in FILES.items():
         if fmt not in formats:
             remove_path(out / name)
+
+
+class _Reader:
+    """The papers of `inputs`, each ID once (`dedup`), counted, with a digest of them in order
+    (`kg.build.increment.PrefixCheck`)."""
+
+    def __init__(
+        self, inputs: Sequence[str | Path], limits: Limits, columns: Mapping[str, str] | None,
+        show_progress: bool | None, version: str,
+    ) -> None:
+        self.dedup = Deduplicator()
+        self.counts: Counter[str] = Counter()
+        self.log = LimitLog(limits)
+        self.check = PrefixCheck(version)
+        self.papers = self._papers(read_papers(inputs, limits, self.log, columns), show_progress)
+
+    def _papers(self, papers: Iterable[Paper], show_progress: bool | None) -> Iterator[Paper]:
+        for paper in progress(self.dedup.unique(self._counted(papers)), "build", show_progress):
+            self.check.add(paper)
+            yield paper
+
+    def _counted(self, papers: Iterable[Paper]) -> Iterator[Paper]:
+        for paper in papers:
+            self.counts["records"] += 1
+            yield paper
+
+    @property
+    def digest(self) -> str:
+        return self.check.hexdigest()
+
+
+def _add_papers(
+    read: _Reader, kept: Kept, spec: PipelineSpec, version: str, cache: ExtractionCache | None, executor: Any,
+    chunk_size: int, stage: Path, keeping: _Keeping,
+) -> Added | None:
+    """Add the papers after the kept build's to its tables, when the inputs start with its
+    papers (same contents and sources, in order); None when they do not."""
+    for _ in itertools.islice(read.papers, kept.papers):
+        pass
+    if (read.check.count != kept.papers or read.digest != kept.meta["digest"]
+            or read.dedup.extra_sources != kept.meta["extra_sources"]):
+        return None
+    read.counts["reused"] += kept.papers
+    pairs = _extracted(read.papers, spec, version, cache, executor, read.counts, chunk_size)
+    added = add_papers(kept, _records(pairs, stage / "records.tmp"), keeping.generation, load_model(), evaluate=True)
+    new = set(added.new)
+    earlier = kept.meta["extra_sources"]
+    if any(paper_node(pid) not in new and earlier.get(pid) != extra for pid, extra in read.dedup.extra_sources.items()):
+        added.graph.details.keep()
+        return None  # a paper added repeats one of the kept build's: its row changes
+    return added
+
+
+BLOCK_FORMATS = ("json", "graphml")  # the formats a build with kept tables writes in blocks (`kg.export.blocks`)
+
+
+class _Keeping:
+    """Where a build keeps its graph's tables for the next (`kg.build.increment`): a new
+    build's in a folder of their own until the outputs are in place, the kept ones added to."""
+
+    def __init__(self, state: BuildState, version: str, options: dict[str, Any], out: Path) -> None:
+        self.dir = tables_dir(state.dir, state.tag)
+        self.fresh = self.dir.with_name(f"{self.dir.name}.tmp-{os.getpid()}")
+        for left in state.dir.glob(f"{self.dir.name}.tmp-*"):  # a killed build's
+            pid = left.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not process_running(int(pid)):
+                remove_path(left)
+        self.settings = str(_fingerprint((), version, options, dated=False))
+        self.out = out
+        self.generation = new_generation()
+        self.floors: list[float] = []
+        self.added = False
+        self.rows_written = 0  # the size of the rows file the last full build wrote
+
+    def load(self) -> Kept | None:
+        """The last build's tables, when they can be added to; not once their rows file, appended
+        to by each build that adds papers, is twice what a full build wrote (a full build compacts it)."""
+        kept = load_kept(self.dir, self.settings, _output_stats(self.out))
+        if kept is not None and (self.dir / ROWS).stat().st_size > 2 * kept.meta.get("rows_written", 0):
+            return None
+        return kept
+
+    def rows(self) -> Path:
+        """The paper rows of a new build."""
+        self.fresh.mkdir(parents=True, exist_ok=True)
+        return self.fresh / ROWS
+
+    def save_raw(self, tables: GraphTables) -> None:
+        save_raw(tables, self.fresh, self.generation)
+
+    def save_final(self, tables: GraphTables, kept: Kept | None) -> None:
+        """Keep the settled tables (`kept`'s, added to, or a new build's)."""
+        self.floors = list(tables.floors)
+        self.added = kept is not None
+        if kept is not None:
+            self.rows_written = int(kept.meta.get("rows_written", 0))
+        save_final(tables, self.dir if self.added else self.fresh, self.generation)
+
+    def blocks(self, kept: Kept | None, added: Added | None) -> dict[str, dict[str, Any]]:
+        """The options that write the outputs in blocks: where to keep their indexes, and, when
+        papers were `added` to `kept` tables, what to copy from the last build's outputs."""
+        here = self.dir if self.added else self.fresh
+        options = {}
+        for fmt in BLOCK_FORMATS:
+            name = f"{fmt}-blocks"
+            previous = None
+            if kept is not None and added is not None:
+                previous = open_previous(self.out / FILES[fmt], kept.path(name), added.stars)
+            options[fmt] = {"blocks": here / f"{name}-{self.generation}.pickle", "previous": previous}
+        return options
+
+    def commit(self, outputs: Any, papers: int, digest: str, extra_sources: dict[str, list[str]]) -> None:
+        """Make these tables the kept ones, once the outputs they match are in place."""
+        if not self.added:
+            self.rows_written = (self.fresh / ROWS).stat().st_size
+            replace_path(self.fresh, self.dir)
+        commit(self.dir, {
+            "generation": self.generation, "settings": self.settings, "outputs": outputs, "papers": papers,
+            "digest": digest, "extra_sources": extra_sources, "floors": self.floors, "rows_written": self.rows_written,
+        })
+
+    def clean(self) -> None:
+        shutil.rmtree(self.fresh, ignore_errors=True)
 
 
 def build(
@@ -375,41 +527,61 @@ def build(
         raise KGError(f"cannot write to {out}: {exc.strerror}; choose a writable -o") from None
     xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
     details: DetailTable | None = None
+    # the graph's tables, kept for the next build (with a cache): `kept`, the last build's
+    keeping = _Keeping(state, version, options, out) if state is not None and details_on_disk else None
+    kept = keeping.load() if keeping is not None and not force else None
+    added: Added | None = None
     try:
-        # the graph's tables: a row per paper (attributes, evidence, links), on disk until the outputs are written
-        details = DetailTable(stage / ".papers.jsonl" if details_on_disk else None)
-        dedup = Deduplicator()
-        counts: Counter[str] = Counter()
-        log = LimitLog(limits)
-
-        def counted(papers: Iterable[Paper]) -> Iterator[Paper]:
-            for p in papers:
-                counts["records"] += 1
-                yield p
-
         t0 = time.perf_counter()
         with open_executor(spec, jobs=jobs, scheduler=scheduler) as executor:
             timings["start_workers_s"] = time.perf_counter() - t0
             t0 = time.perf_counter()
-            papers = progress(dedup.unique(counted(read_papers(inputs, limits, log, columns))), "build", show_progress)
-            pairs = _extracted(papers, spec, version, xcache, executor, counts, chunk_size)
-            G = graph_tables(_records(pairs, stage / "records.tmp"), details)
+            if kept is not None and keeping is not None:
+                read = _Reader(inputs, limits, columns, show_progress, version)
+                added = _add_papers(read, kept, spec, version, xcache, executor, chunk_size, stage, keeping)
+            if added is None:
+                tried = read.counts["extracted"] if kept is not None else 0  # now in the cache
+                read = _Reader(inputs, limits, columns, show_progress, version)
+                read.counts.update(extracted=tried, reused=-tried)
+                # the graph's tables: a row per paper (attributes, evidence, links), on disk
+                details = DetailTable(keeping.rows() if keeping is not None else
+                                      stage / ".papers.jsonl" if details_on_disk else None)
+                pairs = _extracted(read.papers, spec, version, xcache, executor, read.counts, chunk_size)
+                G = graph_tables(_records(pairs, stage / "records.tmp"), details,
+                                 before_finish=keeping.save_raw if keeping is not None else None)
+                G.count()
+            else:
+                G = added.graph
+                details = G.details
             executor_name = executor.description
-        _merge_sources(dedup, details)
+        dedup, counts, log = read.dedup, read.counts, read.log
+        extra_sources = dedup.extra_sources
+        if added is not None:  # the papers added: the others' are in their rows already
+            new = set(added.new)
+            extra_sources = {pid: extra for pid, extra in extra_sources.items() if paper_node(pid) in new}
+        _merge_sources(extra_sources, details)
+        if keeping is not None:
+            keeping.save_final(G.tables, kept if added is not None else None)
         timings["extract_and_graph_s"] = time.perf_counter() - t0
         G.graph.update(
             name="kg", kg_version=__version__, pipeline_version=version,
             build_date=build_date(), sources=sorted({str(i) for i in inputs}),
         )
-        _finish_records(stage / "records.tmp", stage / "extractions.jsonl", dedup)
+        _finish_records(stage / "records.tmp", stage / "extractions.jsonl", extra_sources,
+                        out / "extractions.jsonl" if added is not None else None)
         duplicates = sum(len(v) for v in dedup.extra_sources.values())
         written, skipped = choose_formats(requested, counts["records"] - duplicates)
-        _write_outputs(G, details, stage, written, base_iri, html_options, timings)
+        blocks = keeping.blocks(kept if added is not None else None, added) if keeping is not None else None
+        _write_outputs(G, details, stage, written, base_iri, html_options, timings, blocks)
         index = diff = None
         if state is not None:
             t0 = time.perf_counter()
-            index = state.write_index(G)
-            diff = state.diff(index)
+            updated = state.update_index(*added.lines) if added is not None else None
+            if updated is None:
+                index = state.write_index(G)
+                diff = state.diff(index)
+            else:
+                index, diff = updated
             timings["diff_s"] = time.perf_counter() - t0
         timings["total_s"] = time.perf_counter() - started
         report = cast(BuildReport, {
@@ -432,6 +604,11 @@ def build(
                 "executor": executor_name,
             },
             "diff": diff,
+            "incremental": None if added is None else {
+                "papers_kept": len(details) - len(added.new), "papers_added": len(added.new),
+                "stars_settled_again": added.settled, "stars_written_again": len(added.stars),
+                "nodes_written_again": len(added.dirty),
+            },
             "formats": list(written),
             "formats_skipped": skipped,
             "timings": {k: round(v, 3) for k, v in timings.items()},
@@ -439,16 +616,20 @@ def build(
         with atomic_write(stage / "build.json") as fh:
             json.dump(report, fh, indent=2, sort_keys=True)
             fh.write("\n")
+        papers_in = len(details)
         del G
-        details.close()  # its file goes before the outputs move
+        if keeping is not None:
+            details.keep()
+        else:
+            details.close()  # its file goes before the outputs move
         for item in sorted(stage.iterdir()):
             replace_path(item, out / item.name)
         _remove_unwritten(out, written)
         if state is not None:
-            state.save(
-                {"fingerprint": fingerprint, "outputs": _output_stats(out), "kg_version": __version__},
-                index,
-            )
+            outputs = _output_stats(out)
+            state.save({"fingerprint": fingerprint, "outputs": outputs, "kg_version": __version__}, index)
+            if keeping is not None:
+                keeping.commit(outputs, papers_in, read.digest, dedup.extra_sources)
         return report
     except (KGError, OSError) as exc:
         if xcache is not None:
@@ -464,5 +645,7 @@ def build(
         if xcache is not None:
             xcache.close()
         if details is not None:
-            details.close()
+            details.keep() if keeping is not None else details.close()
         shutil.rmtree(stage, ignore_errors=True)
+        if keeping is not None:
+            keeping.clean()

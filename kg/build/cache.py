@@ -354,6 +354,24 @@ class BuildState:
             raise
         return path
 
+    def update_index(self, removed: list[str], added: list[str]) -> tuple[Path, dict[str, Any]] | None:
+        """The last build's index with the lines `removed` taken out and `added` put in (each
+        sorted: the index lines of what changed, then and now), and the diff they make; None
+        without a readable last index."""
+        if not self.index_path.exists():
+            return None
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._remove_leftovers()
+        path = self.dir / f"{self._temp}index.gz"
+        try:
+            with _read_gz(self.index_path) as old, gzip.open(
+                    path, "wt", encoding="utf-8", newline="\n", compresslevel=1) as fh:
+                fh.writelines(heapq.merge(_without(old, removed), added))
+        except (OSError, EOFError, ValueError):
+            path.unlink(missing_ok=True)
+            return None
+        return path, diff_sorted(removed, added)
+
     def diff(self, index: Path) -> dict[str, Any]:
         """What changed from the last build's index to the new `index` (`diff_sorted`)."""
         with ExitStack() as stack:
@@ -389,6 +407,18 @@ class BuildState:
             if not pid.isdigit() or (int(pid) != os.getpid() and process_running(int(pid))):
                 continue
             remove_path(path)
+
+
+def _without(lines: Iterable[str], removed: list[str]) -> Iterator[str]:
+    """The sorted `lines` less the sorted `removed` ones (a merge-join)."""
+    i = 0
+    for line in lines:
+        while i < len(removed) and removed[i] < line:
+            i += 1
+        if i < len(removed) and removed[i] == line:
+            i += 1
+            continue
+        yield line
 
 
 def _read_gz(path: Path) -> TextIO:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Required, TypedDict
 
-__all__ = ["BuildDiff", "BuildReport", "ExtractionReport"]
+__all__ = ["BuildDiff", "BuildReport", "ExtractionReport", "Incremental"]
 
 
 class ExtractionReport(TypedDict):
@@ -34,11 +34,22 @@ class BuildDiff(TypedDict, total=False):
     entities_removed_examples: list[str]
 
 
+class Incremental(TypedDict):
+    """Papers added to the last build's kept tables (`kg.build.increment`)."""
+
+    papers_kept: int
+    papers_added: int
+    stars_settled_again: int
+    stars_written_again: int
+    nodes_written_again: int
+
+
 class BuildReport(TypedDict):
     """One build: inputs, counts, limits hit, graph size per type, extraction, diff, the
     formats written (and those a large build skipped, with why), timings.
 
-    ``up_to_date`` is true when nothing changed and the previous outputs were kept.
+    ``up_to_date`` is true when nothing changed and the previous outputs were kept;
+    ``incremental`` says what a build that added papers to the last one's kept and wrote again.
     """
 
     kg_version: str
@@ -59,6 +70,7 @@ class BuildReport(TypedDict):
     up_to_date: bool
     extraction: ExtractionReport
     diff: BuildDiff | None
+    incremental: Incremental | None
     formats: list[str]
     formats_skipped: dict[str, str]
     timings: dict[str, float]

@@ -7,13 +7,14 @@ The file is written item by item: memory stays at one node or edge over the grap
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kg.atomic import atomic_write
+from kg.atomic import atomic_path, atomic_write
+from kg.export.blocks import BlockFile, BlockIndex, Previous, star_blocks
 
 if TYPE_CHECKING:
     from kg.details import DetailTable
@@ -51,13 +52,60 @@ def _write_list(fh: Any, items: Iterable[Any]) -> None:
     fh.write("[]" if first else "\n ]")
 
 
-def write_node_link(G: nx.MultiDiGraph, path: Path, details: DetailTable | None = None) -> None:
+def write_node_link(
+    G: nx.MultiDiGraph, path: Path, details: DetailTable | None = None, *, blocks: Path | None = None,
+    previous: Previous | None = None,
+) -> None:
     """Write `G` as node-link JSON (``edges`` key, multigraph keys kept, sets as sorted lists),
     streamed: the bytes ``json.dump(nx.node_link_data(G, edges="edges"), indent=1, sort_keys=True)``
-    would write (for the graph with the paper details of `details`, when given)."""
+    would write (for the graph with the paper details of `details`, when given).
+
+    For a graph read star by star, `blocks` names where to keep where each star's items went
+    (`kg.export.blocks`), and the stars `previous` did not see change are copied from its file.
+    """
+    if blocks is not None and star_blocks(G):
+        _write_blocks(G, path, details, blocks, previous)
+        return
     with atomic_write(path) as fh:
         fh.write('{\n "directed": true,\n "edges": ')
         _write_list(fh, _edges(G, details))
         fh.write(',\n "graph": ' + _dump(dict(G.graph), 1) + ',\n "multigraph": true,\n "nodes": ')
         _write_list(fh, _nodes(G, details))
         fh.write("\n}\n")
+
+
+def _write_blocks(G: Any, path: Path, details: DetailTable | None, blocks: Path, previous: Previous | None) -> None:
+    """`write_node_link` one star at a time, the unchanged stars' items copied from `previous`."""
+    paper = details.paper if details is not None else _as_is
+    link = details.link if details is not None else _as_is
+    index = BlockIndex(sections=2)
+    with atomic_path(path) as tmp, tmp.open("wb") as fh:
+        out = BlockFile(fh, b"\n  ", b",\n  ", index, previous)
+        out.start_section(b'{\n "directed": true,\n "edges": [')
+        _stars(out, G, 0, previous, lambda _, edges: (
+            _dump({**link(u, d), "source": u, "target": v, "key": key}, 2).encode() for u, v, key, d in edges))
+        out.start_section(b"]" if out.empty else b"\n ]")
+        out.write(b',\n "graph": ' + _dump(dict(G.graph), 1).encode() + b',\n "multigraph": true,\n "nodes": [')
+        _stars(out, G, 1, previous, lambda nodes, _: (
+            _dump({**{k: _plain(v) for k, v in paper(n, d).items()}, "id": n}, 2).encode() for n, d in nodes.items()))
+        out.write(b"]\n}\n" if out.empty else b"\n ]\n}\n")
+        out.close()
+    index.save(blocks)
+
+
+def _stars(
+    out: BlockFile, G: Any, section: int, previous: Previous | None,
+    items: Callable[[dict[str, dict[str, Any]], list[Any]], Iterable[bytes]],
+) -> None:
+    """Each star's `items` in `section`: copied when `previous` has them unchanged, else rendered."""
+    for pid in G.papers():
+        block = previous.reusable(pid, section) if previous is not None else None
+        if block is not None:
+            out.copy_star(pid, section, block)
+        else:
+            nodes, edges = G.star(pid)
+            out.write_star(pid, section, items(nodes, edges))
+
+
+def _as_is(_: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return data

@@ -196,6 +196,9 @@ def select_view(
                     queue.append(m)
         candidates = list(dist)
         node_type = {n: G.nodes[n].get("type") for n in candidates}
+    elif getattr(G, "stats", None) is not None:  # a graph read from its tables, counted: no pass over them
+        node_type = {n: G.node_type(n) for n in degree}
+        candidates = list(node_type)
     else:
         node_type = {n: d.get("type") for n, d in G.nodes(data=True)}
         candidates = list(node_type)
@@ -390,6 +393,8 @@ def _paper_counts(
     """For each node that is not a paper: how many papers of `G` link to it (or report it),
     and one of them. A graph read from its tables (`kg.tablegraph`) is read in one pass over
     its links (each paper's together), never an index of all of them."""
+    if getattr(G, "stats", None) is not None:
+        return _paper_counts_counted(G, nodes)
     if not isinstance(G, nx.MultiDiGraph):
         return _paper_counts_streamed(G, nodes)
     counts: dict[Hashable, int] = {}
@@ -402,6 +407,15 @@ def _paper_counts(
         if papers:
             one[n] = next(iter(papers))
     return counts, one
+
+
+def _paper_counts_counted(
+    G: Any, nodes: Iterable[Hashable]
+) -> tuple[dict[Hashable, int], dict[Hashable, Hashable]]:
+    """`_paper_counts` from a graph's counts (`kg.graphstats`); the paper of a node one paper links found for it."""
+    counts = {n: G.stats.papers.get(n, 0) for n in nodes if G.node_type(n) != "Paper"}
+    one = {n: G.first_paper(n) for n, k in counts.items() if k == 1}
+    return counts, {n: p for n, p in one.items() if p is not None}
 
 
 def _paper_counts_streamed(
