@@ -388,7 +388,7 @@ def test_a_build_failing_after_its_index_keeps_the_previous_one(corpus, tmp_path
     diff = _build([a, b], out)["diff"]
     assert diff["nodes_added_by_type"]["Paper"] == 6 and diff["nodes_removed"] == 0
     assert sorted(p.name for p in state.dir.iterdir()) == sorted(
-        [state.index_path.name, state.state_path.name, f"{state.tag}.tables"])
+        [state.index_path.name, state.state_path.name, f"{state.tag}.tables", f"{state.tag}.tables.lock"])
 
 
 def test_a_previous_index_in_the_older_format_gives_the_same_diff(corpus, tmp_path):

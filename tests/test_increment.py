@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import kg.build
 from kg.admission import load_model
 from kg.build.cache import BuildState
-from kg.build.increment import ROWS, add_papers, commit, load_kept, new_generation, save_final, save_raw
+from kg.build.increment import ROWS, Keeping, add_papers, commit, load_kept, new_generation, save_final, save_raw
 from kg.details import DetailTable
 from kg.graph import build_graph, graph_tables
 from kg.records import Extraction, Mention, Paper, Result
@@ -276,3 +276,20 @@ def test_the_kept_rows_are_compacted_by_a_full_build_once_they_doubled(tmp_path)
         fulls += _build(src, tmp_path / "out")["incremental"] is None
     assert 1 <= fulls <= 4
     assert _outputs(tmp_path / "out") == _full(src, tmp_path)
+
+
+def test_a_build_while_another_holds_the_kept_tables_builds_all(tmp_path):
+    rows = _papers(12)
+    src = _write(tmp_path / "in.jsonl", rows[:8])
+    out = tmp_path / "out"
+    _build(src, out)
+    state = BuildState(out / ".kg-cache", out)
+    other = Keeping(state.dir, state.tag, "", lambda: None, {})
+    assert other._locked()  # another build adds to them now
+    _write(src, rows)
+    assert _build(src, out)["incremental"] is None
+    other.clean()
+    rows.append(_papers(1, start=12)[0])
+    _write(src, rows)
+    assert _build(src, out)["incremental"]["papers_added"] == 1
+    assert _outputs(out) == _full(src, tmp_path)

@@ -36,26 +36,13 @@ from kg.atomic import atomic_path, atomic_write, remove_path, replace_path
 from kg.build.cache import CACHE_DIRNAME, BuildState, ExtractionCache, content_key
 from kg.build.executors import PipelineSpec, exit_with, extract_chunk, open_executor, ordered_map, process_running
 from kg.build.formats import FILES, choose_formats, parse_formats
-from kg.build.increment import (
-    ROWS,
-    Added,
-    Kept,
-    PrefixCheck,
-    add_papers,
-    commit,
-    load_kept,
-    new_generation,
-    save_final,
-    save_raw,
-    tables_dir,
-)
+from kg.build.increment import BLOCK_FORMATS, Added, Keeping, Kept, PrefixCheck, add_papers
 from kg.build.report import BuildReport
 from kg.codec import from_parts, paper_json
 from kg.details import DetailTable
 from kg.errors import KGError
 from kg.export import export
-from kg.export.blocks import open_previous
-from kg.graph import GraphTables, graph_tables
+from kg.graph import graph_tables
 from kg.ingest import Deduplicator, iter_input_files, read_papers
 from kg.ingest.columns import parse_columns
 from kg.ingest.limits import DEFAULT_LIMITS, LimitLog, Limits
@@ -74,7 +61,7 @@ OUTPUTS = {name: fmt for fmt, name in FILES.items() if fmt != "store"}  # the fi
 
 # kg's modules that decide the outputs besides extraction (which pipeline_version covers)
 _BUILD_CODE = (
-    "__init__.py", "build/*.py", "graph.py", "tablegraph.py", "details.py", "admission.py", "model.py",
+    "__init__.py", "build/*.py", "graph.py", "graphstats.py", "tablegraph.py", "details.py", "admission.py", "model.py",
     "directions.py", "records.py", "codec.py", "resolve.py", "namespace.py", "atomic.py", "sparql/store.py",
     "ingest/*.py", "export/**/*",
     "data/admission.json", "data/termhood.json", "data/metric_directions.tsv", "data/ontology/*",
@@ -351,7 +338,7 @@ class _Reader:
 
 def _add_papers(
     read: _Reader, kept: Kept, spec: PipelineSpec, version: str, cache: ExtractionCache | None, executor: Any,
-    chunk_size: int, stage: Path, keeping: _Keeping,
+    chunk_size: int, stage: Path, keeping: Keeping,
 ) -> Added | None:
     """Add the papers after the kept build's to its tables, when the inputs start with its
     papers (same contents and sources, in order); None when they do not."""
@@ -369,78 +356,6 @@ def _add_papers(
         added.graph.details.keep()
         return None  # a paper added repeats one of the kept build's: its row changes
     return added
-
-
-BLOCK_FORMATS = ("json", "graphml")  # the formats a build with kept tables writes in blocks (`kg.export.blocks`)
-
-
-class _Keeping:
-    """Where a build keeps its graph's tables for the next (`kg.build.increment`): a new
-    build's in a folder of their own until the outputs are in place, the kept ones added to."""
-
-    def __init__(self, state: BuildState, version: str, options: dict[str, Any], out: Path) -> None:
-        self.dir = tables_dir(state.dir, state.tag)
-        self.fresh = self.dir.with_name(f"{self.dir.name}.tmp-{os.getpid()}")
-        for left in state.dir.glob(f"{self.dir.name}.tmp-*"):  # a killed build's
-            pid = left.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not process_running(int(pid)):
-                remove_path(left)
-        self.settings = str(_fingerprint((), version, options, dated=False))
-        self.out = out
-        self.generation = new_generation()
-        self.floors: list[float] = []
-        self.added = False
-        self.rows_written = 0  # the size of the rows file the last full build wrote
-
-    def load(self) -> Kept | None:
-        """The last build's tables, when they can be added to; not once their rows file, appended
-        to by each build that adds papers, is twice what a full build wrote (a full build compacts it)."""
-        kept = load_kept(self.dir, self.settings, _output_stats(self.out))
-        if kept is not None and (self.dir / ROWS).stat().st_size > 2 * kept.meta.get("rows_written", 0):
-            return None
-        return kept
-
-    def rows(self) -> Path:
-        """The paper rows of a new build."""
-        self.fresh.mkdir(parents=True, exist_ok=True)
-        return self.fresh / ROWS
-
-    def save_raw(self, tables: GraphTables) -> None:
-        save_raw(tables, self.fresh, self.generation)
-
-    def save_final(self, tables: GraphTables, kept: Kept | None) -> None:
-        """Keep the settled tables (`kept`'s, added to, or a new build's)."""
-        self.floors = list(tables.floors)
-        self.added = kept is not None
-        if kept is not None:
-            self.rows_written = int(kept.meta.get("rows_written", 0))
-        save_final(tables, self.dir if self.added else self.fresh, self.generation)
-
-    def blocks(self, kept: Kept | None, added: Added | None) -> dict[str, dict[str, Any]]:
-        """The options that write the outputs in blocks: where to keep their indexes, and, when
-        papers were `added` to `kept` tables, what to copy from the last build's outputs."""
-        here = self.dir if self.added else self.fresh
-        options = {}
-        for fmt in BLOCK_FORMATS:
-            name = f"{fmt}-blocks"
-            previous = None
-            if kept is not None and added is not None:
-                previous = open_previous(self.out / FILES[fmt], kept.path(name), added.stars)
-            options[fmt] = {"blocks": here / f"{name}-{self.generation}.pickle", "previous": previous}
-        return options
-
-    def commit(self, outputs: Any, papers: int, digest: str, extra_sources: dict[str, list[str]]) -> None:
-        """Make these tables the kept ones, once the outputs they match are in place."""
-        if not self.added:
-            self.rows_written = (self.fresh / ROWS).stat().st_size
-            replace_path(self.fresh, self.dir)
-        commit(self.dir, {
-            "generation": self.generation, "settings": self.settings, "outputs": outputs, "papers": papers,
-            "digest": digest, "extra_sources": extra_sources, "floors": self.floors, "rows_written": self.rows_written,
-        })
-
-    def clean(self) -> None:
-        shutil.rmtree(self.fresh, ignore_errors=True)
 
 
 def build(
@@ -528,7 +443,9 @@ def build(
     xcache = ExtractionCache(cache_dir) if cache_dir is not None else None
     details: DetailTable | None = None
     # the graph's tables, kept for the next build (with a cache): `kept`, the last build's
-    keeping = _Keeping(state, version, options, out) if state is not None and details_on_disk else None
+    keeping = (Keeping(state.dir, state.tag, str(_fingerprint((), version, options, dated=False)),
+                       lambda: _output_stats(out), {fmt: out / FILES[fmt] for fmt in BLOCK_FORMATS})
+               if state is not None and details_on_disk else None)
     kept = keeping.load() if keeping is not None and not force else None
     added: Added | None = None
     try:

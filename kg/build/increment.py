@@ -15,27 +15,31 @@ outputs.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import pickle
 import secrets
-from collections.abc import Iterable, Iterator
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.admission import AdmissionModel
-from kg.atomic import atomic_write, remove_path
+from kg.atomic import atomic_write, remove_path, replace_path
 from kg.build.cache import content_key, index_lines
+from kg.build.executors import process_running
 from kg.details import DetailTable
+from kg.export.blocks import open_previous
 from kg.graph import GraphTables
 from kg.records import Extraction, Paper
 from kg.tablegraph import TableGraph, read_star
 
 __all__ = [
-    "ROWS", "Added", "Kept", "PrefixCheck", "add_papers", "commit", "load_kept", "new_generation", "save_final",
-    "save_raw", "tables_dir",
+    "BLOCK_FORMATS", "ROWS", "Added", "Keeping", "Kept", "PrefixCheck", "add_papers", "commit", "load_kept",
+    "new_generation", "save_final", "save_raw", "tables_dir",
 ]
 
 ROWS = "papers.rows"
@@ -43,6 +47,105 @@ META = "tables.json"
 
 _RAW = ("entities", "_spellings", "_definitions", "order", "refs")
 _FINAL = ("entities", "_merged", "gone", "linked", "stats")
+
+
+BLOCK_FORMATS = ("json", "graphml")  # the formats a build with kept tables writes in blocks (`kg.export.blocks`)
+
+
+class Keeping:
+    """Where a build keeps its graph's tables for the next: a new build's in a folder of their
+    own until the outputs are in place, the kept ones added to. A build adds to them only
+    while it holds their lock (another build into the same folder at the same time builds all),
+    and `settings` (what decides the graph besides the papers) and the outputs (`outputs()`:
+    their sizes and times; `files`, the block formats' paths) are those they were kept with."""
+
+    def __init__(
+        self, builds: Path, tag: str, settings: str, outputs: Callable[[], Any], files: dict[str, Path]
+    ) -> None:
+        self.dir = tables_dir(builds, tag)
+        self.fresh = self.dir.with_name(f"{self.dir.name}.tmp-{os.getpid()}")
+        for left in builds.glob(f"{self.dir.name}.tmp-*"):  # a killed build's
+            pid = left.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not process_running(int(pid)):
+                remove_path(left)
+        self.settings, self.outputs, self.files = settings, outputs, files
+        self.generation = new_generation()
+        self.floors: list[float] = []
+        self.added = False
+        self.rows_written = 0  # the size of the rows file the last full build wrote
+        self._lock: Any = None
+
+    def load(self) -> Kept | None:
+        """The last build's tables, when they can be added to; not once their rows file, appended
+        to by each build that adds papers, is twice what a full build wrote (a full build compacts it)."""
+        if not self._locked():
+            return None
+        kept = load_kept(self.dir, self.settings, self.outputs())
+        if kept is not None and (self.dir / ROWS).stat().st_size > 2 * kept.meta.get("rows_written", 0):
+            return None
+        return kept
+
+    def _locked(self) -> bool:
+        """Hold the kept tables' lock (a file beside them) until `clean`; False if another build does."""
+        if self._lock is not None:
+            return True
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        fh = self.dir.with_name(self.dir.name + ".lock").open("a")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._lock = fh
+        return True
+
+    def rows(self) -> Path:
+        """The paper rows of a new build."""
+        self.fresh.mkdir(parents=True, exist_ok=True)
+        return self.fresh / ROWS
+
+    def save_raw(self, tables: GraphTables) -> None:
+        save_raw(tables, self.fresh, self.generation)
+
+    def save_final(self, tables: GraphTables, kept: Kept | None) -> None:
+        """Keep the settled tables (`kept`'s, added to, or a new build's)."""
+        self.floors = list(tables.floors)
+        self.added = kept is not None
+        if kept is not None:
+            self.rows_written = int(kept.meta.get("rows_written", 0))
+        save_final(tables, self.dir if self.added else self.fresh, self.generation)
+
+    def blocks(self, kept: Kept | None, added: Added | None) -> dict[str, dict[str, Any]]:
+        """The options that write the outputs in blocks: where to keep their indexes, and, when
+        papers were `added` to `kept` tables, what to copy from the last build's outputs."""
+        here = self.dir if self.added else self.fresh
+        options = {}
+        for fmt in BLOCK_FORMATS:
+            name = f"{fmt}-blocks"
+            previous = None
+            if kept is not None and added is not None:
+                previous = open_previous(self.files[fmt], kept.path(name), added.stars)
+            options[fmt] = {"blocks": here / f"{name}-{self.generation}.pickle", "previous": previous}
+        return options
+
+    def commit(self, outputs: Any, papers: int, digest: str, extra_sources: dict[str, list[str]]) -> None:
+        """Make these tables the kept ones, once the outputs they match are in place (a build
+        adding to the old ones meanwhile names files the new folder does not have: the next
+        build builds all)."""
+        if not self.added:
+            self.rows_written = (self.fresh / ROWS).stat().st_size
+            replace_path(self.fresh, self.dir)
+        commit(self.dir, {
+            "generation": self.generation, "settings": self.settings, "outputs": outputs, "papers": papers,
+            "digest": digest, "extra_sources": extra_sources, "floors": self.floors, "rows_written": self.rows_written,
+        })
+
+    def clean(self) -> None:
+        """Remove a new build's tables left unkept, and let the kept ones go."""
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
 
 @dataclass

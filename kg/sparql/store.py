@@ -2,7 +2,8 @@
 
 `write_store` builds the store in a temporary directory next to the target and then
 renames it into place, so readers never see a half-built store and a failed build
-keeps the previous one.
+keeps the previous one. `update_store` does the same from a copy of the previous store,
+applying the blocks of ``kg.ttl`` that changed (`kg.export.rdf.blocks`).
 
 >>> import tempfile, pathlib
 >>> from kg.graph import build_graph
@@ -17,11 +18,12 @@ True
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -29,7 +31,10 @@ from kg.atomic import replace_path
 from kg.errors import KGError
 from kg.namespace import DEFAULT_BASE
 
-__all__ = ["RDF_FORMATS", "is_store", "open_store", "write_store"]
+if TYPE_CHECKING:
+    from kg.export.rdf.blocks import Change
+
+__all__ = ["RDF_FORMATS", "is_store", "open_store", "update_store", "write_store"]
 
 # file extension -> pyoxigraph RdfFormat attribute name
 RDF_FORMATS = {
@@ -74,11 +79,7 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
     from pyoxigraph import Store
 
     target = Path(directory)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    except OSError as exc:
-        raise KGError(f"cannot write the store to {target.parent}: {exc.strerror or exc}") from None
+    tmp = _staging(target)
     try:
         store = Store(str(tmp))
         if isinstance(source, nx.Graph):
@@ -97,15 +98,92 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
                     store.bulk_load(path=str(path), format=rdf_format(path))
             except SyntaxError as exc:
                 raise KGError(f"cannot load {path}: {exc}") from None
-        store.flush()
-        store.optimize()
-        del store
-        gc.collect()
-        replace_path(tmp, target)
+        _finish(store, tmp, target, optimize=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def update_store(previous: str | Path, directory: str | Path, old_ttl: str | Path, new_ttl: str | Path,
+                 changes: Iterable[Change], *, optimize: bool = True) -> Path:
+    """Write to `directory` the store of `new_ttl`, from the `previous` store (of `old_ttl`) and
+    the `changes` between the two files (`kg.export.rdf.blocks.write_blocks`), atomically.
+
+    The previous store is opened read-only and copied (hard links on the same file system);
+    the triples of the changed old blocks not in the new ones are removed from the copy, those
+    of the new blocks not in the old ones added. Each subject's triples are in one block (kg's
+    Turtle), so the copy ends with the triples of `new_ttl`. `previous` is left as it was.
+    The copy is flushed and, with `optimize`, compacted as `write_store` does; compacting
+    rewrites the whole store (most of the time an update takes), without it the copy keeps
+    sharing the previous store's files and the changes stay in a few small ones.
+    """
+    from pyoxigraph import Store
+
+    changes = list(changes)
+    old = _block_triples(Path(old_ttl), [c.old for c in changes if c.old is not None])
+    new = _block_triples(Path(new_ttl), [c.new for c in changes if c.new is not None])
+    target = Path(directory)
+    tmp = _staging(target)
+    try:
+        copy = tmp / "store"
+        source = open_store(previous)
+        source.backup(str(copy))
+        del source
+        store = Store(str(copy))
+        for quad in old - new:
+            store.remove(quad)
+        store.extend(new - old)
+        _finish(store, copy, target, optimize)
+    except OSError as exc:
+        raise KGError(f"cannot update the store {previous} into {target}: {exc}") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _staging(target: Path) -> Path:
+    """A new temporary directory beside `target`."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise KGError(f"cannot write the store to {target.parent}: {exc.strerror or exc}") from None
+
+
+def _finish(store: Any, built: Path, target: Path, optimize: bool) -> None:
+    """Flush `store` (at `built`) and, with `optimize`, compact it; close it, and move it to `target`."""
+    store.flush()
+    if optimize:
+        store.optimize()
+    del store
+    gc.collect()
+    replace_path(built, target)
+
+
+def _block_triples(path: Path, ranges: list[tuple[int, int]]) -> set[Any]:
+    """The quads (default graph) of byte `ranges` of kg's Turtle file `path`, read with its prefix lines."""
+    from pyoxigraph import RdfFormat, parse
+
+    if not ranges:
+        return set()
+    with path.open("rb") as fh:
+        fd = fh.fileno()
+        data = _prefix_lines(fh) + b"".join(os.pread(fd, length, offset) for offset, length in ranges)
+    try:
+        return set(parse(input=data, format=RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise KGError(f"cannot read the changed blocks of {path}: {exc}; load the store in full") from None
+
+
+def _prefix_lines(fh: Any) -> bytes:
+    """The prefix lines at the start of a Turtle file open at its start."""
+    head = []
+    for line in fh:
+        if not line.startswith((b"@prefix", b"PREFIX", b"@base", b"BASE")):
+            break
+        head.append(line)
+    return b"".join(head)
 
 
 def _turtle_parts(path: Path, part_bytes: int) -> Iterator[bytes]:

@@ -44,6 +44,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -59,12 +60,17 @@ from kg.namespace import DEFAULT_BASE, KG, PREFIXES
 
 if TYPE_CHECKING:
     from kg.details import DetailTable
+    from kg.export.rdf.blocks import Change, Previous
 
 __all__ = [
     "DEFAULT_BASE",
+    "Block",
+    "Renderer",
     "Terms",
+    "Totals",
     "check_base",
-    "iri_segment",
+        "iri_segment",
+    "iter_blocks",
     "iter_quads",
     "iter_triples",
     "jsonld_context",
@@ -330,6 +336,160 @@ def _plain_terms() -> Terms:
 Statement = tuple[Any, Any, Any, tuple[Any, ...]]
 
 
+class Block(NamedTuple):
+    """One node's triples, the named graphs they belong to, and what they add to the totals
+    the trailer is written from."""
+
+    node: str
+    type: str
+    triples: list[tuple[Any, Any, Any]]
+    graphs: tuple[Any, ...]
+    components: tuple[str, ...]
+    files: tuple[str, ...]
+
+
+@dataclass
+class Totals:
+    """What the trailer (components and VoID) is computed from: the blocks' statement count
+    and node types, and how many blocks use each component and each source file."""
+
+    triples: int = 0
+    types: Counter[str] = field(default_factory=Counter)
+    components: Counter[str] = field(default_factory=Counter)
+    files: Counter[str] = field(default_factory=Counter)
+
+    def add(self, ntype: str, triples: int, components: Iterable[str], files: Iterable[str], sign: int = 1) -> None:
+        """Count a block in (`sign` 1) or out (-1): its node type, statement count, components
+        and source files."""
+        self.triples += sign * triples
+        self.types[ntype] += sign
+        for name in components:
+            self.components[name] += sign
+        for name in files:
+            self.files[name] += sign
+
+
+class Renderer:
+    """Renders `G`'s statements node by node (`block`), then the trailer from the totals
+    of all blocks (`trailer`); `statements` strings the two together."""
+
+    def __init__(self, G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None = None,
+                 details: DetailTable | None = None) -> None:
+        check_base(base)
+        t = terms or _oxigraph_terms()
+        self.G, self.base, self.iri, self.lit, self.typed = G, base, t.iri, t.lit, t.typed
+        self._cache: dict[str, Any] = {}
+        self._graph_terms: dict[str, Any] = {}
+        self._components: dict[str, None] = {}
+        self._files: dict[str, None] = {}
+        self.full = details.paper if details is not None else _as_is
+        self.link = details.link if details is not None else _as_is
+        self.A = self.v(_RDF + "type")
+        self.LABEL = self.v(_RDFS + "label")
+
+    def v(self, name: str) -> Any:
+        """A cached vocabulary term."""
+        node = self._cache.get(name)
+        if node is None:
+            node = self._cache[name] = self.iri(name)
+        return node
+
+    def graphs_of(self, paper_data: dict[str, Any]) -> tuple[Any, ...]:
+        """The named graphs (one per source file) of a paper's statements."""
+        out = []
+        for rec in dict.fromkeys(paper_data.get("sources") or ()):
+            f = source_file(str(rec))
+            self._files[f] = None
+            g = self._graph_terms.get(f)
+            if g is None:
+                g = self._graph_terms[f] = self.iri(self.base + "graph/" + iri_segment(_text(f)))
+            if g not in out:
+                out.append(g)
+        return tuple(out)
+
+    def component(self, name: str) -> Any:
+        """The IRI of the pipeline component `name`, noted for the trailer."""
+        name = _text(name or "unknown")
+        self._components[name] = None
+        return self.v(self.base + "component/" + iri_segment(name))
+
+    def block(self, node: Any) -> Block | None:
+        """`node`'s statements, None for a node of no exported type."""
+        G, nodes, base, v = self.G, self.G.nodes, self.base, self.v
+        data = self.full(node, nodes[node])
+        ntype = data.get("type")
+        if ntype not in IRI_SEGMENT:
+            return None
+        self._components, self._files = {}, {}
+        node_path = _node_path(str(node), ntype)
+        s = self.iri(base + node_path)
+        gs: tuple[Any, ...] = ()
+        if ntype == "Paper":
+            gs = self.graphs_of(data)
+            items = _paper(G, node, data, s, base, node_path, v, self.iri, self.lit, self.typed, self.component,
+                           self.A, self.LABEL, self.link)
+        elif ntype == "Result":
+            for u in sorted(G.predecessors(node), key=str):
+                if nodes[u].get("type") == "Paper":
+                    gs += tuple(g for g in self.graphs_of(self.full(u, nodes[u])) if g not in gs)
+            items = _result(G, node, data, s, base, v, self.lit, self.typed, self.A, self.LABEL)
+        elif ntype == "Repository":
+            items = _repository(data, s, v, self.iri, self.lit, self.A, self.LABEL)
+        else:
+            items = _entity(ntype, data, s, v, self.lit, self.typed, self.component, self.A, self.LABEL)
+        triples = list(items)  # before reading what rendering them noted
+        return Block(str(node), ntype, triples, gs, tuple(self._components), tuple(self._files))
+
+    def trailer(self, totals: Totals) -> Iterator[Statement]:
+        """The components section and the VoID description, from the totals of all blocks."""
+        G, base, v, iri, lit, typed, A, LABEL = (
+            self.G, self.base, self.v, self.iri, self.lit, self.typed, self.A, self.LABEL)
+        version = _version(G)
+        components = sorted(name for name, n in totals.components.items() if n > 0)
+        for name in components:
+            c = v(base + "component/" + iri_segment(name))
+            yield c, A, v(KG.Component), ()
+            yield c, A, v(_PROV + "SoftwareAgent"), ()
+            yield c, LABEL, lit(name), ()
+            yield c, v(KG.pipelineVersion), lit(_text(version)), ()
+        count = totals.triples + 4 * len(components)
+        type_counts = {ntype: n for ntype, n in sorted(totals.types.items()) if n > 0}
+
+        # VoID description (not counted in void:triples)
+        d = iri(base + "void")
+        void: list[tuple[Any, Any]] = [
+            (A, v(_VOID + "Dataset")),
+        ]
+        build = G.graph.get("build_date")
+        if build:
+            dl = _datetime_literal(str(build))
+            void.append(
+                (v(_DCT + "created"), typed(dl[0], dl[1])) if dl else (v(_DCT + "date"), lit(_text(build)))
+            )
+        void += [
+            (v(_OWL + "versionInfo"), lit(_text(_version(G, "kg_version")))),
+            (v(_VOID + "triples"), typed(str(count), XSD_INTEGER)),
+            (v(_VOID + "entities"), typed(str(sum(type_counts.values())), XSD_INTEGER)),
+            (v(_VOID + "uriSpace"), lit(base)),
+            (v(_VOID + "vocabulary"), iri(ONTOLOGY_IRI)),
+        ]
+        files = {name for name, n in totals.files.items() if n > 0}
+        if not files:
+            files = {str(x) for x in G.graph.get("sources") or ()}
+        for f in sorted(files):
+            void.append((v(_DCT + "source"), lit(_text(f))))
+        parts = []
+        for ntype in type_counts:
+            part = iri(base + "void/" + ntype)
+            void.append((v(_VOID + "classPartition"), part))
+            parts.append((part, ntype))
+        for p, o in void:
+            yield d, p, o, ()
+        for part, ntype in parts:
+            yield part, v(_VOID + "class"), v(KG[ntype]), ()
+            yield part, v(_VOID + "entities"), typed(str(type_counts[ntype]), XSD_INTEGER), ()
+
+
 def statements(
     G: nx.MultiDiGraph, base: str = DEFAULT_BASE, terms: Terms | None = None, details: DetailTable | None = None
 ) -> Iterator[Statement]:
@@ -337,121 +497,25 @@ def statements(
     (one per source file of the paper) a statement belongs to, ``()`` for the default graph.
     Paper attributes and evidence sentences come from `details` when given (`kg.details`).
 
-    Each subject's statements are contiguous; nodes come in sorted ID order.
+    Each subject's statements are contiguous; nodes come in sorted ID order, one `Block`
+    each, then the trailer (components and VoID).
     """
-    check_base(base)
-    t = terms or _oxigraph_terms()
-    iri, lit, typed = t.iri, t.lit, t.typed
-    cache: dict[str, Any] = {}
+    renderer = Renderer(G, base, terms, details)
+    totals = Totals()
+    for block in iter_blocks(G, renderer):
+        totals.add(block.type, len(block.triples), block.components, block.files)
+        gs = block.graphs
+        for s, p, o in block.triples:
+            yield s, p, o, gs
+    yield from renderer.trailer(totals)
 
-    def v(name: str) -> Any:  # cached vocabulary term
-        node = cache.get(name)
-        if node is None:
-            node = cache[name] = iri(name)
-        return node
 
-    A = v(_RDF + "type")
-    LABEL = v(_RDFS + "label")
-    version = _version(G)
-    components: set[str] = set()
-    graph_terms: dict[str, Any] = {}
-    files: set[str] = set()
-    type_counts: Counter[str] = Counter()
-    count = 0
-    nodes = G.nodes
-    full = details.paper if details is not None else _as_is
-    link = details.link if details is not None else _as_is
-
-    def graphs_of(paper_data: dict[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for rec in dict.fromkeys(paper_data.get("sources") or ()):
-            f = source_file(str(rec))
-            files.add(f)
-            g = graph_terms.get(f)
-            if g is None:
-                g = graph_terms[f] = iri(base + "graph/" + iri_segment(_text(f)))
-            if g not in out:
-                out.append(g)
-        return tuple(out)
-
-    def component(name: str) -> Any:
-        name = _text(name or "unknown")
-        components.add(name)
-        return v(base + "component/" + iri_segment(name))
-
-    for node in sorted(nodes, key=str):
-        data = full(node, nodes[node])
-        ntype = data.get("type")
-        if ntype not in IRI_SEGMENT:
-            continue
-        type_counts[ntype] += 1
-        node_path = _node_path(str(node), ntype)
-        s = iri(base + node_path)
-        if ntype == "Paper":
-            gs = graphs_of(data)
-            for st in _paper(G, node, data, s, base, node_path, v, iri, lit, typed, component, A, LABEL, link):
-                count += 1
-                yield st[0], st[1], st[2], gs
-        elif ntype == "Result":
-            gs = ()
-            for u in sorted(G.predecessors(node), key=str):
-                if nodes[u].get("type") == "Paper":
-                    gs += tuple(g for g in graphs_of(full(u, nodes[u])) if g not in gs)
-            for st in _result(G, node, data, s, base, v, lit, typed, A, LABEL):
-                count += 1
-                yield st[0], st[1], st[2], gs
-        elif ntype == "Repository":
-            for st in _repository(data, s, v, iri, lit, A, LABEL):
-                count += 1
-                yield st[0], st[1], st[2], ()
-        else:
-            for st in _entity(ntype, data, s, v, lit, typed, component, A, LABEL):
-                count += 1
-                yield st[0], st[1], st[2], ()
-
-    for name in sorted(components):
-        c = v(base + "component/" + iri_segment(name))
-        for p, o in (
-            (A, v(KG.Component)),
-            (A, v(_PROV + "SoftwareAgent")),
-            (LABEL, lit(name)),
-            (v(KG.pipelineVersion), lit(_text(version))),
-        ):
-            count += 1
-            yield c, p, o, ()
-
-    # VoID description (not counted in void:triples)
-    d = iri(base + "void")
-    void: list[tuple[Any, Any]] = [
-        (A, v(_VOID + "Dataset")),
-    ]
-    build = G.graph.get("build_date")
-    if build:
-        dl = _datetime_literal(str(build))
-        void.append(
-            (v(_DCT + "created"), typed(dl[0], dl[1])) if dl else (v(_DCT + "date"), lit(_text(build)))
-        )
-    void += [
-        (v(_OWL + "versionInfo"), lit(_text(_version(G, "kg_version")))),
-        (v(_VOID + "triples"), typed(str(count), XSD_INTEGER)),
-        (v(_VOID + "entities"), typed(str(sum(type_counts.values())), XSD_INTEGER)),
-        (v(_VOID + "uriSpace"), lit(base)),
-        (v(_VOID + "vocabulary"), iri(ONTOLOGY_IRI)),
-    ]
-    if not files:
-        files = {str(x) for x in G.graph.get("sources") or ()}
-    for f in sorted(files):
-        void.append((v(_DCT + "source"), lit(_text(f))))
-    parts = []
-    for ntype in sorted(type_counts):
-        part = iri(base + "void/" + ntype)
-        void.append((v(_VOID + "classPartition"), part))
-        parts.append((part, ntype))
-    for p, o in void:
-        yield d, p, o, ()
-    for part, ntype in parts:
-        yield part, v(_VOID + "class"), v(KG[ntype]), ()
-        yield part, v(_VOID + "entities"), typed(str(type_counts[ntype]), XSD_INTEGER), ()
+def iter_blocks(G: nx.MultiDiGraph, renderer: Renderer) -> Iterator[Block]:
+    """The `Block` of each node of `G` of an exported type, in sorted ID order."""
+    for node in sorted(G.nodes, key=str):
+        block = renderer.block(node)
+        if block is not None:
+            yield block
 
 
 def _as_is(_: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -821,10 +885,24 @@ def _write(
 
 def write_turtle(
     G: nx.MultiDiGraph, path: str | Path, base: str = DEFAULT_BASE, engine: str = "oxigraph",
-    details: DetailTable | None = None,
-) -> None:
-    """Write `G` as Turtle (default graph only), atomically."""
-    _write(G, path, base, engine, "turtle", details)
+    details: DetailTable | None = None, *, index: str | Path | None = None, previous: Previous | None = None,
+) -> list[Change] | None:
+    """Write `G` as Turtle (default graph only), atomically.
+
+    With `index` (Oxigraph engine), also write the file's block index there; with `previous`
+    too, copy the unchanged nodes' blocks from the previous file and return what changed
+    (see `kg.export.rdf.blocks.write_blocks`). None when written in full.
+    """
+    if index is None:
+        if previous is not None:
+            raise KGError("an incremental Turtle write needs an index path for the new file's block index")
+        _write(G, path, base, engine, "turtle", details)
+        return None
+    if engine != "oxigraph":
+        raise KGError(f"a Turtle block index needs the 'oxigraph' engine, not {engine!r}")
+    from kg.export.rdf.blocks import write_blocks
+
+    return write_blocks(G, path, base, details, index=index, previous=previous)
 
 
 def write_ntriples(
