@@ -1,5 +1,6 @@
 """Incremental builds: the extraction cache, skipped no-op builds, diffs, --jobs."""
 
+import gc
 import gzip
 import json
 import random
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 import kg.build
 from kg.build import build
 from kg.build.cache import BuildState, ExtractionCache, content_key, diff_sorted, sorted_lines
-from kg.build.executors import PipelineSpec, extract_chunk
+from kg.build.executors import PipelineSpec, extract_chunk, open_executor
 from kg.codec import from_parts, paper_json, parts_json
 from kg.ingest import read_papers
 from kg.nlp.extract import extract_papers
@@ -453,3 +454,43 @@ def test_chunks_extracted_in_a_memory_zone_give_the_same_records(monkeypatch):
     monkeypatch.setattr(executors, "_warmed", 0)
     assert extract_chunk(SPEC, papers) == zoned
     assert len(strings) > before  # without the zone, the new words stay
+
+
+def _docs() -> int:
+    """The Docs this process holds (frozen objects left out)."""
+    from spacy.tokens import Doc
+
+    return sum(isinstance(o, Doc) for o in gc.get_objects())
+
+
+def _docs_after(spec: PipelineSpec, papers: list[Paper]) -> int:
+    extract_chunk(spec, papers)
+    return _docs()
+
+
+def test_a_chunks_docs_are_freed_when_it_ends(monkeypatch):
+    """A Doc and the spans its extension attributes hold form a cycle, so a chunk's Docs
+    outlive it until the cyclic collector runs (here: it is off); a pool worker collects them
+    at the end of each chunk, and its records are the same."""
+    import kg.build.executors as executors
+
+    papers = [Paper.from_dict(p) for p in _papers(6)]
+    records = extract_chunk(SPEC, papers)
+    gc.collect()
+    gc.disable()
+    try:
+        before = _docs()
+        assert _docs_after(SPEC, papers) > before
+        gc.collect()
+        monkeypatch.setattr(executors, "_collect", True)
+        assert extract_chunk(SPEC, papers) == records
+        assert _docs() == before
+    finally:
+        gc.enable()
+
+
+def test_no_doc_outlives_a_chunk_in_a_pool_worker():
+    """Pool workers collect each chunk's garbage: a worker holds no Doc between chunks."""
+    papers = [Paper.from_dict(p) for p in _papers(6)]
+    with open_executor(SPEC, jobs=2) as ex:
+        assert ex.submit(_docs_after, SPEC, papers).result() == 0
