@@ -170,12 +170,10 @@ class Kept:
         """A file of this generation (``raw``, ``final``, ``json-blocks``, ...)."""
         return self.dir / f"{name}-{self.meta['generation']}{suffix}"
 
-    def restore(self, details: DetailTable | None = None) -> GraphTables:
+    def restore(self) -> GraphTables:
         """The tables as the last build left them before the corpus-wide steps, its paper rows
-        opened again for appending (the final entities are read into `final`)."""
-        if details is None:
-            details = DetailTable(self.dir / ROWS, self.final["index"])
-        tables = GraphTables(details, *self.meta["floors"])
+        opened again for appending."""
+        tables = GraphTables(DetailTable(self.dir / ROWS, self.final["index"]), *self.meta["floors"])
         with self.path("raw").open("rb") as fh:
             raw = pickle.load(fh)
         for name in _RAW:
