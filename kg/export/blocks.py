@@ -15,6 +15,7 @@ only the changed ones: time in proportion to the change, not to the graph.
 
 from __future__ import annotations
 
+import errno
 import os
 import pickle
 from collections.abc import Iterable
@@ -23,8 +24,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.atomic import atomic_write
+from kg.errors import KGError
 
-__all__ = ["BlockFile", "BlockIndex", "Previous"]
+__all__ = ["BlockFile", "BlockIndex", "Previous", "copy_range"]
 
 # a star's block in one section: (offset, size, whether it starts with the item separator)
 Block = tuple[int, int, bool]
@@ -135,18 +137,10 @@ class BlockFile:
         assert self._source is not None
         offset, size = self._copy
         self._copy = []
-        src = self._source.fileno()
-        while size:
-            done = os.copy_file_range(src, self._fd, size, offset)
-            if done == 0:
-                raise OSError(f"{self._source.name}: shorter than its block index says")
-            offset, size = offset + done, size - done
+        copy_range(self._source.fileno(), self._fd, offset, size)
 
     def _flush(self) -> None:
-        with memoryview(self._pending) as data:
-            done = 0
-            while done < len(data):
-                done += os.write(self._fd, data[done:])
+        _write_all(self._fd, self._pending)
         self._pending.clear()
 
     def close(self) -> None:
@@ -154,6 +148,37 @@ class BlockFile:
         self._flush()
         if self._source is not None:
             self._source.close()
+
+
+def copy_range(src: int, dst: int, offset: int, count: int) -> None:
+    """Append `count` bytes of file `src` from `offset` to file `dst` (descriptors): in the
+    kernel (``copy_file_range``: four times faster than reading and writing them), or read and
+    written where the file systems cannot."""
+    end = offset + count
+    kernel = True
+    while offset < end:
+        if kernel:
+            try:
+                done = os.copy_file_range(src, dst, end - offset, offset)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
+                    raise
+                kernel = False
+                continue
+        else:
+            data = os.pread(src, min(end - offset, 1 << 20), offset)
+            _write_all(dst, data)
+            done = len(data)
+        if done == 0:
+            raise KGError("a previous output is shorter than its block index says; build again with --force")
+        offset += done
+
+
+def _write_all(fd: int, data: bytes | bytearray) -> None:
+    with memoryview(data) as view:
+        done = 0
+        while done < len(view):
+            done += os.write(fd, view[done:])
 
 
 def open_previous(path: Path, index_path: Path | None, changed: set[str] | None) -> Previous | None:

@@ -37,7 +37,6 @@ True
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from collections import Counter
@@ -51,6 +50,7 @@ import networkx as nx
 
 from kg.atomic import atomic_path, atomic_write, remove_path
 from kg.errors import KGError
+from kg.export.blocks import copy_range
 from kg.namespace import DEFAULT_BASE
 
 from . import Block, Renderer, Totals, _prefixes, iter_blocks
@@ -246,13 +246,11 @@ class _Turtle:
 
 
 class _Output:
-    """The new file (buffered): rendered bytes written, ranges of the previous file copied in
-    the kernel (``copy_file_range``: four times faster than reading and writing them), or
-    read and written where the file systems cannot."""
+    """The new file (buffered): rendered bytes written, ranges of the previous file copied
+    (`kg.export.blocks.copy_range`)."""
 
     def __init__(self, fh: IO[bytes], source: IO[bytes] | None = None) -> None:
         self.fh, self.source, self.pos = fh, source, 0
-        self._in_kernel = True
 
     def write(self, data: bytes) -> Range:
         """Append `data`; its range in the new file."""
@@ -264,26 +262,8 @@ class _Output:
         """Append `length` bytes of the previous file from `offset`."""
         assert self.source is not None
         self.fh.flush()
-        end = offset + length
-        while offset < end:
-            n = self._copy(self.source.fileno(), offset, end - offset)
-            if n == 0:
-                raise KGError("the previous kg.ttl is shorter than its index says; write kg.ttl in full")
-            offset += n
+        copy_range(self.source.fileno(), self.fh.fileno(), offset, length)
         self.pos += length
-
-    def _copy(self, src: int, offset: int, count: int) -> int:
-        """Copy up to `count` bytes from `offset` of `src`; how many."""
-        if self._in_kernel:
-            try:
-                return os.copy_file_range(src, self.fh.fileno(), count, offset)
-            except OSError as exc:
-                if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL):
-                    raise
-                self._in_kernel = False
-        data = os.pread(src, min(count, 1 << 20), offset)
-        self.fh.write(data)
-        return len(data)
 
 
 # --------------------------------------------------------------------------- writing
