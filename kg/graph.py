@@ -183,7 +183,9 @@ class GraphTables:
         self._merged: dict[str, tuple[int, str]] = {}  # old node -> (order of the merge, new node)
         self.order: list[str] = []  # the papers in the order they came, their numbers in `refs`
         self.refs: dict[str, array[int]] = {}  # node -> the numbers of the papers whose stars name it
+        self.unlinked: dict[str, set[int]] = {}  # ... of those that name it in a result only, not a link
         self.linked: Counter[str] = Counter()  # entity -> how many settled stars link it
+        self.touched: set[str] | None = None  # tables restored to add papers: the entities these name
         self.stats: GraphStats | None = None  # what the graph adds up to (`kg.tablegraph.TableGraph.count`)
         self._sets: dict[frozenset[str], frozenset[str]] = {}
         self._sorted_sets: dict[frozenset[str], tuple[str, ...]] = {}
@@ -222,6 +224,8 @@ class GraphTables:
                 data["sources"] = self._frozen(data["sources"] | {m.source})
             if m.role == "proposed" and _coined(m.text):
                 data.setdefault("coined", Counter())[m.text] += 1
+            if self.touched is not None:
+                self.touched.add(m.id)
             spellings = self._spellings[m.id]
             if m.name and m.name != m.text:
                 spellings[m.name] += 1
@@ -241,6 +245,8 @@ class GraphTables:
         for entity_id, alias in rec.aliases:
             if entity_id in self.entities:
                 self._spellings[entity_id][alias] += 1
+                if self.touched is not None:
+                    self.touched.add(entity_id)
         for short_id, long_id in sorted({(f"{long_id.split(':', 1)[0]}:{entity_key(alias)}", long_id)
                                          for long_id, alias in rec.aliases}):
             self._definitions[short_id][long_id] += 1  # papers that define it so
@@ -284,6 +290,11 @@ class GraphTables:
         number = len(self.order) - 1 if star is None else self.order.index(pid)
         for node in named_nodes(row) - (set() if star is None else named_nodes(star)):
             self.refs.setdefault(node, array("i")).append(number)
+        linked = {v for u, v, _, _ in row[3] if u == pid}
+        for node in named_nodes(row) - linked:
+            self.unlinked.setdefault(node, set()).add(number)
+        for node in linked & self.unlinked.keys():
+            self.unlinked[node].discard(number)
 
     def _frozen(self, values: frozenset[str]) -> frozenset[str]:
         """One object per distinct set of components, shared by the entities found so."""
@@ -298,10 +309,21 @@ class GraphTables:
 
     # ---------------------------------------------------------------- the corpus at once
 
-    def finish(self) -> None:
-        """Merge acronyms into their long forms and name every entity (after the last `add`)."""
+    def finish(self, named: dict[str, dict[str, Any]] | None = None, merged: Iterable[str] = ()) -> None:
+        """Merge acronyms into their long forms and name every entity (after the last `add`).
+
+        `named` has the entities as an earlier build of the same papers but those added since
+        (`touched`) named them; those the added papers did not touch and no merge (of this
+        build, or `merged` of that one) involves keep the name and attributes they had."""
         self._merge_acronyms()
+        keep: dict[str, dict[str, Any]] = {}
+        if named is not None and self.touched is not None:
+            involved = {*merged, *self._merged, *(new for _, new in self._merged.values())}
+            keep = {n: d for n, d in named.items() if n not in self.touched and n not in involved}
         for node, names in self._spellings.items():
+            if node in keep:
+                self.entities[node] = keep[node]
+                continue
             data = self.entities[node]
             coined = data.pop("coined", None)
             # a paper's coined name for what it proposes ("UniFormer") is how readers know it, even
@@ -370,13 +392,8 @@ class GraphTables:
 
     def _linking_papers(self, nodes: set[str]) -> dict[str, set[str]]:
         """The papers that link each of `nodes` (their stars as put)."""
-        found: dict[str, set[str]] = {n: set() for n in nodes}
-        for node in nodes:
-            for number in self.refs.get(node, ()):
-                pid = self.order[number]
-                if any(u == pid and v == node for u, v, _, _ in self.details.raw_star(pid)[3]):
-                    found[node].add(pid)
-        return found
+        return {node: {self.order[k] for k in self.refs.get(node, ()) if k not in self.unlinked.get(node, ())}
+                for node in nodes}
 
     def _merge(self, old: str, new: str) -> None:
         """Move entity `old`'s sources and spellings to `new`; its links follow when the stars

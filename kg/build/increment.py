@@ -46,7 +46,7 @@ __all__ = [
 ROWS = "papers.rows"
 META = "tables.json"
 
-_RAW = ("entities", "_spellings", "_definitions", "order", "refs")
+_RAW = ("entities", "_spellings", "_definitions", "order", "refs", "unlinked")
 _FINAL = ("entities", "_merged", "gone", "linked", "stats")
 
 
@@ -178,6 +178,7 @@ class Kept:
             raw = pickle.load(fh)
         for name in _RAW:
             setattr(tables, name, raw[name])
+        tables.touched = set()
         return tables
 
 
@@ -330,7 +331,7 @@ def add_papers(
     for rec in records:
         tables.add(rec)
     save_raw(tables, kept.dir, generation)
-    tables.finish()
+    tables.finish(kept.final["entities"], kept.final["_merged"].keys() | {n for _, n in kept.final["_merged"].values()})
     numbers, entities = changed_papers(kept, tables)
     tables.linked = kept.final["linked"]
     again = [tables.order[n] for n in sorted(numbers)]
