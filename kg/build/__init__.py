@@ -471,6 +471,7 @@ def build(
                 added = _add_papers(read, kept, spec, version, xcache, executor, chunk_size, stage, keeping)
             if added is None:
                 tried = read.counts["extracted"] if kept is not None else 0  # now in the cache
+                kept = None  # its tables are not added to: their memory goes
                 read = _Reader(inputs, limits, columns, show_progress, version)
                 read.counts.update(extracted=tried, reused=-tried)
                 # the graph's tables: a row per paper (attributes, evidence, links), on disk

@@ -224,6 +224,10 @@ class _Pool:
         self._pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(spec, os.getpid())
         )
+        # start the workers now: they load the pipeline while the build reads its input (a build
+        # that adds papers reads the kept ones first), and fork before this process grows
+        for _ in range(jobs):
+            self._pool.submit(int)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         return self._pool.submit(fn, *args)
