@@ -12,6 +12,7 @@ extracted again, and a build whose inputs, options and code are unchanged is ski
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import itertools
@@ -576,7 +577,8 @@ def build(
         if xcache is not None:
             xcache.close()
         if details is not None:
-            details.keep() if keeping is not None else details.close()
+            with contextlib.suppress(OSError):  # a full disk: the build failed already, its rows are not kept
+                details.keep() if keeping is not None else details.close()
         shutil.rmtree(stage, ignore_errors=True)
         if keeping is not None:
             keeping.clean()
