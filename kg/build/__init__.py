@@ -206,28 +206,28 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _extracted(
-    papers: Iterable[Paper],
+    papers: Iterable[tuple[Paper, str]],
     spec: PipelineSpec,
-    version: str,
     cache: ExtractionCache | None,
     executor: Any,
     counts: Counter[str],
     chunk_size: int,
 ) -> Iterator[tuple[Paper, str]]:
-    """(paper, parts JSON) in input order: from the cache when there, else extracted."""
+    """(paper, parts JSON) in input order, for (paper, cache key) pairs: from the cache when
+    there, else extracted."""
 
     def jobs() -> Iterator[tuple[Any, list[Paper]]]:
         for chunk in _chunks(papers, chunk_size):
-            keys = [content_key(p, version) for p in chunk]
+            keys = [key for _, key in chunk]
             hits = cache.get_many(keys) if cache is not None else {}
-            todo = [p for p, k in zip(chunk, keys, strict=True) if k not in hits]
-            yield (chunk, keys, hits), todo
+            todo = [p for p, k in chunk if k not in hits]
+            yield (chunk, hits), todo
 
-    for (chunk, keys, hits), results in ordered_map(executor, extract_chunk, spec, jobs()):
+    for (chunk, hits), results in ordered_map(executor, extract_chunk, spec, jobs()):
         fresh = iter(results)
         out: list[tuple[Paper, str]] = []
         new: list[tuple[str, str]] = []
-        for paper, key in zip(chunk, keys, strict=True):
+        for paper, key in chunk:
             parts = hits.get(key)
             if parts is None:
                 parts = next(fresh)
@@ -322,8 +322,8 @@ def _remove_unwritten(out: Path, formats: tuple[str, ...]) -> None:
 
 
 class _Reader:
-    """The papers of `inputs`, each ID once (`dedup`), counted, with a digest of them in order
-    (`kg.build.increment.PrefixCheck`)."""
+    """The papers of `inputs`, each ID once (`dedup`), counted, as (paper, cache key) pairs,
+    with a digest of them in order (`kg.build.increment.PrefixCheck`)."""
 
     def __init__(
         self, inputs: Sequence[str | Path], limits: Limits, columns: Mapping[str, str] | None,
@@ -332,13 +332,15 @@ class _Reader:
         self.dedup = Deduplicator()
         self.counts: Counter[str] = Counter()
         self.log = LimitLog(limits)
-        self.check = PrefixCheck(version)
+        self.version = version
+        self.check = PrefixCheck()
         self.papers = self._papers(read_papers(inputs, limits, self.log, columns), show_progress)
 
-    def _papers(self, papers: Iterable[Paper], show_progress: bool | None) -> Iterator[Paper]:
+    def _papers(self, papers: Iterable[Paper], show_progress: bool | None) -> Iterator[tuple[Paper, str]]:
         for paper in progress(self.dedup.unique(self._counted(papers)), "build", show_progress):
-            self.check.add(paper)
-            yield paper
+            key = content_key(paper, self.version)
+            self.check.add(key, paper.sources)
+            yield paper, key
 
     def _counted(self, papers: Iterable[Paper]) -> Iterator[Paper]:
         for paper in papers:
@@ -351,7 +353,7 @@ class _Reader:
 
 
 def _add_papers(
-    read: _Reader, kept: Kept, spec: PipelineSpec, version: str, cache: ExtractionCache | None, executor: Any,
+    read: _Reader, kept: Kept, spec: PipelineSpec, cache: ExtractionCache | None, executor: Any,
     chunk_size: int, stage: Path, keeping: Keeping,
 ) -> Added | None:
     """Add the papers after the kept build's to its tables, when the inputs start with its
@@ -362,7 +364,7 @@ def _add_papers(
             or read.dedup.extra_sources != kept.meta["extra_sources"]):
         return None
     read.counts["reused"] += kept.papers
-    pairs = _extracted(read.papers, spec, version, cache, executor, read.counts, chunk_size)
+    pairs = _extracted(read.papers, spec, cache, executor, read.counts, chunk_size)
     added = add_papers(kept, _records(pairs, stage / "records.tmp"), keeping.generation, load_model(), evaluate=True)
     new = set(added.new)
     earlier = kept.meta["extra_sources"]
@@ -469,7 +471,7 @@ def build(
             t0 = time.perf_counter()
             if kept is not None and keeping is not None:
                 read = _Reader(inputs, limits, columns, show_progress, version)
-                added = _add_papers(read, kept, spec, version, xcache, executor, chunk_size, stage, keeping)
+                added = _add_papers(read, kept, spec, xcache, executor, chunk_size, stage, keeping)
             if added is None:
                 tried = read.counts["extracted"] if kept is not None else 0  # now in the cache
                 kept = None  # its tables are not added to: their memory goes
@@ -478,7 +480,7 @@ def build(
                 # the graph's tables: a row per paper (attributes, evidence, links), on disk
                 details = DetailTable(keeping.rows() if keeping is not None else
                                       stage / ".papers.jsonl" if details_on_disk else None)
-                pairs = _extracted(read.papers, spec, version, xcache, executor, read.counts, chunk_size)
+                pairs = _extracted(read.papers, spec, xcache, executor, read.counts, chunk_size)
                 G = graph_tables(_records(pairs, stage / "records.tmp"), details,
                                  before_finish=keeping.save_raw if keeping is not None else None)
                 G.count()

@@ -29,13 +29,13 @@ from typing import Any
 
 from kg.admission import AdmissionModel
 from kg.atomic import atomic_write, remove_path, replace_path
-from kg.build.cache import content_key, index_lines
+from kg.build.cache import index_lines
 from kg.build.executors import process_running
 from kg.details import DetailTable
 from kg.export.blocks import open_previous
 from kg.export.rdf.blocks import Previous as TurtlePrevious
 from kg.graph import GraphTables
-from kg.records import Extraction, Paper
+from kg.records import Extraction
 from kg.tablegraph import TableGraph, read_star
 
 __all__ = [
@@ -223,16 +223,15 @@ def commit(directory: Path, meta: dict[str, Any]) -> None:
 
 
 class PrefixCheck:
-    """A digest of papers in order: their contents (as the extraction cache keys them) and sources."""
+    """A digest of papers in order: their contents (their extraction cache keys) and sources."""
 
-    def __init__(self, version: str) -> None:
-        self.version = version
+    def __init__(self) -> None:
         self._hash = hashlib.blake2b(digest_size=16)
         self.count = 0
 
-    def add(self, paper: Paper) -> None:
-        self._hash.update(content_key(paper, self.version).encode())
-        self._hash.update(json.dumps(list(paper.sources)).encode())
+    def add(self, key: str, sources: Iterable[str]) -> None:
+        self._hash.update(key.encode())
+        self._hash.update(json.dumps(list(sources)).encode())
         self.count += 1
 
     def hexdigest(self) -> str:
