@@ -391,12 +391,9 @@ def _paper_counts(
     G: nx.MultiDiGraph, nodes: Iterable[Hashable]
 ) -> tuple[dict[Hashable, int], dict[Hashable, Hashable]]:
     """For each node that is not a paper: how many papers of `G` link to it (or report it),
-    and one of them. A graph read from its tables (`kg.tablegraph`) is read in one pass over
-    its links (each paper's together), never an index of all of them."""
+    and one of them. A graph read from its tables (`kg.tablegraph`) answers from its counts."""
     if getattr(G, "stats", None) is not None:
         return _paper_counts_counted(G, nodes)
-    if not isinstance(G, nx.MultiDiGraph):
-        return _paper_counts_streamed(G, nodes)
     counts: dict[Hashable, int] = {}
     one: dict[Hashable, Hashable] = {}
     for n in nodes:
@@ -416,21 +413,6 @@ def _paper_counts_counted(
     counts = {n: G.stats.papers.get(n, 0) for n in nodes if G.node_type(n) != "Paper"}
     one = {n: G.first_paper(n) for n, k in counts.items() if k == 1}
     return counts, {n: p for n, p in one.items() if p is not None}
-
-
-def _paper_counts_streamed(
-    G: Any, nodes: Iterable[Hashable]
-) -> tuple[dict[Hashable, int], dict[Hashable, Hashable]]:
-    counts = {n: 0 for n in nodes if G.nodes[n].get("type") != "Paper"}
-    one: dict[Hashable, Hashable] = {}
-    last: dict[Hashable, Hashable] = {}
-    for u, v in G.edges():
-        for n, m in ((v, u), (u, v)):
-            if n in counts and last.get(n) != m and G.nodes[m].get("type") == "Paper":
-                counts[n] += 1
-                one.setdefault(n, m)
-                last[n] = m
-    return counts, one
 
 
 def _periphery(
@@ -543,6 +525,8 @@ def graph_payload(
 
     if not 0.0 <= min_score <= 1.0:
         raise KGError(f"min_score must be between 0 and 1, not {min_score}")
+    if hasattr(G, "count") and G.stats is None:  # a graph read from its tables: counted in one pass
+        G.count()
     degree = _degree(G)
     H, summary = select_view(G, max_nodes=max_nodes, types=types, focus=focus, hops=hops, degree=degree)
     nodes = sorted(H.nodes, key=str)
