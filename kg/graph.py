@@ -296,6 +296,11 @@ class GraphTables:
         for node in linked & self.unlinked.keys():
             self.unlinked[node].discard(number)
 
+    def shown_by(self, node: str) -> str | None:
+        """The paper whose star shows entity or repository `node`: the first that named it."""
+        numbers = self.refs.get(node)
+        return self.order[numbers[0]] if numbers else None
+
     def _frozen(self, values: frozenset[str]) -> frozenset[str]:
         """One object per distinct set of components, shared by the entities found so."""
         return self._sets.setdefault(values, values)
@@ -309,7 +314,9 @@ class GraphTables:
 
     # ---------------------------------------------------------------- the corpus at once
 
-    def finish(self, named: dict[str, dict[str, Any]] | None = None, merged: Iterable[str] = ()) -> None:
+    def finish(
+        self, named: dict[str, dict[str, Any]] | None = None, merged: dict[str, tuple[int, str]] | None = None
+    ) -> None:
         """Merge acronyms into their long forms and name every entity (after the last `add`).
 
         `named` has the entities as an earlier build of the same papers but those added since
@@ -318,7 +325,8 @@ class GraphTables:
         self._merge_acronyms()
         keep: dict[str, dict[str, Any]] = {}
         if named is not None and self.touched is not None:
-            involved = {*merged, *self._merged, *(new for _, new in self._merged.values())}
+            involved = {n for merges in (merged or {}, self._merged) for old, (_, new) in merges.items()
+                        for n in (old, new)}
             keep = {n: d for n, d in named.items() if n not in self.touched and n not in involved}
         for node, names in self._spellings.items():
             if node in keep:

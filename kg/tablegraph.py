@@ -256,11 +256,9 @@ class TableGraph:
     def _stars_of(self, nodes: set[str]) -> list[str]:
         """The papers, in order, whose stars show or link from one of `nodes`."""
         numbers: dict[str, None] = {}
-        refs, order = self.tables.refs, self.tables.order
+        order = self.tables.order
         for node in nodes:
-            pid = self._paper_of(node)
-            if pid is None:  # an entity or a repository: the star of the first paper that named it
-                pid = order[refs[node][0]] if node in refs else None
+            pid = self._paper_of(node) or self.tables.shown_by(node)
             if pid is not None and pid in self.details:
                 numbers[pid] = None
         position = {pid: i for i, pid in enumerate(order)} if len(numbers) > 64 else None

@@ -495,7 +495,7 @@ def build(
             extra_sources = {pid: extra for pid, extra in extra_sources.items() if paper_node(pid) in new}
         _merge_sources(extra_sources, details)
         if keeping is not None:
-            keeping.save_final(G.tables, kept if added is not None else None)
+            keeping.save_final(G.tables, kept)
         timings["extract_and_graph_s"] = time.perf_counter() - t0
         G.graph.update(
             name="kg", kg_version=__version__, pipeline_version=version,
@@ -505,7 +505,7 @@ def build(
                         out / "extractions.jsonl" if added is not None else None)
         duplicates = sum(len(v) for v in dedup.extra_sources.values())
         written, skipped = choose_formats(requested, counts["records"] - duplicates)
-        blocks = keeping.blocks(kept if added is not None else None, added) if keeping is not None else None
+        blocks = keeping.blocks(kept, added) if keeping is not None else None
         _write_outputs(G, details, stage, written, base_iri, html_options, timings, blocks)
         index = diff = None
         if state is not None:

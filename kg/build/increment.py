@@ -330,7 +330,7 @@ def add_papers(
     for rec in records:
         tables.add(rec)
     save_raw(tables, kept.dir, generation)
-    tables.finish(kept.final["entities"], kept.final["_merged"].keys() | {n for _, n in kept.final["_merged"].values()})
+    tables.finish(kept.final["entities"], kept.final["_merged"])
     numbers, entities = changed_papers(kept, tables)
     tables.linked = kept.final["linked"]
     again = [tables.order[n] for n in sorted(numbers)]
@@ -383,5 +383,5 @@ class _Stars:
 
 
 def owners(tables: GraphTables, nodes: Iterable[str]) -> set[str]:
-    """The papers whose stars show `nodes` (the first paper that named each)."""
-    return {tables.order[tables.refs[n][0]] for n in nodes if n in tables.refs}
+    """The papers whose stars show `nodes` (`GraphTables.shown_by`)."""
+    return {pid for pid in map(tables.shown_by, nodes) if pid is not None}
