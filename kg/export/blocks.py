@@ -18,7 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -116,6 +116,17 @@ class BlockFile:
             self._copy_range(offset, size)
             self.empty = False
         self._note(star, section, (start, self._offset - start, now))
+
+    def stars(
+        self, papers: Iterable[str], section: int, previous: Previous | None, render: Callable[[str], Iterable[bytes]]
+    ) -> None:
+        """Each paper's star in `section`: copied when `previous` has it unchanged, else `render`ed."""
+        for pid in papers:
+            block = previous.reusable(pid, section) if previous is not None else None
+            if block is not None:
+                self.copy_star(pid, section, block)
+            else:
+                self.write_star(pid, section, render(pid))
 
     def _note(self, star: str, section: int, block: Block) -> None:
         blocks = self._index.stars.setdefault(star, [(0, 0, False)] * self._index.sections)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,12 +44,22 @@ class _Flat:
         return bool(self.G.is_multigraph())
 
     def nodes(self, data: bool = True) -> Iterator[tuple[Any, dict[str, Any]]]:
-        for node, attrs in self.G.nodes(data=True):
-            yield node, _flattened(attrs if self.details is None else self.details.paper(node, attrs))
+        return _flat_nodes(self.G.nodes(data=True), self.details)
 
     def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
-        for u, v, key, attrs in self.G.edges(keys=True, data=True):
-            yield u, v, key, _flattened(attrs if self.details is None else self.details.link(u, attrs))
+        return _flat_edges(self.G.edges(keys=True, data=True), self.details)
+
+
+def _flat_nodes(nodes: Iterable[tuple[Any, dict[str, Any]]], details: DetailTable | None) -> Iterator[Any]:
+    """(node, flat attributes), each paper's details from `details` when given."""
+    for node, attrs in nodes:
+        yield node, _flattened(attrs if details is None else details.paper(node, attrs))
+
+
+def _flat_edges(edges: Iterable[tuple[Any, Any, Any, dict[str, Any]]], details: DetailTable | None) -> Iterator[Any]:
+    """(source, target, key, flat attributes), each link's evidence from `details` when given."""
+    for u, v, key, attrs in edges:
+        yield u, v, key, _flattened(attrs if details is None else details.link(u, attrs))
 
 
 def _flattened(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -93,14 +104,6 @@ class _Blocks:
         self._type = types.get_xml_type
         self._tuples: dict[tuple[Key, ...], tuple[Key, ...]] = {}
 
-    def _nodes(self, nodes: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-        paper = self.details.paper if self.details is not None else None
-        return [(n, _flattened(paper(n, d) if paper is not None else d)) for n, d in nodes.items()]
-
-    def _edges(self, edges: list[Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
-        link = self.details.link if self.details is not None else None
-        return [(u, v, key, _flattened(link(u, d) if link is not None else d)) for u, v, key, d in edges]
-
     def _keys(self, scope: str, items: Iterable[dict[str, Any]]) -> tuple[Key, ...]:
         """The data keys of `items`, in the order they first appear (one tuple per distinct order)."""
         found = tuple(dict.fromkeys((str(k), self._type(type(v)), scope) for d in items for k, v in d.items()))
@@ -108,8 +111,8 @@ class _Blocks:
 
     def _star_keys(self, pid: str) -> tuple[tuple[Key, ...], tuple[Key, ...]]:
         nodes, edges = self.G.star(pid)
-        return (self._keys("node", (d for _, d in self._nodes(nodes))),
-                self._keys("edge", (d for *_, d in self._edges(edges))))
+        return (self._keys("node", (d for _, d in _flat_nodes(nodes.items(), self.details))),
+                self._keys("edge", (d for *_, d in _flat_edges(edges, self.details))))
 
     def write(self, path: Path, blocks: Path, previous: Previous | None) -> None:
         graph = {k: _flat(v) for k, v in self.G.graph.items() if k not in ("node_default", "edge_default")}
@@ -139,24 +142,19 @@ class _Blocks:
                 _xml(self._data(ids, k, v, "graph")) for k, v in graph.items()))
             for section, render in ((0, self._render_nodes), (1, self._render_edges)):
                 out.start_section(b"")
-                for pid in self.G.papers():
-                    block = previous.reusable(pid, section) if previous is not None else None
-                    if block is not None:
-                        out.copy_star(pid, section, block)
-                    else:
-                        out.write_star(pid, section, render(pid, ids))
+                out.stars(self.G.papers(), section, previous, partial(render, ids=ids))
             out.write(b"</graph></graphml>")
             out.close()
         index.save(blocks)
 
     def _render_nodes(self, pid: str, ids: dict[Key, str]) -> Iterator[bytes]:
-        for node, data in self._nodes(self.G.star(pid)[0]):
+        for node, data in _flat_nodes(self.G.star(pid)[0].items(), self.details):
             element = self._element("node", {"id": str(node)})
             element.extend(self._data(ids, k, v, "node") for k, v in data.items())
             yield _xml(element)
 
     def _render_edges(self, pid: str, ids: dict[Key, str]) -> Iterator[bytes]:
-        for u, v, key, data in self._edges(self.G.star(pid)[1]):
+        for u, v, key, data in _flat_edges(self.G.star(pid)[1], self.details):
             element = self._element("edge", {"source": str(u), "target": str(v), "id": str(key)})
             element.extend(self._data(ids, k, value, "edge") for k, value in data.items())
             yield _xml(element)

@@ -7,7 +7,7 @@ The file is written item by item: memory stays at one node or edge over the grap
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,15 +26,21 @@ def _plain(value: Any) -> Any:
     return sorted(value) if isinstance(value, set) else value
 
 
+def _node(node: Any, data: dict[str, Any], details: DetailTable | None) -> dict[str, Any]:
+    full = details.paper(node, data) if details is not None else data
+    return {**{k: _plain(v) for k, v in full.items()}, "id": node}
+
+
+def _edge(u: Any, v: Any, key: Any, data: dict[str, Any], details: DetailTable | None) -> dict[str, Any]:
+    return {**(details.link(u, data) if details is not None else data), "source": u, "target": v, "key": key}
+
+
 def _nodes(G: nx.MultiDiGraph, details: DetailTable | None) -> Iterator[dict[str, Any]]:
-    for node, data in G.nodes(data=True):
-        full = details.paper(node, data) if details is not None else data
-        yield {**{k: _plain(v) for k, v in full.items()}, "id": node}
+    return (_node(node, data, details) for node, data in G.nodes(data=True))
 
 
 def _edges(G: nx.MultiDiGraph, details: DetailTable | None) -> Iterator[dict[str, Any]]:
-    for u, v, key, data in G.edges(keys=True, data=True):
-        yield {**(details.link(u, data) if details is not None else data), "source": u, "target": v, "key": key}
+    return (_edge(u, v, key, data, details) for u, v, key, data in G.edges(keys=True, data=True))
 
 
 def _dump(value: Any, depth: int) -> str:
@@ -76,36 +82,21 @@ def write_node_link(
 
 def _write_blocks(G: Any, path: Path, details: DetailTable | None, blocks: Path, previous: Previous | None) -> None:
     """`write_node_link` one star at a time, the unchanged stars' items copied from `previous`."""
-    paper = details.paper if details is not None else _as_is
-    link = details.link if details is not None else _as_is
+
+    def edges(pid: str) -> Iterator[bytes]:
+        return (_dump(_edge(u, v, key, d, details), 2).encode() for u, v, key, d in G.star(pid)[1])
+
+    def nodes(pid: str) -> Iterator[bytes]:
+        return (_dump(_node(n, d, details), 2).encode() for n, d in G.star(pid)[0].items())
+
     index = BlockIndex(sections=2)
     with atomic_path(path) as tmp, tmp.open("wb") as fh:
         out = BlockFile(fh, b"\n  ", b",\n  ", index, previous)
         out.start_section(b'{\n "directed": true,\n "edges": [')
-        _stars(out, G, 0, previous, lambda _, edges: (
-            _dump({**link(u, d), "source": u, "target": v, "key": key}, 2).encode() for u, v, key, d in edges))
+        out.stars(G.papers(), 0, previous, edges)
         out.start_section(b"]" if out.empty else b"\n ]")
         out.write(b',\n "graph": ' + _dump(dict(G.graph), 1).encode() + b',\n "multigraph": true,\n "nodes": [')
-        _stars(out, G, 1, previous, lambda nodes, _: (
-            _dump({**{k: _plain(v) for k, v in paper(n, d).items()}, "id": n}, 2).encode() for n, d in nodes.items()))
+        out.stars(G.papers(), 1, previous, nodes)
         out.write(b"]\n}\n" if out.empty else b"\n ]\n}\n")
         out.close()
     index.save(blocks)
-
-
-def _stars(
-    out: BlockFile, G: Any, section: int, previous: Previous | None,
-    items: Callable[[dict[str, dict[str, Any]], list[Any]], Iterable[bytes]],
-) -> None:
-    """Each star's `items` in `section`: copied when `previous` has them unchanged, else rendered."""
-    for pid in G.papers():
-        block = previous.reusable(pid, section) if previous is not None else None
-        if block is not None:
-            out.copy_star(pid, section, block)
-        else:
-            nodes, edges = G.star(pid)
-            out.write_star(pid, section, items(nodes, edges))
-
-
-def _as_is(_: Any, data: dict[str, Any]) -> dict[str, Any]:
-    return data
