@@ -202,7 +202,7 @@ def test_a_failed_update_leaves_the_previous_store(ab, monkeypatch):
     def fail(*_):  # type: ignore[no-untyped-def]
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_module, "_finish", fail)
+    monkeypatch.setattr(store_module, "_flush", fail)
     with pytest.raises(KGError, match="disk full"):
         update_store(d / "a-store", d / "a-store", d / "a.ttl", d / "b.ttl", changes)
     assert _quads(d / "a-store") == before

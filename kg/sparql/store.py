@@ -98,7 +98,10 @@ def write_store(source: nx.MultiDiGraph | str | Path, directory: str | Path,
                     store.bulk_load(path=str(path), format=rdf_format(path))
             except SyntaxError as exc:
                 raise KGError(f"cannot load {path}: {exc}") from None
-        _finish(store, tmp, target, optimize=True)
+        _flush(store, optimize=True)
+        del store  # closed: nothing is written into its folder once it moved
+        gc.collect()
+        replace_path(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -134,7 +137,10 @@ def update_store(previous: str | Path, directory: str | Path, old_ttl: str | Pat
         for quad in old - new:
             store.remove(quad)
         store.extend(new - old)
-        _finish(store, copy, target, optimize)
+        _flush(store, optimize)
+        del store  # closed: nothing is written into its folder once it moved
+        gc.collect()
+        replace_path(copy, target)
     except OSError as exc:
         raise KGError(f"cannot update the store {previous} into {target}: {exc}") from None
     finally:
@@ -151,14 +157,11 @@ def _staging(target: Path) -> Path:
         raise KGError(f"cannot write the store to {target.parent}: {exc.strerror or exc}") from None
 
 
-def _finish(store: Any, built: Path, target: Path, optimize: bool) -> None:
-    """Flush `store` (at `built`) and, with `optimize`, compact it; close it, and move it to `target`."""
+def _flush(store: Any, optimize: bool) -> None:
+    """Flush `store` and, with `optimize`, compact it (its caller then closes and moves it)."""
     store.flush()
     if optimize:
         store.optimize()
-    del store
-    gc.collect()
-    replace_path(built, target)
 
 
 def _block_triples(path: Path, ranges: list[tuple[int, int]]) -> set[Any]:
