@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, cast
@@ -240,8 +240,10 @@ def _extracted(
         yield from out
 
 
-def _records(pairs: Iterable[tuple[Paper, str]], path: Path) -> Iterator[Extraction]:
-    """Write each record's `extractions.jsonl` line to `path`; yield the `Extraction`."""
+def _records(pairs: Iterable[tuple[Paper, str]], path: Path) -> Generator[Extraction, None, None]:
+    """Write each record's `extractions.jsonl` line to `path`; yield the `Extraction`. Close it
+    when the graph fails midway (`contextlib.closing`): its file is then closed at once, not when
+    the collector finds it, where an error of a full disk would print a traceback."""
     with path.open("w", encoding="utf-8") as fh:
         for paper, parts in pairs:
             head = paper_json(paper)
@@ -365,7 +367,8 @@ def _add_papers(
         return None
     read.counts["reused"] += kept.papers
     pairs = _extracted(read.papers, spec, cache, executor, read.counts, chunk_size)
-    added = add_papers(kept, _records(pairs, stage / "records.tmp"), keeping.generation, load_model(), evaluate=True)
+    with contextlib.closing(_records(pairs, stage / "records.tmp")) as records:
+        added = add_papers(kept, records, keeping.generation, load_model(), evaluate=True)
     new = set(added.new)
     earlier = kept.meta["extra_sources"]
     if any(paper_node(pid) not in new and earlier.get(pid) != extra for pid, extra in read.dedup.extra_sources.items()):
@@ -481,8 +484,8 @@ def build(
                 details = DetailTable(keeping.rows() if keeping is not None else
                                       stage / ".papers.jsonl" if details_on_disk else None)
                 pairs = _extracted(read.papers, spec, xcache, executor, read.counts, chunk_size)
-                G = graph_tables(_records(pairs, stage / "records.tmp"), details,
-                                 before_finish=keeping.save_raw if keeping is not None else None)
+                with contextlib.closing(_records(pairs, stage / "records.tmp")) as records:
+                    G = graph_tables(records, details, before_finish=keeping.save_raw if keeping is not None else None)
                 G.count()
             else:
                 G = added.graph
